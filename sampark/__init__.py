@@ -1,0 +1,1 @@
+"""Sampark: the operating system of a campaign's digital team."""

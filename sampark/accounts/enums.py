@@ -1,0 +1,57 @@
+"""Roles and what they may do. A user holds one or more roles on exactly one unit."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STATE_HEAD = "state_head", _("State IT-cell head")
+    DISTRICT_INCHARGE = "district_incharge", _("District in-charge")
+    PC_INCHARGE = "pc_incharge", _("Lok Sabha in-charge")
+    AC_INCHARGE = "ac_incharge", _("Assembly in-charge")
+    MANDAL_INCHARGE = "mandal_incharge", _("Mandal in-charge")
+    SECTOR_INCHARGE = "sector_incharge", _("Sector in-charge")
+    ANALYST = "analyst", _("War-room analyst")
+    CALL_SUPERVISOR = "call_supervisor", _("Call-centre supervisor")
+    CALL_AGENT = "call_agent", _("Call-centre agent")
+    VOLUNTEER = "volunteer", _("Booth volunteer")
+
+
+class Capability(models.TextChoices):
+    SEE_PHONES = "see_phones", _("See full phone numbers")
+    MANAGE_PEOPLE = "manage_people", _("Add and edit people and positions")
+    VERIFY_WORKERS = "verify_workers", _("Confirm workers")
+    IMPORT_EXPORT = "import_export", _("Import and export volunteers")
+    SEND_DIRECTIVES = "send_directives", _("Send directives")
+    ACK_DIRECTIVES = "ack_directives", _("Acknowledge directives")
+    SET_TARGETS = "set_targets", _("Set recruitment targets")
+    VIEW_AUDIT = "view_audit", _("View the audit log")
+
+
+_INCHARGE = {
+    Capability.SEE_PHONES,
+    Capability.MANAGE_PEOPLE,
+    Capability.VERIFY_WORKERS,
+    Capability.IMPORT_EXPORT,
+    Capability.SEND_DIRECTIVES,
+    Capability.ACK_DIRECTIVES,
+    Capability.SET_TARGETS,
+}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.STATE_HEAD: frozenset({*_INCHARGE, Capability.VIEW_AUDIT}),
+    Role.DISTRICT_INCHARGE: frozenset({*_INCHARGE, Capability.VIEW_AUDIT}),
+    Role.PC_INCHARGE: frozenset(_INCHARGE),
+    Role.AC_INCHARGE: frozenset(_INCHARGE),
+    Role.MANDAL_INCHARGE: frozenset(_INCHARGE - {Capability.IMPORT_EXPORT}),
+    Role.SECTOR_INCHARGE: frozenset(
+        {Capability.MANAGE_PEOPLE, Capability.VERIFY_WORKERS, Capability.ACK_DIRECTIVES}
+    ),
+    # Analysts and call staff work with content and calls; they never see raw numbers here.
+    Role.ANALYST: frozenset(),
+    Role.CALL_SUPERVISOR: frozenset({Capability.ACK_DIRECTIVES}),
+    Role.CALL_AGENT: frozenset(),
+    Role.VOLUNTEER: frozenset(),
+}

@@ -1,0 +1,47 @@
+"""Users, their unit and their roles. The unit is the user's scope: its subtree is all they see."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from sampark.accounts.enums import ROLE_CAPABILITIES, Role
+
+
+class User(AbstractUser):
+    unit = models.ForeignKey(
+        "geo.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    person = models.OneToOneField(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
+    preferred_language = models.CharField(max_length=8, default="hi")
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def role_names(self) -> set[str]:
+        cached: set[str] | None = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = set(self.roles.values_list("role", flat=True)) if self.pk else set()
+            self._role_cache = cached
+        return cached
+
+    def can(self, capability: str) -> bool:
+        """Whether any of the user's roles grants the capability (superusers: all)."""
+        if self.is_superuser:
+            return True
+        return any(capability in ROLE_CAPABILITIES.get(r, frozenset()) for r in self.role_names)
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.role}"

@@ -1,0 +1,117 @@
+"""A small task queue on the project's own database (transactional outbox).
+
+`enqueue` writes the task row in the caller's transaction, so work is queued exactly when the
+state change that needs it commits. Workers `claim` batches under a lease and `run` them; a task
+whose worker died is claimed again when its lease expires, so handlers must be idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sampark.core.models import Task, TaskStatus
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[..., dict[str, Any] | None]
+_REGISTRY: dict[str, Handler] = {}
+LEASE = timedelta(minutes=5)
+
+
+def task(name: str) -> Callable[[Handler], Handler]:
+    """Register a handler under a stable name (payload keys become keyword arguments)."""
+
+    def register(func: Handler) -> Handler:
+        _REGISTRY[name] = func
+        return func
+
+    return register
+
+
+def registered() -> dict[str, Handler]:
+    return dict(_REGISTRY)
+
+
+def enqueue(name: str, /, **payload: Any) -> Task:
+    """Queue a task in the current transaction."""
+    return Task.objects.create(name=name, payload=payload)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim(*, limit: int, owner: str, names: list[str] | None = None) -> list[Task]:
+    """Claim up to `limit` due tasks for `owner`; safe with any number of workers."""
+    now = timezone.now()
+    due = Q(status=TaskStatus.QUEUED, run_after__lte=now) | Q(
+        status=TaskStatus.RUNNING, locked_until__lt=now
+    )
+    with transaction.atomic():
+        qs = Task.objects.filter(due)
+        if names:
+            qs = qs.filter(name__in=names)
+        ids = list(
+            qs.select_for_update(skip_locked=True)
+            .order_by("id")
+            .values_list("id", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        Task.objects.filter(id__in=ids).update(
+            status=TaskStatus.RUNNING, locked_by=owner, locked_until=now + LEASE
+        )
+        return list(Task.objects.filter(id__in=ids).order_by("id"))
+
+
+def run(item: Task, *, owner: str) -> bool:
+    """Run one claimed task; returns True when it finished."""
+    handler = _REGISTRY.get(item.name)
+    attempts = item.attempts + 1
+    if handler is None:
+        Task.objects.filter(id=item.id, locked_by=owner).update(
+            status=TaskStatus.FAILED, attempts=attempts, last_error=f"no handler {item.name!r}"
+        )
+        return False
+    try:
+        with transaction.atomic():
+            result = handler(**item.payload) or {}
+            # Finishing is conditional on still holding the lease: a worker that lost it
+            # (lease expired, someone else claimed) must not mark the task done.
+            Task.objects.filter(id=item.id, locked_by=owner).update(
+                status=TaskStatus.DONE,
+                attempts=attempts,
+                result=result,
+                finished_at=timezone.now(),
+                locked_until=None,
+            )
+        return True
+    except Exception as exc:
+        logger.exception("task failed", extra={"task_id": item.id, "task": item.name})
+        final = attempts >= item.max_attempts
+        Task.objects.filter(id=item.id, locked_by=owner).update(
+            status=TaskStatus.FAILED if final else TaskStatus.QUEUED,
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            run_after=timezone.now() + timedelta(seconds=min(2**attempts, 600)),
+            locked_until=None,
+        )
+        return False
+
+
+def run_pending(*, limit: int = 100, owner: str | None = None) -> int:
+    """Claim and run one batch in this process; returns how many tasks were claimed."""
+    owner = owner or worker_id()
+    batch = claim(limit=limit, owner=owner)
+    for item in batch:
+        run(item, owner=owner)
+    return len(batch)

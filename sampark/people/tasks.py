@@ -1,0 +1,1 @@
+"""Background work for people (registered with the core task queue)."""

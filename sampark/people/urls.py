@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sampark.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.placeholder, name="list"),
+    path("import/", views.placeholder, name="import"),
+]

@@ -1,0 +1,147 @@
+"""Settings for Sampark. Everything has a demo default; production overrides come from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import django_stubs_ext
+from django.utils.translation import gettext_lazy as _
+
+from sampark.core.env import BASE_DIR, database_from_url, envbool, envint, envsecret, envstr
+
+django_stubs_ext.monkeypatch()
+
+VAR_DIR = Path(envstr("SAMPARK_VAR_DIR", str(BASE_DIR / "var")))
+# Public data is read in place from the shared folder beside the repository, never copied in.
+DATA_DIR = Path(envstr("SAMPARK_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
+
+DEBUG = envbool("DEBUG", "False")
+SECRET_KEY = envsecret("SECRET_KEY", "sampark-demo-secret-key-change-me-in-production-0123456789")
+ALLOWED_HOSTS = envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+SITE_NAME = envstr("SITE_NAME", "Sampark")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "ninja",
+    "sampark.core",
+    "sampark.geo",
+    "sampark.accounts",
+    "sampark.people",
+    "sampark.directives",
+    "sampark.analytics",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "sampark.core.middleware.ServerTimingMiddleware",
+]
+
+ROOT_URLCONF = "sampark.urls"
+WSGI_APPLICATION = "sampark.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "sampark" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+            "builtins": ["sampark.core.templatetags.indian"],
+        },
+    }
+]
+
+DATABASES = {
+    "default": database_from_url(envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sampark.sqlite3'}"))
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+# Hindi first: the default language is Hindi, English is one click away.
+LANGUAGE_CODE = "hi"
+LANGUAGES = [("hi", _("Hindi")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "sampark" / "locale"]
+TIME_ZONE = "Asia/Kolkata"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# Cache: in-process by default; Redis when REDIS_URL is set (rate limits, live updates).
+REDIS_URL = envstr("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Phone verification: an OTP goes out only when an SMS channel is configured; otherwise the
+# unit's in-charge confirms the worker (issue #2). Wagtail-style backend dict.
+SAMPARK_SMS = {
+    "BACKEND": envstr("SAMPARK_SMS_BACKEND", ""),
+    "OPTIONS": {},
+}
+OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", "600")
+OTP_MAX_ATTEMPTS = envint("OTP_MAX_ATTEMPTS", "5")
+
+# Organisation rules that vary by state or deployment.
+BOOTH_FULL_STAFF = envint("BOOTH_FULL_STAFF", "5")
+SECTOR_BOOTHS = envint("SECTOR_BOOTHS", "10")
+MANDAL_SECTORS = envint("MANDAL_SECTORS", "8")
+
+WORKER_SLEEP_SECONDS = envint("WORKER_SLEEP_SECONDS", "2")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
