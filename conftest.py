@@ -71,7 +71,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from django.db import connection
 
     on_postgres = connection.vendor == "postgresql"
-    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass of `make test`)")
+    skip_pg = pytest.mark.skip(
+        reason="needs PostgreSQL (runs in the PostgreSQL pass of `make test`)"
+    )
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)

@@ -13,7 +13,7 @@ from sampark.geo.scope import subtree_q
 
 def scope_root(*, user: User) -> Unit:
     """The unit at the top of the user's subtree; a user without one sees nothing (404)."""
-    if not user.is_authenticated or user.unit_id is None:
+    if getattr(user, "unit_id", None) is None:
         raise Http404("no scope")
     unit = user.unit
     assert unit is not None

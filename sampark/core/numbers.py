@@ -16,7 +16,7 @@ def indian_group(value: int | float | Decimal | str | None, decimals: int = 0) -
     whole, _, frac = text.partition(".")
     if len(whole) > 3:
         head, tail = whole[:-3], whole[-3:]
-        pairs = []
+        pairs: list[str] = []
         while len(head) > 2:
             pairs.insert(0, head[-2:])
             head = head[:-2]

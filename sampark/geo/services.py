@@ -13,7 +13,7 @@ from sampark.geo.scope import ANCESTOR_FIELD
 
 def unit_code(level: str, number: int) -> str:
     """Path segment for a unit: D47, AC173, M03, S12, B145, PC01."""
-    width = {Level.MANDAL: 2, Level.SECTOR: 2, Level.PC: 2}.get(level, 1)
+    width = 2 if level in (Level.MANDAL, Level.SECTOR, Level.PC) else 1
     return f"{CODE_PREFIX[level]}{number:0{width}d}"
 
 

@@ -21,7 +21,7 @@ class Tree:
     booths: list[Unit] = field(default_factory=list)
 
     def by_level(self, level: str) -> list[Unit]:
-        return {
+        levels: dict[str, list[Unit]] = {
             Level.STATE: [self.state],
             Level.DISTRICT: self.districts,
             Level.PC: self.pcs,
@@ -29,7 +29,8 @@ class Tree:
             Level.MANDAL: self.mandals,
             Level.SECTOR: self.sectors,
             Level.BOOTH: self.booths,
-        }[level]
+        }
+        return levels[level]
 
     @property
     def all_units(self) -> list[Unit]:
