@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("people/", include("sampark.people.urls")),
+    path("imports/", include("sampark.people.urls_io")),
     path("directives/", include("sampark.directives.urls")),
     path("", include("sampark.analytics.urls")),
 ]

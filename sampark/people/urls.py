@@ -5,5 +5,4 @@ from sampark.people import views
 app_name = "people"
 urlpatterns = [
     path("", views.placeholder, name="list"),
-    path("import/", views.placeholder, name="import"),
 ]
