@@ -1,0 +1,81 @@
+"""`sampark bench ...`: the benchmarks of bench/, each printing its figures (medians)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/sampark_bench"
+
+
+class Command(BaseCommand):
+    help = "Run a benchmark and print its figures."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="which", required=True)
+        cov = sub.add_parser("coverage", help="roll-up, drill-down and page at full UP scale")
+        cov.add_argument("--json", action="store_true")
+        cov.add_argument("--sqlite", default=str(Path(settings.VAR_DIR) / "bench" / "full.sqlite3"))
+        cov.add_argument("--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT))
+        cov.add_argument("--no-postgres", action="store_true")
+        sub.add_parser("coverage-one", help="(internal) measure on the configured database")
+        imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
+        imp.add_argument("--rows", type=int, default=800_000)
+        imp.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        which = options["which"]
+        if which == "coverage-one":
+            from bench.coverage import measure
+
+            self.stdout.write(json.dumps(measure()))
+            return
+        if which == "coverage":
+            from bench.coverage import run
+
+            pg = None if options["no_postgres"] else options["postgres"]
+            if pg:
+                _ensure_pg_database(pg)
+            figures = run(sqlite_path=Path(options["sqlite"]), postgres_url=pg)
+            self._print(figures, as_json=options["json"])
+            return
+        if which == "import":
+            from bench.import_volunteers import run as run_import
+
+            path = Path(settings.VAR_DIR) / "bench" / f"volunteers-{options['rows']}.csv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._print(run_import(rows=options["rows"], path=path), as_json=options["json"])
+
+    def _print(self, figures: dict[str, Any], *, as_json: bool) -> None:
+        if as_json:
+            self.stdout.write(json.dumps(figures, indent=2))
+            return
+        for key, value in figures.items():
+            if key != "details":
+                self.stdout.write(f"{key:<28} {value}")
+
+
+def _ensure_pg_database(url: str) -> None:
+    """Create the benchmark database on the PostgreSQL server if it is missing."""
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    with psycopg.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password or "",
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')

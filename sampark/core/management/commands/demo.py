@@ -1,0 +1,37 @@
+"""`sampark demo load [--scale small|full]`: the real UP tree with a synthetic organisation."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from sampark.core import demo
+from sampark.core.numbers import indian_group
+
+
+class Command(BaseCommand):
+    help = "Load the demo: the whole UP geography and a synthetic volunteer organisation."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser("load", help="load UP and the demo organisation (idempotent)")
+        load.add_argument("--scale", choices=["small", "full"], default="small")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        report = demo.load(scale=options["scale"])
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"demo ({report.scale}): {indian_group(report.booths)} booths, "
+            f"{indian_group(report.persons)} people, {indian_group(report.assignments)} positions "
+            f"in {elapsed:.1f} s"
+        )
+        print_logins(self.stdout.write, report.users)
+
+
+def print_logins(write: Any, users: list[tuple[str, str, str]]) -> None:
+    write(f"\nLog in with any of these (password: {demo.DEMO_PASSWORD}):")
+    for username, role, path in users:
+        write(f"  {username:<16} {role:<20} {path}")

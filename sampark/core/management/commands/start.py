@@ -1,0 +1,56 @@
+"""`sampark start`: the main job on one machine — migrate, load the demo once, web + worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from sampark.core import demo
+from sampark.core.management.commands.demo import print_logins
+from sampark.geo.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the UP demo if the database is empty, and serve web + worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.getenv("SAMPARK_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.getenv("SAMPARK_PORT", "8000")))
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
+        parser.add_argument("--no-worker", action="store_true", help="serve web only")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from waitress import serve
+
+        from sampark.wsgi import application
+
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        if not options["no_demo"]:
+            if not Unit.objects.exists():
+                self.stdout.write(
+                    "first start: loading Uttar Pradesh and the demo organisation ..."
+                )
+                call_command("demo", "load", "--scale", "small", stdout=self.stdout)
+            else:
+                print_logins(self.stdout.write, demo.demo_users_summary())
+        worker = None
+        if not options["no_worker"]:
+            worker = subprocess.Popen([sys.executable, "-m", "sampark", "worker"])
+        url = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(f"\nSampark is running at {url}  (Ctrl+C stops web and worker)\n")
+        try:
+            serve(
+                application, host=options["host"], port=options["port"], threads=options["threads"]
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=30)
