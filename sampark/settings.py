@@ -129,6 +129,9 @@ SAMPARK_SMS = {
 }
 OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", "600")
 OTP_MAX_ATTEMPTS = envint("OTP_MAX_ATTEMPTS", "5")
+OTP_MAX_SENDS_PER_HOUR = envint("OTP_MAX_SENDS_PER_HOUR", "5")
+# Version of the privacy notice people agree to when they give consent (consent ledger).
+SAMPARK_NOTICE_VERSION = envstr("SAMPARK_NOTICE_VERSION", "v1")
 
 # Organisation rules that vary by state or deployment.
 BOOTH_FULL_STAFF = envint("BOOTH_FULL_STAFF", "5")

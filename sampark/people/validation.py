@@ -14,15 +14,22 @@ from django.utils.translation import gettext as _
 
 # EPIC (voter ID): three letters then seven digits, e.g. ABC1234567.
 EPIC_RE = re.compile(r"^[A-Z]{3}[0-9]{7}$")
+# Devanagari digits ०-९ (U+0966-U+096F) typed on Hindi keyboards, read as ASCII 0-9.
+_DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 _MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
 }
 
 
+def ascii_digits(text: str) -> str:
+    """Replace Devanagari digits with ASCII ones ("९८१२" -> "9812")."""
+    return (text or "").translate(_DEVANAGARI_DIGITS)
+
+
 def normalize_phone(raw: str) -> str:
     """Return an Indian mobile number in E.164 (+919812345610) or raise ValidationError."""
-    text = (raw or "").strip()
+    text = ascii_digits(raw).strip()
     if not text:
         raise ValidationError(_("Phone number is required."), code="phone_required")
     digits = re.sub(r"[\s\-().]", "", text)
@@ -65,7 +72,7 @@ def display_phone(e164: str, *, masked: bool) -> str:
 
 def normalize_epic(raw: str) -> str:
     """Return an EPIC in upper case ('' when blank) or raise ValidationError."""
-    text = re.sub(r"\s+", "", raw or "").upper()
+    text = re.sub(r"\s+", "", ascii_digits(raw)).upper()
     if not text:
         return ""
     if not EPIC_RE.match(text):

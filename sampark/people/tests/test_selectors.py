@@ -1,0 +1,88 @@
+"""Scoped reads: who sees whom, and phones masked unless the role may see them."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from sampark.people import selectors, services
+from sampark.people.tests.factories import PersonFactory
+
+
+def test_persons_visible_by_position_or_home(tree, bob, alice, booth1, far_booth, sita, far_person):
+    # given Sita lives in District 1, Ramesh in District 2 but holds a post on booth 1
+    ramesh_post = services.assignment_create(
+        person=far_person, unit=booth1, kind_code="booth_president", actor=bob
+    )
+    services.assignment_create(person=sita, unit=booth1, kind_code="whatsapp_pramukh", actor=bob)
+    nowhere = PersonFactory.create(home_unit=None)
+    # then bob sees both (each once), alice sees everyone placed, nobody sees the unplaced
+    assert sorted(p.id for p in selectors.persons_visible(user=bob)) == sorted(
+        [sita.id, far_person.id]
+    )
+    assert nowhere not in selectors.persons_visible(user=alice)
+    # and when Ramesh's post on booth 1 ends, bob no longer sees him
+    services.assignment_end(assignment_id=ramesh_post.id, actor=bob, reason="moved")
+    assert list(selectors.persons_visible(user=bob)) == [sita]
+
+
+def test_access_person_is_404_for_outsiders(tree, bob, charlie, sita, far_person):
+    # charlie (District 2 volunteer) cannot reach bob's person, bob cannot reach District 2
+    with pytest.raises(Http404):
+        selectors.access_person(user=charlie, person_id=sita.id)
+    with pytest.raises(Http404):
+        selectors.access_person(user=bob, person_id=far_person.id)
+    assert selectors.access_person(user=bob, person_id=sita.id) == sita
+
+
+def test_access_assignment_is_404_for_outsiders(tree, bob, charlie, far_booth, far_person, pending):
+    far = services.assignment_create(
+        person=far_person, unit=far_booth, kind_code="booth_president", actor=None
+    )
+    with pytest.raises(Http404):
+        selectors.access_assignment(user=charlie, assignment_id=pending.id)
+    with pytest.raises(Http404):
+        selectors.access_assignment(user=bob, assignment_id=far.id)
+    assert selectors.access_assignment(user=bob, assignment_id=pending.id) == pending
+    # a booth volunteer sees only his own booth, even inside his district
+    assert charlie.unit_id != far_booth.id
+    with pytest.raises(Http404):
+        selectors.access_assignment(user=charlie, assignment_id=far.id)
+
+
+def test_person_assignments_hides_positions_elsewhere(tree, bob, alice, booth1, far_booth, sita):
+    services.assignment_create(person=sita, unit=booth1, kind_code="booth_president", actor=bob)
+    services.assignment_create(
+        person=sita, unit=far_booth, kind_code="booth_president", actor=alice
+    )
+    assert [a.unit_id for a in selectors.person_assignments(user=bob, person=sita)] == [booth1.id]
+    assert len(selectors.person_assignments(user=alice, person=sita)) == 2
+
+
+def test_assignments_for_unit_in_catalogue_order(tree, bob, booth1, django_assert_num_queries):
+    for code in ("outreach_volunteer", "booth_president"):
+        services.assignment_create(
+            person=PersonFactory.create(), unit=booth1, kind_code=code, actor=bob
+        )
+    with django_assert_num_queries(1):
+        rows = [(a.kind.code, a.person.name) for a in selectors.assignments_for_unit(unit=booth1)]
+    assert [code for code, _name in rows] == ["booth_president", "outreach_volunteer"]
+
+
+def test_phone_for_masks_unless_the_role_may_see_phones(tree, bob, dave, sita):
+    assert selectors.phone_for(user=bob, person=sita) == "98123 45610"
+    assert selectors.phone_for(user=dave, person=sita) == "98xxxxxx10"
+
+
+def test_open_flags_are_scoped(tree, bob, charlie, sita, far_person):
+    services.person_create(name="Someone Else", phone=sita.phone, source="test", actor=None)
+    services.person_create(name="Another", phone=far_person.phone, source="test", actor=None)
+    assert [f.person_id for f in selectors.open_flags(user=bob)] == [sita.id]
+
+
+def test_phone_search_needs_the_see_phones_capability(tree, bob, dave, booth1, sita):
+    # given Sita on booth 1 / when searching by a phone fragment
+    # then bob finds her, dave (may not see phones) does not: search must not probe masks
+    assert list(selectors.persons_for_list(user=bob, q="45610")) == [sita]
+    assert list(selectors.persons_for_list(user=dave, q="45610")) == []
+    assert list(selectors.persons_for_list(user=dave, q="सीता")) == [sita]
