@@ -1,0 +1,49 @@
+"""The real UP files in settings.DATA_DIR/geo-up: the whole state imports, quickly and cleanly.
+
+This test fails (it does not skip) when the data folder is missing: the demo needs it too.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from sampark.geo.enums import Level
+from sampark.geo.importer import import_state
+from sampark.geo.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_imports_all_of_up():
+    # given the real UP files
+    data = Path(settings.DATA_DIR) / "geo-up"
+    assert (data / "up_ac_master.csv").is_file(), f"UP data folder missing: {data}"
+    # when the state is imported
+    started = time.perf_counter()
+    report = import_state(state="UP", data_dir=data, name="Uttar Pradesh")
+    elapsed = time.perf_counter() - started
+    # then every level has the published counts, with no bad rows and no stray boundaries
+    assert report.errors == []
+    assert report.warnings == []
+    counts = {level: Unit.objects.filter(level=level).count() for level in report.created}
+    assert counts[Level.DISTRICT] == 75
+    assert counts[Level.PC] == 80
+    assert counts[Level.AC] == 403
+    assert counts[Level.BOOTH] == 138_771
+    assert counts == report.created
+    # and AC 1, part 1 is where the Form-20 file puts it
+    booth = Unit.objects.get(level=Level.BOOTH, ac__number=1, number=1)
+    assert booth.name == "PRATHMIK VIDYALAYA ROOM NO. 1 RAHNA"
+    assert booth.path == "UP/D1/AC1/M01/S01/B1"
+    assert booth.ac is not None
+    assert (booth.ac.name, booth.district and booth.district.name) == ("Behat", "Saharanpur")
+    assert booth.pc is not None
+    assert (booth.pc.name, booth.pc.name_hi) == ("Saharanpur", "सहारनपुर")
+    # and every AC, district and PC has a boundary
+    for level in (Level.AC, Level.DISTRICT, Level.PC):
+        assert not Unit.objects.filter(level=level, boundary="").exists(), level
+    assert elapsed < 60
