@@ -134,7 +134,11 @@ def load(
 
     plan = Scale.named(scale)
     data = data_dir or (Path(settings.DATA_DIR) / "geo-up")
-    import_state(state="UP", data_dir=data, name="Uttar Pradesh")
+    geo = import_state(state="UP", data_dir=data, name="Uttar Pradesh")
+    for problem in [*geo.errors, *geo.warnings]:
+        logger.warning("geo import: %s", problem)
+    if not geo.imported:
+        raise RuntimeError(f"could not import the UP geography from {data}; see the errors above")
     report = DemoReport(scale=plan.name)
     report.booths = Unit.objects.filter(level=Level.BOOTH).count()
     if Person.objects.filter(source="demo").exists():
