@@ -1,10 +1,118 @@
+"""Pages of the booth coverage dashboard: one page per unit, drilled down with HTMX."""
+
 from __future__ import annotations
+
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from sampark.accounts import selectors as account_selectors
+from sampark.accounts.models import User
+from sampark.analytics import selectors
+
+# The map's GeoJSON may be reused by the browser for a minute (it is per user: private).
+MAP_MAX_AGE = 60
+
+
+class HtmxRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _int(raw: str | None, default: int = 0) -> int:
+    try:
+        return max(int(raw or default), 0)
+    except ValueError:
+        return default
+
+
+def _partial(request: HtmxRequest) -> bool:
+    """An HTMX swap wants the fragment; a history restore (cache miss on Back) the full page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "analytics/pages/home.html", {})
+    """The coverage of the unit at the top of the user's subtree."""
+    root = account_selectors.scope_root(user=_user(request))
+    return redirect("analytics:unit", unit_id=root.id)
+
+
+@login_required
+@require_GET
+def unit(request: HtmxRequest, unit_id: int) -> HttpResponse:
+    user = _user(request)
+    found = account_selectors.access_unit(user=user, unit_id=unit_id)
+    board = selectors.dashboard(user=user, unit=found, child_level=request.GET.get("by"))
+    name = "analytics/partials/dashboard.html" if _partial(request) else "analytics/pages/unit.html"
+    response = render(request, name, {"board": board, "unit": found})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_GET
+def unit_lacking(request: HtmxRequest, unit_id: int) -> HttpResponse:
+    """The next page of booths lacking volunteers (rows for HTMX, a page otherwise)."""
+    user = _user(request)
+    found = account_selectors.access_unit(user=user, unit_id=unit_id)
+    offset = _int(request.GET.get("offset"))
+    lacking = selectors.booths_lacking(
+        unit=found,
+        limit=selectors.LACKING_PAGE,
+        offset=offset,
+        scope=account_selectors.scope_root(user=user),
+    )
+    name = (
+        "analytics/partials/lacking_rows.html"
+        if _partial(request)
+        else "analytics/pages/lacking.html"
+    )
+    response = render(
+        request,
+        name,
+        {"unit": found, "lacking": lacking, "full_staff": selectors.full_staff()},
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_GET
+def unit_vacancies(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Vacancies by booth position kind (loaded by the unit page after it has shown)."""
+    found = account_selectors.access_unit(user=_user(request), unit_id=unit_id)
+    return render(
+        request,
+        "analytics/partials/vacancies.html",
+        {"unit": found, "vacancies": selectors.vacancies_by_kind(unit=found)},
+    )
+
+
+@login_required
+@require_GET
+def unit_map(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """GeoJSON of the ACs under the unit, with % of booths fully staffed, for the choropleth."""
+    found = account_selectors.access_unit(user=_user(request), unit_id=unit_id)
+    collection = selectors.ac_map_features(unit=found)
+    template = reverse("analytics:unit", kwargs={"unit_id": 0})
+    for feature in collection["features"]:
+        feature["properties"]["url"] = template.replace("/0/", f"/{feature['properties']['id']}/")
+    response = HttpResponse(
+        json.dumps(collection, ensure_ascii=False, separators=(",", ":")),
+        content_type="application/geo+json",
+    )
+    patch_cache_control(response, private=True, max_age=MAP_MAX_AGE)
+    return response

@@ -4,5 +4,8 @@ from sampark.directives import views
 
 app_name = "directives"
 urlpatterns = [
-    path("", views.placeholder, name="list"),
+    path("", views.directive_list, name="list"),
+    path("new/", views.directive_new, name="new"),
+    path("<int:directive_id>/", views.directive_detail, name="detail"),
+    path("recipients/<int:recipient_id>/ack/", views.recipient_ack, name="ack"),
 ]

@@ -1,0 +1,208 @@
+"""Scoped reads for directives.
+
+A directive is visible to its sender unit's subtree and to the units it was sent to. Recipient
+rows are visible only inside the viewer's own subtree: a district in-charge looking at a state
+directive sees their own row, never another district's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, QuerySet, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from sampark.accounts.enums import Role
+from sampark.accounts.models import User
+from sampark.accounts.selectors import scope_q, scope_root
+from sampark.directives.models import Directive, DirectiveRecipient
+from sampark.geo.enums import TREE_LEVELS, Level
+from sampark.geo.models import Unit
+from sampark.people.enums import AssignmentStatus
+from sampark.people.models import Assignment
+
+# Roles whose holder answers for their unit; their names are shown against pending units.
+INCHARGE_ROLES: frozenset[str] = frozenset(
+    {
+        Role.STATE_HEAD,
+        Role.DISTRICT_INCHARGE,
+        Role.PC_INCHARGE,
+        Role.AC_INCHARGE,
+        Role.MANDAL_INCHARGE,
+        Role.SECTOR_INCHARGE,
+    }
+)
+INCHARGE_POSITION_PREFIX = "it_incharge_"
+
+
+@dataclass(frozen=True)
+class PendingUnit:
+    recipient_id: int
+    unit: Unit
+    incharges: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DirectiveStatus:
+    total: int
+    acknowledged: int
+    pending_units: list[PendingUnit] = field(default_factory=list)
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.acknowledged
+
+
+def _visible_q(*, user: User) -> Q:
+    root = scope_root(user=user)
+    received = DirectiveRecipient.objects.filter(unit_id=root.id).values("directive_id")
+    return scope_q(user=user, field="sender_unit") | Q(id__in=Subquery(received))
+
+
+def directives_visible(*, user: User) -> QuerySet[Directive]:
+    """Directives sent from the user's subtree or sent to the user's own unit."""
+    return Directive.objects.filter(_visible_q(user=user))
+
+
+def directives_sent_visible(*, user: User) -> QuerySet[Directive]:
+    """Directives sent from a unit in the user's subtree, newest first, with progress counts."""
+    return (
+        Directive.objects.filter(scope_q(user=user, field="sender_unit"))
+        .select_related("sender", "sender_unit")
+        .annotate(
+            # Every recipient lies inside the sender's subtree, hence inside the user's.
+            recipients_total=Count("recipients"),
+            recipients_acknowledged=Count(
+                "recipients", filter=Q(recipients__acknowledged_at__isnull=False)
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def directives_inbox(*, user: User) -> QuerySet[DirectiveRecipient]:
+    """Directives sent to the user's own unit: unacknowledged first, then newest first."""
+    root = scope_root(user=user)
+    return (
+        DirectiveRecipient.objects.filter(unit_id=root.id)
+        .select_related("directive", "directive__sender", "directive__sender_unit", "unit")
+        .select_related("acknowledged_by")
+        .order_by(F("acknowledged_at").desc(nulls_first=True), "-directive__created_at", "-id")
+    )
+
+
+def access_directive(*, user: User, directive_id: int) -> Directive:
+    """Return the directive if the user's subtree sent it or the user's unit received it, else 404."""
+    return get_object_or_404(
+        directives_visible(user=user).select_related("sender", "sender_unit"), id=directive_id
+    )
+
+
+def access_recipient(
+    *, user: User, recipient_id: int, directive_id: int | None = None
+) -> DirectiveRecipient:
+    """Return a recipient row of a visible directive whose unit is in the user's subtree, else 404."""
+    qs = DirectiveRecipient.objects.filter(scope_q(user=user, field="unit")).select_related(
+        "directive", "unit", "acknowledged_by"
+    )
+    if directive_id is not None:
+        qs = qs.filter(directive_id=directive_id)
+    recipient = get_object_or_404(qs, id=recipient_id)
+    if not directives_visible(user=user).filter(id=recipient.directive_id).exists():
+        raise Http404("directive not visible")
+    return recipient
+
+
+def directive_recipients(
+    *, directive: Directive, user: User, pending_only: bool = False
+) -> QuerySet[DirectiveRecipient]:
+    """The directive's recipient rows inside the user's subtree, in tree order."""
+    qs = (
+        DirectiveRecipient.objects.filter(scope_q(user=user, field="unit"), directive=directive)
+        .select_related("unit", "acknowledged_by")
+        .order_by("unit__path")
+    )
+    if pending_only:
+        qs = qs.filter(acknowledged_at=None)
+    return qs
+
+
+def incharge_names(*, unit_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Names of who answers for each unit: users with an in-charge role on it, then persons
+    holding an IT-cell in-charge position on it."""
+    ids = sorted(set(unit_ids))
+    names: dict[int, list[str]] = defaultdict(list)
+    seen_persons: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        users = (
+            User.objects.filter(unit_id__in=chunk, is_active=True, roles__role__in=INCHARGE_ROLES)
+            .distinct()
+            .order_by("unit_id", "id")
+        )
+        for u in users.only("id", "unit_id", "username", "first_name", "last_name", "person_id"):
+            assert u.unit_id is not None
+            names[u.unit_id].append(u.get_full_name() or u.username)
+            if u.person_id is not None:
+                seen_persons[u.unit_id].add(u.person_id)
+        holders = (
+            Assignment.objects.filter(
+                unit_id__in=chunk, kind__code__startswith=INCHARGE_POSITION_PREFIX
+            )
+            .exclude(status=AssignmentStatus.ENDED)
+            .order_by("unit_id", "kind__order", "id")
+            .values_list("unit_id", "person_id", "person__name")
+        )
+        for unit_id, person_id, name in holders:
+            if person_id not in seen_persons[unit_id]:
+                seen_persons[unit_id].add(person_id)
+                names[unit_id].append(name)
+    return dict(names)
+
+
+def directive_status(
+    *, directive: Directive, user: User, pending_limit: int | None = None
+) -> DirectiveStatus:
+    """Acknowledged and pending counts over the recipients inside the user's subtree, and the
+    pending units (up to `pending_limit`) with the names of their in-charges."""
+    rows = directive_recipients(directive=directive, user=user)
+    counts = rows.order_by().aggregate(
+        total=Count("id"), acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False))
+    )
+    pending_qs = rows.filter(acknowledged_at=None)
+    pending = list(pending_qs[:pending_limit] if pending_limit is not None else pending_qs)
+    names = incharge_names(unit_ids=[r.unit_id for r in pending])
+    return DirectiveStatus(
+        total=counts["total"],
+        acknowledged=counts["acknowledged"],
+        pending_units=[
+            PendingUnit(recipient_id=r.id, unit=r.unit, incharges=names.get(r.unit_id, []))
+            for r in pending
+        ],
+    )
+
+
+def target_levels(*, user: User) -> list[str]:
+    """Levels below the user's unit (choices for 'every unit of level L in my area')."""
+    root = scope_root(user=user)
+    if root.level == Level.PC:
+        return [Level.AC, Level.MANDAL, Level.SECTOR, Level.BOOTH]
+    if root.level not in TREE_LEVELS:
+        return []
+    below = list(TREE_LEVELS[TREE_LEVELS.index(root.level) + 1 :])
+    if root.level == Level.STATE:
+        below.insert(1, Level.PC)
+    return below
+
+
+def target_units(*, user: User) -> QuerySet[Unit]:
+    """Units offered in the 'choose units' list: the two levels below the user's unit."""
+    root = scope_root(user=user)
+    return (
+        Unit.objects.filter(scope_q(user=user), depth__gt=root.depth, depth__lte=root.depth + 2)
+        .exclude(level="booth")
+        .order_by("path")
+    )
