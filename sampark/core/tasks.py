@@ -24,14 +24,21 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[..., dict[str, Any] | None]
 _REGISTRY: dict[str, Handler] = {}
+# Handlers that commit their own work in chunks (long imports) run outside a transaction.
+_NON_ATOMIC: set[str] = set()
 LEASE = timedelta(minutes=5)
 
 
-def task(name: str) -> Callable[[Handler], Handler]:
-    """Register a handler under a stable name (payload keys become keyword arguments)."""
+def task(name: str, *, atomic: bool = True) -> Callable[[Handler], Handler]:
+    """Register a handler under a stable name (payload keys become keyword arguments).
+
+    `atomic=False` is for long handlers that commit chunk by chunk and resume after a crash.
+    """
 
     def register(func: Handler) -> Handler:
         _REGISTRY[name] = func
+        if not atomic:
+            _NON_ATOMIC.add(name)
         return func
 
     return register
@@ -83,8 +90,11 @@ def run(item: Task, *, owner: str) -> bool:
         )
         return False
     try:
-        with transaction.atomic():
+        if item.name in _NON_ATOMIC:
             result = handler(**item.payload) or {}
+        with transaction.atomic():
+            if item.name not in _NON_ATOMIC:
+                result = handler(**item.payload) or {}
             # Finishing is conditional on still holding the lease: a worker that lost it
             # (lease expired, someone else claimed) must not mark the task done.
             Task.objects.filter(id=item.id, locked_by=owner).update(

@@ -8,7 +8,7 @@ from sampark.core.tasks import task
 from sampark.people import importer
 
 
-@task("people.import")
+@task("people.import", atomic=False)
 def import_job_run(job_id: int) -> dict[str, Any]:
     """Run an uploaded import job; re-running resumes after its last committed chunk."""
     return importer.job_run(job_id=job_id)

@@ -34,13 +34,25 @@ LAUNCH_ARGS = [
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (make test does this as root)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: `apt-get install chromium` (make test does this as root)"
+        )
     # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures are safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def position_catalogue(transactional_db: None) -> None:
+    # Live-server tests flush the database between tests, migration-seeded rows included.
+    from sampark.people.catalogue import catalogue_rows
+    from sampark.people.models import PositionKind
+
+    for row in catalogue_rows():
+        PositionKind.objects.update_or_create(code=row["code"], defaults=row)
 
 
 @pytest.fixture
