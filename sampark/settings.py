@@ -74,7 +74,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": database_from_url(envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sampark.sqlite3'}"))
+    "default": database_from_url(
+        envstr("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'sampark.sqlite3'}"
+    )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
