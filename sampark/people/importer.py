@@ -570,14 +570,7 @@ class ImportReport:
     def counts(self) -> dict[str, int]:
         return {
             "total": self.total,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "failed": self.failed,
-            "assignments": self.assignments,
-            "verified": self.verified,
-            "flags": self.flags,
-            "consents": self.consents,
+            **{key: getattr(self, key) for key in _COUNTERS},
             "errors_omitted": self.errors_omitted,
         }
 
