@@ -1,0 +1,1 @@
+"""The listening pipeline: plain Python over dataclasses, never imports Django (ARCHITECTURE)."""
