@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "sampark.people",
     "sampark.directives",
     "sampark.analytics",
+    "sampark.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +143,29 @@ SECTOR_BOOTHS = envint("SECTOR_BOOTHS", "10")
 MANDAL_SECTORS = envint("MANDAL_SECTORS", "8")
 
 WORKER_SLEEP_SECONDS = envint("WORKER_SLEEP_SECONDS", "2")
+# What one `sampark worker` process does each round, in order (each a `make_step(owner)`).
+# Split them over processes with `sampark worker --only <name>` when one is not enough.
+SAMPARK_WORKER_STEPS = {
+    "tasks": "sampark.core.tasks.make_step",
+    "pipeline": "sampark.monitoring.processing.make_step",
+    "poll": "sampark.monitoring.polling.make_step",
+}
+
+# Listening (issue #3): the inbox pipeline and its alert rules.
+SAMPARK_PIPELINE = {
+    "BATCH": envint("SAMPARK_PIPELINE_BATCH", "500"),
+    "LEASE_SECONDS": envint("SAMPARK_PIPELINE_LEASE_SECONDS", "120"),
+    "MAX_ATTEMPTS": 3,
+    # Repeats of the same alert (same watchlist or narrative) within the window bump its count.
+    "ALERT_WINDOW_HOURS": envint("SAMPARK_ALERT_WINDOW_HOURS", "6"),
+    # A narrative is "accelerating" at this many posts in the last hour and this burst score.
+    "VELOCITY_MIN_POSTS": envint("SAMPARK_VELOCITY_MIN_POSTS", "20"),
+    "VELOCITY_MIN_BURST": float(envstr("SAMPARK_VELOCITY_MIN_BURST", "3.0")),
+}
+# Tips through a Telegram bot: the webhook checks Telegram's secret-token header.
+TELEGRAM_BOT_TOKEN = envsecret("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_WEBHOOK_SECRET = envstr("TELEGRAM_WEBHOOK_SECRET", "")
+TELEGRAM_API_BASE = envstr("TELEGRAM_API_BASE", "https://api.telegram.org")
 
 LOGGING = {
     "version": 1,

@@ -15,5 +15,6 @@ urlpatterns = [
     path("people/", include("sampark.people.urls")),
     path("imports/", include("sampark.people.urls_io")),
     path("directives/", include("sampark.directives.urls")),
+    path("listening/", include("sampark.monitoring.urls")),
     path("", include("sampark.analytics.urls")),
 ]

@@ -28,6 +28,8 @@ class Capability(models.TextChoices):
     ACK_DIRECTIVES = "ack_directives", _("Acknowledge directives")
     SET_TARGETS = "set_targets", _("Set recruitment targets")
     VIEW_AUDIT = "view_audit", _("View the audit log")
+    LISTEN = "listen", _("Watch the listening feed and narratives")
+    MANAGE_LISTENING = "manage_listening", _("Manage sources, watchlists and alerts")
 
 
 _INCHARGE = {
@@ -40,17 +42,19 @@ _INCHARGE = {
     Capability.SET_TARGETS,
 }
 
+_LISTENING = {Capability.LISTEN, Capability.MANAGE_LISTENING}
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.STATE_HEAD: frozenset({*_INCHARGE, Capability.VIEW_AUDIT}),
-    Role.DISTRICT_INCHARGE: frozenset({*_INCHARGE, Capability.VIEW_AUDIT}),
-    Role.PC_INCHARGE: frozenset(_INCHARGE),
-    Role.AC_INCHARGE: frozenset(_INCHARGE),
+    Role.STATE_HEAD: frozenset({*_INCHARGE, *_LISTENING, Capability.VIEW_AUDIT}),
+    Role.DISTRICT_INCHARGE: frozenset({*_INCHARGE, *_LISTENING, Capability.VIEW_AUDIT}),
+    Role.PC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN}),
+    Role.AC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN}),
     Role.MANDAL_INCHARGE: frozenset(_INCHARGE - {Capability.IMPORT_EXPORT}),
     Role.SECTOR_INCHARGE: frozenset(
         {Capability.MANAGE_PEOPLE, Capability.VERIFY_WORKERS, Capability.ACK_DIRECTIVES}
     ),
     # Analysts and call staff work with content and calls; they never see raw numbers here.
-    Role.ANALYST: frozenset(),
+    Role.ANALYST: frozenset(_LISTENING),
     Role.CALL_SUPERVISOR: frozenset({Capability.ACK_DIRECTIVES}),
     Role.CALL_AGENT: frozenset(),
     Role.VOLUNTEER: frozenset(),

@@ -34,6 +34,11 @@ class User(AbstractUser):
             return True
         return any(capability in ROLE_CAPABILITIES.get(r, frozenset()) for r in self.role_names)
 
+    @property
+    def can_listen(self) -> bool:
+        """For templates (the nav): may open the listening feed."""
+        return self.can("listen")
+
 
 class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")

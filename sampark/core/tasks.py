@@ -125,3 +125,8 @@ def run_pending(*, limit: int = 100, owner: str | None = None) -> int:
     for item in batch:
         run(item, owner=owner)
     return len(batch)
+
+
+def make_step(owner: str) -> Callable[[], int]:
+    """Worker step (SAMPARK_WORKER_STEPS): run one batch of queued tasks."""
+    return lambda: run_pending(limit=20, owner=owner)

@@ -1,0 +1,243 @@
+"""Scoped reads of the listening app.
+
+Public-platform posts (X, YouTube, news, Facebook, Telegram channels) are visible to every
+listening user. Group content (WhatsApp exports, tips) is visible only inside the subtree of
+the unit it came from; a tip with no unit (from the public) only at the top of the tree. A
+narrative is visible when it has a public post or a post the user may see, and it is shown
+through those posts only: its title is the first post the user may see.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from pipeline import score
+from sampark.accounts.enums import Capability
+from sampark.accounts.models import User
+from sampark.accounts.selectors import scope_q, scope_root
+from sampark.geo.models import Unit
+from sampark.monitoring.enums import AlertKind, SourceKind
+from sampark.monitoring.models import (
+    Alert,
+    ExportUpload,
+    Narrative,
+    NarrativeHour,
+    Post,
+    Source,
+    WatchHit,
+    Watchlist,
+)
+
+
+def require_listen(user: User) -> None:
+    if not user.can(Capability.LISTEN):
+        raise PermissionDenied
+
+
+def post_visibility_q(*, user: User) -> Q:
+    """Q over Post: what this user may read."""
+    root = scope_root(user=user)
+    q = Q(is_private=False) | scope_q(user=user, field="unit")
+    if root.parent_id is None:
+        q |= Q(unit=None)
+    return q
+
+
+def posts_visible(*, user: User) -> QuerySet[Post]:
+    return Post.objects.filter(post_visibility_q(user=user))
+
+
+def feed(
+    *,
+    user: User,
+    lang: str = "",
+    platform: str = "",
+    unit: Unit | None = None,
+    narrative_id: int | None = None,
+    before_id: int | None = None,
+    after_id: int | None = None,
+    query: str = "",
+) -> QuerySet[Post]:
+    """The live feed: processed posts, newest first, with the filters of the feed page."""
+    qs = posts_visible(user=user).filter(processed_at__isnull=False)
+    if lang:
+        qs = qs.filter(lang=lang)
+    if platform:
+        qs = qs.filter(platform=platform)
+    if unit is not None:
+        from sampark.geo.scope import subtree_q
+
+        qs = qs.filter(subtree_q(unit, field="unit"))
+    if narrative_id:
+        qs = qs.filter(narrative_id=narrative_id)
+    if before_id:
+        qs = qs.filter(id__lt=before_id)
+    if after_id:
+        qs = qs.filter(id__gt=after_id)
+    if query:
+        qs = qs.filter(text__icontains=query)
+    return qs.select_related("unit", "narrative").order_by("-id")
+
+
+def narratives_visible(*, user: User) -> QuerySet[Narrative]:
+    """Narratives with at least one post the user may see, titled from the first such post."""
+    root = scope_root(user=user)
+    qs = Narrative.objects.all()
+    if root.parent_id is not None:
+        mine = Post.objects.filter(narrative=OuterRef("pk")).filter(
+            scope_q(user=user, field="unit")
+        )
+        qs = qs.filter(Q(has_public=True) | Exists(mine))
+        first = (
+            posts_visible(user=user)
+            .filter(narrative=OuterRef("pk"))
+            .exclude(text="")
+            .order_by("id")
+            .values("text")[:1]
+        )
+        qs = qs.annotate(visible_title=Subquery(first))
+    return qs
+
+
+def narratives_accelerating(*, user: User, limit: int = 10) -> list[Narrative]:
+    """Visible narratives by burst score, fastest first."""
+    return list(
+        narratives_visible(user=user)
+        .filter(status="active", velocity__gt=0)
+        .order_by("-burst", "-velocity")[:limit]
+    )
+
+
+def access_narrative(*, user: User, narrative_id: int) -> Narrative:
+    """The narrative if the user may see any of its posts, else 404."""
+    return get_object_or_404(narratives_visible(user=user), id=narrative_id)
+
+
+def narrative_series(
+    *, narrative: Narrative, hours: int = 48, now: datetime | None = None
+) -> list[int]:
+    """Posts per hour over the last `hours` hours (oldest first), for the sparkline."""
+    now = now or timezone.now()
+    end = score.hour_floor(now)
+    start = end - timedelta(hours=hours - 1)
+    rows = (
+        NarrativeHour.objects.filter(narrative=narrative, hour__gte=start)
+        .values("hour")
+        .annotate(n=Sum("posts"))
+        .values_list("hour", "n")
+    )
+    counts = dict(rows)
+    return [int(counts.get(start + timedelta(hours=k), 0)) for k in range(hours)]
+
+
+def narrative_districts(*, user: User, narrative: Narrative) -> list[dict[str, Any]]:
+    """Districts the narrative's group posts came from (within the user's scope), busiest first."""
+    rows = (
+        NarrativeHour.objects.filter(narrative=narrative, district_key__gt=0)
+        .values("district_key")
+        .annotate(n=Sum("posts"))
+        .order_by("-n")
+    )
+    counts = {r["district_key"]: r["n"] for r in rows}
+    units = Unit.objects.filter(scope_q(user=user)).filter(id__in=list(counts))
+    out = [{"unit": u, "posts": counts[u.id]} for u in units]
+    out.sort(key=lambda d: -int(d["posts"]))
+    return out
+
+
+def narrative_images(*, user: User, narrative: Narrative, limit: int = 6) -> list[Post]:
+    return list(
+        posts_visible(user=user)
+        .filter(narrative=narrative, image_hash__isnull=False)
+        .exclude(media=[])
+        .order_by("id")[:limit]
+    )
+
+
+def sources_visible(*, user: User) -> QuerySet[Source]:
+    """Public sources for everyone who listens; group sources inside the user's subtree."""
+    root = scope_root(user=user)
+    q = Q(unit=None) & ~Q(kind=SourceKind.WHATSAPP_EXPORT)
+    q |= scope_q(user=user, field="unit")
+    if root.parent_id is None:
+        q |= Q(unit=None)
+    return Source.objects.filter(q).select_related("unit")
+
+
+def access_source(*, user: User, source_id: int) -> Source:
+    return get_object_or_404(sources_visible(user=user), id=source_id)
+
+
+def group_sources(*, user: User) -> QuerySet[Source]:
+    """WhatsApp groups whose exports this user may upload (groups in the user's subtree)."""
+    return (
+        Source.objects.filter(kind=SourceKind.WHATSAPP_EXPORT)
+        .filter(scope_q(user=user, field="unit"))
+        .select_related("unit")
+        .order_by("name")
+    )
+
+
+def access_group_source(*, user: User, source_id: int) -> Source:
+    return get_object_or_404(group_sources(user=user), id=source_id)
+
+
+def uploads_of(*, source: Source) -> QuerySet[ExportUpload]:
+    return (
+        ExportUpload.objects.filter(source=source)
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at")
+    )
+
+
+def watchlists_visible(*, user: User) -> QuerySet[Watchlist]:
+    return (
+        Watchlist.objects.filter(scope_q(user=user, field="unit"))
+        .select_related("unit")
+        .prefetch_related("terms")
+        .order_by("name")
+    )
+
+
+def access_watchlist(*, user: User, watchlist_id: int) -> Watchlist:
+    return get_object_or_404(watchlists_visible(user=user), id=watchlist_id)
+
+
+def alerts_visible(*, user: User, open_only: bool = False) -> QuerySet[Alert]:
+    qs = Alert.objects.filter(scope_q(user=user, field="unit"))
+    if open_only:
+        qs = qs.filter(acknowledged_at=None)
+    return qs.select_related("narrative", "watchlist", "unit", "acknowledged_by").order_by(
+        "-last_at"
+    )
+
+
+def access_alert(*, user: User, alert_id: int) -> Alert:
+    return get_object_or_404(alerts_visible(user=user), id=alert_id)
+
+
+def watch_hits_for(*, posts: list[Post]) -> dict[int, list[str]]:
+    """Matched words per post id, for highlighting in the feed."""
+    out: dict[int, list[str]] = {}
+    for post_id, matched in WatchHit.objects.filter(post_id__in=[p.id for p in posts]).values_list(
+        "post_id", "matched"
+    ):
+        out.setdefault(post_id, []).append(matched)
+    return out
+
+
+def feed_counts(*, user: User, since: datetime) -> dict[str, int]:
+    """Counts for the feed header: posts and open alerts in the user's view."""
+    return {
+        "posts": posts_visible(user=user).filter(received_at__gte=since).count(),
+        "alerts": alerts_visible(user=user, open_only=True).count(),
+        "velocity_alerts": alerts_visible(user=user, open_only=True)
+        .filter(kind=AlertKind.VELOCITY)
+        .count(),
+    }

@@ -1,0 +1,378 @@
+"""Writes of the listening app: ingest into the inbox, sources, uploads, tips, watchlists, alerts."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pipeline import imagehash, whatsapp
+from pipeline.types import Platform, RawPost
+from sampark.accounts.models import User
+from sampark.geo.enums import Level
+from sampark.geo.models import Unit
+from sampark.monitoring import audit
+from sampark.monitoring.enums import KIND_PLATFORM, NarrativeStatus, SourceKind
+from sampark.monitoring.models import (
+    Alert,
+    ExportUpload,
+    Narrative,
+    Post,
+    Source,
+    Watchlist,
+    WatchTerm,
+)
+
+logger = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+
+
+@dataclass(slots=True)
+class IngestReport:
+    received: int = 0
+    new: int = 0
+    already_had: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "received": self.received,
+            "new": self.new,
+            "already_had": self.already_had,
+            "errors": self.errors,
+        }
+
+
+def district_of(unit: Unit | None) -> int | None:
+    if unit is None:
+        return None
+    if unit.level == Level.DISTRICT:
+        return unit.id
+    return unit.district_id
+
+
+def posts_ingest(
+    *,
+    source: Source,
+    posts: Iterable[RawPost],
+    unit: Unit | None = None,
+    submitted_by: User | None = None,
+    image_hashes: dict[str, int] | None = None,
+    chunk: int = 1000,
+) -> IngestReport:
+    """Put posts in the inbox; a post already there (same source and external id) is skipped.
+
+    `unit` defaults to the source's unit (a group's booth). Safe to call again with the same
+    posts, and safe when two callers race (the unique constraint decides).
+    """
+    unit = unit if unit is not None else source.unit
+    district_id = district_of(unit)
+    report = IngestReport()
+    batch: list[RawPost] = []
+
+    def flush() -> None:
+        ids = [p.external_id for p in batch]
+        existing = set(
+            Post.objects.filter(source=source, external_id__in=ids).values_list(
+                "external_id", flat=True
+            )
+        )
+        fresh: dict[str, RawPost] = {}
+        for p in batch:
+            if p.external_id not in existing:
+                fresh.setdefault(p.external_id, p)
+        report.already_had += len(batch) - len(fresh)
+        rows = [
+            Post(
+                source=source,
+                platform=p.platform,
+                external_id=p.external_id[:200],
+                unit=unit,
+                district_id=district_id,
+                is_private=p.platform in Platform.PRIVATE,
+                author=p.author[:200],
+                text=p.text,
+                url=p.url[:1000],
+                media=list(p.media),
+                is_media=p.is_media,
+                is_deleted=p.is_deleted,
+                metrics=p.metrics,
+                posted_at=p.posted_at,
+                submitted_by=submitted_by,
+                image_hash=_first_image_hash(p, image_hashes),
+            )
+            for p in fresh.values()
+        ]
+        with transaction.atomic():
+            Post.objects.bulk_create(rows, ignore_conflicts=True)
+            Source.objects.filter(id=source.id).update(posts_total=F("posts_total") + len(rows))
+        report.new += len(rows)
+        batch.clear()
+
+    for post in posts:
+        report.received += 1
+        batch.append(post)
+        if len(batch) >= chunk:
+            flush()
+    if batch:
+        flush()
+    return report
+
+
+def _first_image_hash(post: RawPost, hashes: dict[str, int] | None) -> int | None:
+    if not hashes:
+        return None
+    for name in post.media:
+        if name in hashes:
+            return hashes[name]
+    return None
+
+
+def source_create(
+    *,
+    kind: str,
+    name: str,
+    unit: Unit | None,
+    config: dict[str, Any] | None = None,
+    interval_s: int = 300,
+    actor: User | None,
+) -> Source:
+    """Register a source (a group, a feed, a search)."""
+    with transaction.atomic():
+        source = Source.objects.create(
+            kind=kind,
+            name=name,
+            unit=unit,
+            config=config or {},
+            interval_s=interval_s,
+            created_by=actor,
+        )
+        audit.source_created(source=source, actor=actor)
+    return source
+
+
+def source_set_enabled(*, source: Source, enabled: bool, actor: User) -> None:
+    """Pause or resume a source."""
+    with transaction.atomic():
+        Source.objects.filter(id=source.id).update(
+            enabled=enabled, next_poll_at=timezone.now(), failures=0
+        )
+        audit.source_toggled(source=source, enabled=enabled, actor=actor)
+
+
+def tip_source(*, kind: str = SourceKind.TIP_FORM) -> Source:
+    """The one source that holds tips of a kind (web form or Telegram bot)."""
+    source, _ = Source.objects.get_or_create(
+        kind=kind,
+        unit=None,
+        defaults={"name": str(SourceKind(kind).label), "interval_s": 0},
+    )
+    return source
+
+
+@dataclass(slots=True)
+class ExportResult:
+    upload: ExportUpload
+    summary: dict[str, Any]
+    ingest: IngestReport
+    duplicate_file: bool
+
+
+def export_ingest(
+    *,
+    source: Source,
+    data: bytes,
+    filename: str,
+    actor: User | None,
+    tz: str = "Asia/Kolkata",
+    day_first: bool | None = None,
+) -> ExportResult:
+    """Import one WhatsApp chat export (.txt or .zip) of a group.
+
+    Uploading the same file again adds nothing; a later, longer export of the same group adds
+    only the messages that are new (message ids are stable across exports).
+    """
+    assert source.kind == SourceKind.WHATSAPP_EXPORT
+    digest = hashlib.sha256(data).hexdigest()
+    previous = ExportUpload.objects.filter(source=source, sha256=digest).first()
+    parsed = whatsapp.parse_bytes(data, filename=filename, tz=tz, day_first=day_first)
+    summary = whatsapp.summary(parsed)
+    if previous is not None:
+        return ExportResult(previous, summary, IngestReport(), duplicate_file=True)
+    hashes = _store_media(source=source, data=data, filename=filename, parsed=parsed)
+    raw = whatsapp.to_raw_posts(parsed, group_key=f"source:{source.id}")
+    with transaction.atomic():
+        report = posts_ingest(source=source, posts=raw, image_hashes=hashes)
+        upload = ExportUpload.objects.create(
+            source=source,
+            sha256=digest,
+            filename=filename[:255],
+            uploaded_by=actor,
+            messages=int(summary["messages"]),  # type: ignore[call-overload]
+            new_posts=report.new,
+            report={**summary, **report.as_dict()},
+        )
+        audit.export_uploaded(upload=upload, actor=actor)
+    return ExportResult(upload, summary, report, duplicate_file=False)
+
+
+def _store_media(
+    *, source: Source, data: bytes, filename: str, parsed: whatsapp.ParsedExport
+) -> dict[str, int]:
+    """Keep the images of a zipped export (media folder per source) and hash them."""
+    if not filename.lower().endswith(".zip") or not parsed.media_files:
+        return {}
+    import io
+    import zipfile
+
+    hashes: dict[str, int] = {}
+    folder = Path(settings.MEDIA_ROOT) / "whatsapp" / str(source.id)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = {Path(n).name: n for n in archive.namelist()}
+        for media in parsed.media_files:
+            member = names.get(Path(media).name)
+            if member is None or not media.lower().endswith(IMAGE_SUFFIXES):
+                continue
+            content = archive.read(member)
+            if len(content) > 20 * 1024 * 1024:
+                continue
+            try:
+                hashes[media] = imagehash.phash(content)
+            except Exception:  # a corrupt image must not lose the messages
+                logger.warning("could not hash %s", media)
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / Path(media).name).write_bytes(content)
+    return hashes
+
+
+def tip_submit(
+    *,
+    text: str,
+    url: str = "",
+    image: bytes | None = None,
+    image_name: str = "",
+    user: User | None,
+    kind: str = SourceKind.TIP_FORM,
+    external_id: str = "",
+    author: str = "",
+    at: datetime | None = None,
+) -> Post | None:
+    """Record a tip from a volunteer or the public; returns None if it was already received."""
+    source = tip_source(kind=kind)
+    now = at or timezone.now()
+    media: tuple[str, ...] = ()
+    hashes: dict[str, int] = {}
+    if image:
+        digest = hashlib.sha256(image).hexdigest()[:32]
+        suffix = Path(image_name).suffix.lower() if image_name else ".jpg"
+        name = f"{digest}{suffix if suffix in IMAGE_SUFFIXES else '.jpg'}"
+        folder = Path(settings.MEDIA_ROOT) / "tips"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(image)
+        media = (f"tips/{name}",)
+        hashes[media[0]] = imagehash.phash(image)
+    body = text.strip()
+    if url and url not in body:
+        body = f"{body}\n{url}".strip()
+    ext = (
+        external_id
+        or hashlib.sha256(
+            f"{user.id if user else author}|{now.isoformat()}|{body}|{media}".encode()
+        ).hexdigest()
+    )
+    raw = RawPost(
+        platform=Platform.TIP,
+        external_id=ext,
+        text=body,
+        posted_at=now,
+        author=author or (user.get_username() if user else ""),
+        url=url,
+        media=media,
+        is_media=bool(media) and not body,
+    )
+    unit = user.unit if user is not None else None
+    with transaction.atomic():
+        report = posts_ingest(
+            source=source, posts=[raw], unit=unit, submitted_by=user, image_hashes=hashes
+        )
+        if not report.new:
+            return None
+        post = Post.objects.get(source=source, external_id=ext[:200])
+        audit.tip_received(post=post, actor=user)
+    return post
+
+
+def watchlist_save(
+    *,
+    watchlist: Watchlist | None,
+    name: str,
+    unit: Unit,
+    terms: list[str],
+    active: bool,
+    actor: User,
+) -> Watchlist:
+    """Create or update a watchlist and replace its terms."""
+    clean = list(dict.fromkeys(t.strip() for t in terms if t.strip()))
+    with transaction.atomic():
+        if watchlist is None:
+            watchlist = Watchlist.objects.create(
+                name=name, unit=unit, active=active, created_by=actor
+            )
+        else:
+            watchlist.name, watchlist.active = name, active
+            watchlist.updated_at = timezone.now()
+            watchlist.save(update_fields=["name", "active", "updated_at"])
+        watchlist.terms.exclude(text__in=clean).delete()
+        have = set(watchlist.terms.values_list("text", flat=True))
+        WatchTerm.objects.bulk_create(
+            [WatchTerm(watchlist=watchlist, text=t[:200]) for t in clean if t not in have]
+        )
+        Watchlist.objects.filter(id=watchlist.id).update(updated_at=timezone.now())
+        audit.watchlist_saved(watchlist=watchlist, terms=len(clean), actor=actor)
+    return watchlist
+
+
+def alert_acknowledge(*, alert: Alert, actor: User) -> bool:
+    """Mark an alert seen; False if someone else already did."""
+    with transaction.atomic():
+        won = (
+            Alert.objects.filter(id=alert.id, acknowledged_at=None).update(
+                acknowledged_by=actor, acknowledged_at=timezone.now()
+            )
+            == 1
+        )
+        if won:
+            audit.alert_acknowledged(alert=alert, actor=actor)
+    return won
+
+
+def narrative_set_status(*, narrative: Narrative, status: str, actor: User) -> None:
+    """Mute a narrative (no more velocity alerts) or make it active again."""
+    with transaction.atomic():
+        Narrative.objects.filter(id=narrative.id).update(status=NarrativeStatus(status))
+        audit.narrative_status(narrative=narrative, status=status, actor=actor)
+
+
+def source_platform(source: Source) -> str:
+    return KIND_PLATFORM[source.kind]
+
+
+def requeue_failed(*, older_than: timedelta | None = None) -> int:
+    """Put failed posts back in the inbox (after a fix); returns how many."""
+    from sampark.monitoring.enums import PostStatus
+
+    qs = Post.objects.filter(status=PostStatus.FAILED)
+    if older_than is not None:
+        qs = qs.filter(received_at__lt=timezone.now() - older_than)
+    return qs.update(status=PostStatus.PENDING, attempts=0, error="")
