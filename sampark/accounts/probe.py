@@ -60,6 +60,15 @@ from sampark.directives.models import Directive, DirectiveRecipient
 from sampark.geo.enums import Level
 from sampark.geo.models import RecruitmentTarget, Unit
 from sampark.geo.synthetic import build_tree
+from sampark.monitoring.enums import AlertKind, SourceKind
+from sampark.monitoring.models import (
+    Alert,
+    ExportUpload,
+    Narrative,
+    Post,
+    Source,
+    Watchlist,
+)
 from sampark.people.enums import (
     AssignmentStatus,
     ConsentAction,
@@ -104,7 +113,14 @@ class World:
     targets: dict[int, RecruitmentTarget] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
     kinds: dict[int, PositionKind] = field(default_factory=dict)
+    posts: dict[int, Post] = field(default_factory=dict)
+    narratives: dict[int, Narrative] = field(default_factory=dict)
+    sources: dict[int, Source] = field(default_factory=dict)
+    watchlists: dict[int, Watchlist] = field(default_factory=dict)
+    alerts: dict[int, Alert] = field(default_factory=dict)
+    uploads: dict[int, ExportUpload] = field(default_factory=dict)
     # Derived indexes.
+    narrative_posts: dict[int, list[int]] = field(default_factory=dict)
     person_units: dict[int, set[int]] = field(default_factory=dict)
     directive_units: dict[int, set[int]] = field(default_factory=dict)
     directive_recipients: dict[int, list[int]] = field(default_factory=dict)
@@ -215,6 +231,31 @@ def _random_recipient(w: World, directive_id: int, rng: random.Random) -> dict[s
 
 
 _job_unit = _unit_of(lambda w: w.jobs, "scope_id")
+
+
+def _post_outside(w: World, v: Viewer, post_id: int) -> bool:
+    """Group content is visible in its unit's subtree only; public posts to every listener."""
+    post = w.posts[post_id]
+    if not post.is_private:
+        return False
+    if post.unit_id is None:
+        return v.root is None or v.root.parent_id is not None
+    return post.unit_id not in v.subtree
+
+
+def _narrative_outside(w: World, v: Viewer, narrative_id: int) -> bool:
+    return all(_post_outside(w, v, p) for p in w.narrative_posts.get(narrative_id, []))
+
+
+def _source_outside(w: World, v: Viewer, source_id: int) -> bool:
+    source = w.sources[source_id]
+    if source.unit_id is None:
+        return source.kind == SourceKind.WHATSAPP_EXPORT and (
+            v.root is None or v.root.parent_id is not None
+        )
+    return source.unit_id not in v.subtree
+
+
 _target_unit = _unit_of(lambda w: w.targets, "unit_id")
 _assignment_unit = _unit_of(lambda w: w.assignments, "unit_id")
 
@@ -302,6 +343,49 @@ KINDS: dict[str, Kind] = {
         companions=lambda w, i, r: {"unit_id": w.targets[i].unit_id},
         table=RecruitmentTarget,
     ),
+    "post": Kind(
+        "post",
+        ids=lambda w: list(w.posts),
+        outside=lambda w, v, i: _post_outside(w, v, i),
+        secrets=lambda w, v, i: [w.posts[i].text],
+        table=Post,
+    ),
+    "narrative": Kind(
+        "narrative",
+        ids=lambda w: list(w.narratives),
+        outside=lambda w, v, i: _narrative_outside(w, v, i),
+        secrets=lambda w, v, i: [w.narratives[i].title],
+        table=Narrative,
+    ),
+    "source": Kind(
+        "source",
+        ids=lambda w: list(w.sources),
+        outside=lambda w, v, i: _source_outside(w, v, i),
+        secrets=lambda w, v, i: [w.sources[i].name],
+        table=Source,
+    ),
+    "watchlist": Kind(
+        "watchlist",
+        ids=lambda w: list(w.watchlists),
+        outside=lambda w, v, i: w.watchlists[i].unit_id not in v.subtree,
+        secrets=lambda w, v, i: [w.watchlists[i].name],
+        table=Watchlist,
+    ),
+    "alert": Kind(
+        "alert",
+        ids=lambda w: list(w.alerts),
+        outside=lambda w, v, i: w.alerts[i].unit_id not in v.subtree,
+        secrets=lambda w, v, i: [w.alerts[i].message],
+        table=Alert,
+    ),
+    "upload": Kind(
+        "upload",
+        ids=lambda w: list(w.uploads),
+        outside=lambda w, v, i: _source_outside(w, v, w.uploads[i].source_id),
+        secrets=lambda w, v, i: [w.uploads[i].filename],
+        companions=lambda w, i, r: {"source_id": w.uploads[i].source_id},
+        table=ExportUpload,
+    ),
     "user": Kind(
         "user",
         ids=lambda w: list(w.users),
@@ -335,6 +419,13 @@ REGISTRY: dict[str, str] = {
     "verification_id": "otp",
     "target_id": "target",
     "user_id": "user",
+    "post_id": "post",
+    "narrative_id": "narrative",
+    "source_id": "source",
+    "group_id": "source",
+    "watchlist_id": "watchlist",
+    "alert_id": "alert",
+    "upload_id": "upload",
 }
 
 # Parameters that address no scoped object: filled with a plausible value, never probed.
@@ -804,12 +895,78 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
         job.save()
         w.jobs[job.id] = job
 
+    _build_listening(w, rng=rng, units=units, token=token)
+
     for pid, a in ((a.person_id, a) for a in w.assignments.values()):
         w.person_units.setdefault(pid, set()).add(a.unit_id)
     for r in w.recipients.values():
         w.directive_units.setdefault(r.directive_id, set()).add(r.unit_id)
         w.directive_recipients.setdefault(r.directive_id, []).append(r.id)
     return w
+
+
+def _build_listening(w: World, *, rng: random.Random, units: list[Unit], token: str) -> None:
+    """Group sources with private posts, a public source, narratives mixing them, watchlists
+    and alerts at random units."""
+    now = timezone.now()
+    public = Source.objects.create(kind=SourceKind.X_SEARCH, name=f"Probesource {token} public")
+    w.sources[public.id] = public
+    groups = []
+    for n in range(6):
+        unit = rng.choice(units)
+        g = Source.objects.create(
+            kind=SourceKind.WHATSAPP_EXPORT, name=f"Probegroup {token}{n:02d}", unit=unit
+        )
+        w.sources[g.id] = g
+        groups.append(g)
+        up = ExportUpload.objects.create(
+            source=g,
+            sha256=f"{token}{n:02d}".ljust(64, "0"),
+            filename=f"probechat-{token}{n:02d}.txt",
+        )
+        w.uploads[up.id] = up
+    for n in range(10):
+        narrative = Narrative.objects.create(
+            title=f"Probenarrative {token}{n:02d}", first_seen=now, last_seen=now
+        )
+        w.narratives[narrative.id] = narrative
+        members = rng.sample(groups, k=rng.randint(1, 2))
+        if rng.random() < 0.3:
+            members.append(public)
+        for m, source in enumerate(members):
+            private = source.kind == SourceKind.WHATSAPP_EXPORT
+            post = Post.objects.create(
+                source=source,
+                platform="whatsapp" if private else "x",
+                external_id=f"{token}-{n}-{m}",
+                unit=source.unit,
+                district_id=source.unit.district_id if source.unit else None,
+                is_private=private,
+                text=f"Probepost {token}{n:02d}{m}",
+                posted_at=now,
+                processed_at=now,
+                status=2,
+                narrative=narrative,
+            )
+            w.posts[post.id] = post
+            w.narrative_posts.setdefault(narrative.id, []).append(post.id)
+        if not any(not w.posts[p].is_private for p in w.narrative_posts[narrative.id]):
+            continue
+        Narrative.objects.filter(id=narrative.id).update(has_public=True)
+    creator = next(iter(w.users.values()))
+    for n in range(5):
+        wl = Watchlist.objects.create(
+            name=f"Probewatch {token}{n:02d}", unit=rng.choice(units), created_by=creator
+        )
+        w.watchlists[wl.id] = wl
+        a = Alert.objects.create(
+            kind=AlertKind.WATCH,
+            unit=rng.choice(units),
+            watchlist=wl,
+            narrative=rng.choice(list(w.narratives.values())),
+            message=f"Probealert {token}{n:02d}",
+        )
+        w.alerts[a.id] = a
 
 
 def make_viewer(w: World, user: User) -> Viewer:

@@ -152,6 +152,9 @@ def load(
     _load_organisation(plan=plan, rng=rng, phones=phones, names=names, report=report)
     report.users = _create_users(rng=rng, phones=phones, names=names)
     _create_targets()
+    from sampark.monitoring import demo as listening_demo
+
+    listening_demo.load(rng=rng)
     return report
 
 
