@@ -36,6 +36,19 @@ def _words(text: str) -> list[tuple[str, int, int]]:
     ]
 
 
+_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _skeletons(word: str) -> frozenset[str]:
+    """variants() with a plain dict in front (hot path: every word of every post)."""
+    found = _CACHE.get(word)
+    if found is None:
+        if len(_CACHE) > 200_000:
+            _CACHE.clear()
+        found = _CACHE[word] = variants(word)
+    return found
+
+
 class Matcher:
     """Compiled once for a set of terms; `match` costs a dict lookup per word of the text."""
 
@@ -55,7 +68,7 @@ class Matcher:
             return []
         text = normalise(text)
         words = _words(text)
-        skeletons = [variants(w) for w, _, _ in words]
+        skeletons = [_skeletons(w) for w, _, _ in words]
         seen: set[tuple[int, int]] = set()
         hits: list[Hit] = []
         for i, options in enumerate(skeletons):

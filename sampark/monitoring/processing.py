@@ -211,11 +211,10 @@ class Processor:
         keyed = [it for it in items if it.analysis and it.analysis.exact is not None]
         keys = {it.analysis.exact for it in keyed if it.analysis}
         found: dict[int, tuple[int, int | None]] = {}
-        for chunk in _chunks(list(keys), 900):
-            for key, post_id, narrative_id in Fingerprint.objects.filter(key__in=chunk).values_list(
-                "key", "post_id", "narrative_id"
-            ):
-                found[key] = (post_id, narrative_id)
+        for key, post_id, narrative_id in _select_in(
+            Fingerprint, ("key", "post_id", "narrative_id"), "key", list(keys)
+        ):
+            found[key] = (post_id, narrative_id)
         first_in_batch: dict[int, Item] = {}
         new_prints: list[Item] = []
         for it in keyed:
@@ -266,11 +265,8 @@ class Processor:
             return
         all_bands = {b for it in items if it.analysis for b in it.analysis.bands}
         band_variants: dict[int, list[int]] = defaultdict(list)
-        for chunk in _chunks(list(all_bands), 900):
-            for key, variant_id in Band.objects.filter(key__in=chunk).values_list(
-                "key", "variant_id"
-            ):
-                band_variants[key].append(variant_id)
+        for key, variant_id in _select_in(Band, ("key", "variant_id"), "key", list(all_bands)):
+            band_variants[key].append(variant_id)
         wanted = {v for vs in band_variants.values() for v in vs} - self.sigs.keys()
         for chunk in _chunks(list(wanted), 900):
             for vid, nid, pid, raw_sig in Variant.objects.filter(id__in=chunk).values_list(
@@ -387,13 +383,19 @@ class Processor:
                 for it in items
             ]
         )
-        bands: list[Band] = []
+        bands: list[tuple[int, int]] = []
         for it, v in zip(items, variants, strict=True):
             assert it.narrative is not None
             if it.analysis is not None and it.analysis.signature is not None:
                 self._remember(v.id, it.narrative, it.row["id"], it.analysis.signature)
-                bands.extend(Band(key=b, variant_id=v.id) for b in it.analysis.bands)
-        Band.objects.bulk_create(bands, batch_size=2000)
+                bands.extend((b, v.id) for b in it.analysis.bands)
+        # Thousands of band rows a batch: plain executemany, not model instances.
+        table = connection.ops.quote_name(Band._meta.db_table)
+        with connection.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {table} ({connection.ops.quote_name('key')}, variant_id) VALUES (%s, %s)",  # noqa: S608
+                bands,
+            )
         for it in items:
             assert it.narrative is not None
             self._variant_counts[it.narrative] = self._variant_counts.get(it.narrative, 0) + 1
@@ -424,24 +426,39 @@ class Processor:
             .values_list("narrative_id", "n")
         )
         variant_counts = self._variant_counts
+        rows = []
         for nid, posts in per.items():
             velocity, burst = score.velocity_burst(series.get(nid, {}), now=now)
-            first = min(p.row["posted_at"] for p in posts)
-            last = max(p.row["posted_at"] for p in posts)
+            first = _db_time(min(p.row["posted_at"] for p in posts))
+            last = _db_time(max(p.row["posted_at"] for p in posts))
             public = any(not p.row["is_private"] for p in posts)
-            changes: dict[str, Any] = {
-                "posts": F("posts") + len(posts),
-                "variants": F("variants") + variant_counts.get(nid, 0),
-                "districts": districts.get(nid, 0),
-                "velocity": velocity,
-                "burst": burst,
-                "updated_at": now,
-            }
-            if public:
-                changes["has_public"] = True
-            Narrative.objects.filter(id=nid).update(**changes)
-            Narrative.objects.filter(id=nid, first_seen__gt=first).update(first_seen=first)
-            Narrative.objects.filter(id=nid, last_seen__lt=last).update(last_seen=last)
+            rows.append(
+                (
+                    len(posts),
+                    variant_counts.get(nid, 0),
+                    districts.get(nid, 0),
+                    velocity,
+                    burst,
+                    _db_time(now),
+                    public,
+                    first,
+                    first,
+                    last,
+                    last,
+                    nid,
+                )
+            )
+        table = connection.ops.quote_name(Narrative._meta.db_table)
+        with connection.cursor() as cur:
+            cur.executemany(
+                f"UPDATE {table} SET posts = posts + %s, variants = variants + %s, "  # noqa: S608
+                "districts = %s, velocity = %s, burst = %s, updated_at = %s, "
+                "has_public = (has_public OR %s), "
+                "first_seen = CASE WHEN first_seen > %s THEN %s ELSE first_seen END, "
+                "last_seen = CASE WHEN last_seen < %s THEN %s ELSE last_seen END "
+                "WHERE id = %s",
+                rows,
+            )
 
     def _watch_hits(self, items: list[Item]) -> None:
         hits: list[WatchHit] = []
@@ -517,7 +534,7 @@ class Processor:
                     it.exact_dup,
                     it.narrative,
                     it.similarity,
-                    now,
+                    _db_time(now),
                     it.row["id"],
                     token,
                 )
@@ -607,7 +624,7 @@ def _upsert_hours(hours: dict[tuple[int, int, datetime], int]) -> None:
             f"INSERT INTO {table} (narrative_id, district_key, hour, posts) "  # noqa: S608
             "VALUES (%s, %s, %s, %s) ON CONFLICT (narrative_id, district_key, hour) "
             "DO UPDATE SET posts = " + table + ".posts + excluded.posts",
-            [(n, d, h, c) for (n, d, h), c in hours.items()],
+            [(n, d, _db_time(h), c) for (n, d, h), c in hours.items()],
         )
 
 
@@ -653,6 +670,27 @@ def _popcount(values: np.ndarray) -> np.ndarray:
     as_bytes = values.astype(np.int64).view(np.uint8).reshape(-1, 8)
     counts: np.ndarray = _POP8[as_bytes].sum(axis=1)
     return counts
+
+
+def _select_in(
+    model: Any, columns: tuple[str, ...], column: str, values: list[int]
+) -> Iterable[tuple[Any, ...]]:
+    """Rows whose integer `column` is in `values`, in chunks, without the ORM's per-value cost
+    (these lookups run with tens of thousands of band keys a batch)."""
+    q = connection.ops.quote_name
+    head = (
+        f"SELECT {', '.join(q(c) for c in columns)} FROM {q(model._meta.db_table)} "  # noqa: S608
+        f"WHERE {q(column)} IN "
+    )
+    with connection.cursor() as cur:
+        for chunk in _chunks(values, 900):
+            cur.execute(head + "(" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
+            yield from cur.fetchall()
+
+
+def _db_time(value: datetime) -> Any:
+    """A datetime as the backend stores it (raw SQL must match what the ORM writes)."""
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _required(value: int | None) -> int:
