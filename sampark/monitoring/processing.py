@@ -389,13 +389,9 @@ class Processor:
             if it.analysis is not None and it.analysis.signature is not None:
                 self._remember(v.id, it.narrative, it.row["id"], it.analysis.signature)
                 bands.extend((b, v.id) for b in it.analysis.bands)
-        # Thousands of band rows a batch: plain executemany, not model instances.
-        table = connection.ops.quote_name(Band._meta.db_table)
-        with connection.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO {table} ({connection.ops.quote_name('key')}, variant_id) VALUES (%s, %s)",  # noqa: S608
-                bands,
-            )
+        # Thousands of band rows a batch: plain SQL, not model instances.
+        if bands:
+            _insert_bands(bands)
         for it in items:
             assert it.narrative is not None
             self._variant_counts[it.narrative] = self._variant_counts.get(it.narrative, 0) + 1
@@ -541,7 +537,21 @@ class Processor:
             )
         table = connection.ops.quote_name(Post._meta.db_table)
         with connection.cursor() as cur:
-            if done:
+            if done and connection.vendor == "postgresql":
+                # One statement for the batch: the columns as arrays, joined on id.
+                cols = list(zip(*done, strict=True))
+                cur.execute(
+                    f"UPDATE {table} AS p SET status = {int(PostStatus.DONE)}, lang = v.lang, "  # noqa: S608
+                    "urls = v.urls::jsonb, exact_hash = v.exact, duplicate_of_id = v.dup, "
+                    "is_exact_duplicate = v.ex, narrative_id = v.nar, similarity = v.sim, "
+                    "processed_at = %s, claim = '', locked_until = NULL, error = '' "
+                    "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[], "
+                    "%s::bool[], %s::bigint[], %s::float8[], %s::bigint[]) "
+                    "AS v(lang, urls, exact, dup, ex, nar, sim, id) "
+                    "WHERE p.id = v.id AND p.claim = %s",
+                    [cols[7][0], *(list(c) for c in cols[:7]), list(cols[8]), token],
+                )
+            elif done:
                 cur.executemany(
                     f"UPDATE {table} SET status = {int(PostStatus.DONE)}, lang = %s, urls = %s, "  # noqa: S608
                     "exact_hash = %s, duplicate_of_id = %s, is_exact_duplicate = %s, "
@@ -675,17 +685,40 @@ def _popcount(values: np.ndarray) -> np.ndarray:
 def _select_in(
     model: Any, columns: tuple[str, ...], column: str, values: list[int]
 ) -> Iterable[tuple[Any, ...]]:
-    """Rows whose integer `column` is in `values`, in chunks, without the ORM's per-value cost
-    (these lookups run with tens of thousands of band keys a batch)."""
+    """Rows whose integer `column` is in `values`, without the ORM's per-value cost (these
+    lookups run with tens of thousands of band keys a batch). PostgreSQL takes the values as
+    one array parameter; SQLite in chunks of placeholders."""
     q = connection.ops.quote_name
     head = (
         f"SELECT {', '.join(q(c) for c in columns)} FROM {q(model._meta.db_table)} "  # noqa: S608
-        f"WHERE {q(column)} IN "
+        f"WHERE {q(column)} "
     )
     with connection.cursor() as cur:
-        for chunk in _chunks(values, 900):
-            cur.execute(head + "(" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
+        if connection.vendor == "postgresql":
+            cur.execute(head + "= ANY(%s::bigint[])", [values])
             yield from cur.fetchall()
+            return
+        for chunk in _chunks(values, 900):
+            cur.execute(head + "IN (" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
+            yield from cur.fetchall()
+
+
+def _insert_bands(rows: list[tuple[int, int]]) -> None:
+    """Band rows in one statement on PostgreSQL (unnest of two arrays), executemany on SQLite."""
+    table = connection.ops.quote_name(Band._meta.db_table)
+    key = connection.ops.quote_name("key")
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                f"INSERT INTO {table} ({key}, variant_id) "  # noqa: S608
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
+                [[r[0] for r in rows], [r[1] for r in rows]],
+            )
+        else:
+            cur.executemany(
+                f"INSERT INTO {table} ({key}, variant_id) VALUES (%s, %s)",  # noqa: S608
+                rows,
+            )
 
 
 def _db_time(value: datetime) -> Any:

@@ -24,6 +24,15 @@ class Command(BaseCommand):
         cov.add_argument("--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT))
         cov.add_argument("--no-postgres", action="store_true")
         sub.add_parser("coverage-one", help="(internal) measure on the configured database")
+        pipe = sub.add_parser("pipeline", help="listening pipeline: inbox to stored results")
+        pipe.add_argument("--posts", type=int, default=100_000)
+        pipe.add_argument("--json", action="store_true")
+        pipe.add_argument(
+            "--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_pipeline")
+        )
+        pipe.add_argument("--no-postgres", action="store_true")
+        one = sub.add_parser("pipeline-one", help="(internal) measure on the configured database")
+        one.add_argument("--posts", type=int, default=100_000)
         imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
         imp.add_argument("--rows", type=int, default=800_000)
         imp.add_argument("--json", action="store_true")
@@ -34,6 +43,24 @@ class Command(BaseCommand):
             from bench.coverage import measure
 
             self.stdout.write(json.dumps(measure()))
+            return
+        if which == "pipeline-one":
+            from bench.pipeline import measure as measure_pipeline
+
+            self.stdout.write(json.dumps(measure_pipeline(options["posts"])))
+            return
+        if which == "pipeline":
+            from bench.pipeline import run as run_pipeline
+
+            pg = None if options["no_postgres"] else options["postgres"]
+            if pg:
+                _ensure_pg_database(pg, fresh=True)
+            figures = run_pipeline(
+                posts=options["posts"],
+                sqlite_path=Path(settings.VAR_DIR) / "bench" / "pipeline.sqlite3",
+                postgres_url=pg,
+            )
+            self._print(figures, as_json=options["json"])
             return
         if which == "coverage":
             from bench.coverage import run
@@ -60,8 +87,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{key:<28} {value}")
 
 
-def _ensure_pg_database(url: str) -> None:
-    """Create the benchmark database on the PostgreSQL server if it is missing."""
+def _ensure_pg_database(url: str, *, fresh: bool = False) -> None:
+    """Create the benchmark database on the PostgreSQL server if it is missing (or anew)."""
     from urllib.parse import urlparse
 
     import psycopg
@@ -76,6 +103,8 @@ def _ensure_pg_database(url: str) -> None:
         dbname="postgres",
         autocommit=True,
     ) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')

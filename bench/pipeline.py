@@ -1,0 +1,212 @@
+"""Listening pipeline throughput (issue #3): inbox to stored results, one worker, one core.
+
+`sampark bench pipeline --posts N --json` runs `measure()` in a child process per database
+(SQLite file, then PostgreSQL), each on a fresh database: it fills the inbox with N posts shaped
+like a real stream (forward chains of a few hundred viral messages among a majority of one-off
+posts, in Hindi, English and Hinglish, with watchlists active), then times one `Processor`
+draining it. In the same process it also times the floor — claiming and marking the same
+number of posts done with no analysis — so the pipeline's cost is reported as a ratio.
+
+Peak RSS is the child's high-water mark (getrusage), and RSS is sampled through the run, so a
+1-million-post run shows whether memory stays flat.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+SEED = 20261126
+CHUNK = 20_000
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def stream(n: int, *, rng: random.Random) -> Iterator[tuple[str, str]]:
+    """(platform, text) pairs: ~45% forwards of viral messages, the rest one-off posts."""
+    from bench.neardup import forward_chain_variant, load_bases
+
+    # Real posts (Hindi, Hinglish, English) from ../shared/data as the stream's raw material.
+    bases = [b.text for b in load_bases(rng=random.Random(SEED), per_lang=1500)]
+    if len(bases) < 1000:
+        raise SystemExit("the benchmark needs ../shared/data (text and eval sets)")
+    rng.shuffle(bases)
+    viral = bases[:300]
+    oneoff = bases[300:]
+    words = " ".join(oneoff).split()
+    for i in range(n):
+        if rng.random() < 0.45:
+            text = viral[min(int(rng.expovariate(1 / 40)), len(viral) - 1)]
+            for _ in range(rng.randint(0, 3)):
+                text = forward_chain_variant(text, rng)
+            platform = rng.choice(("whatsapp", "whatsapp", "x", "telegram"))
+        elif oneoff and rng.random() < 0.5:
+            text = forward_chain_variant(oneoff[i % len(oneoff)], rng)
+            platform = rng.choice(("x", "youtube", "facebook", "news"))
+        else:
+            # A fresh post: a random run of real words, as varied as a real stream.
+            start = rng.randrange(max(1, len(words) - 40))
+            text = " ".join(words[start : start + rng.randint(8, 40)])
+            platform = rng.choice(("x", "youtube", "facebook"))
+        yield platform, text
+
+
+def fill_inbox(n: int) -> None:
+    """Put n posts into the inbox (not timed), spread over districts and the last 24 hours."""
+    from django.utils import timezone
+
+    from pipeline.types import Platform, RawPost
+    from sampark.geo.models import Unit
+    from sampark.monitoring import services
+    from sampark.monitoring.enums import SourceKind
+    from sampark.monitoring.models import Source
+
+    rng = random.Random(SEED)
+    districts = list(Unit.objects.filter(level="district"))
+    groups = [
+        Source.objects.create(kind=SourceKind.WHATSAPP_EXPORT, name=f"group {d.id}", unit=d)
+        for d in districts
+    ]
+    public = Source.objects.create(kind=SourceKind.X_SEARCH, name="public stream")
+    now = timezone.now()
+    batch: dict[int, list[RawPost]] = {}
+    for i, (platform, text) in enumerate(stream(n, rng=rng)):
+        at = now - timedelta(seconds=rng.randrange(86_400))
+        private = platform in Platform.PRIVATE
+        source = rng.choice(groups) if private else public
+        batch.setdefault(source.id, []).append(
+            RawPost(platform=platform, external_id=str(i), text=text, posted_at=at)
+        )
+        if (i + 1) % CHUNK == 0:
+            _flush(batch, {s.id: s for s in [*groups, public]}, services)
+    _flush(batch, {s.id: s for s in [*groups, public]}, services)
+
+
+def _flush(batch: dict[int, list[Any]], sources: dict[int, Any], services: Any) -> None:
+    for source_id, posts in batch.items():
+        services.posts_ingest(source=sources[source_id], posts=posts, chunk=2000)
+    batch.clear()
+
+
+def setup_world() -> None:
+    from django.core.management import call_command
+
+    from sampark.accounts.models import User
+    from sampark.geo.synthetic import build_tree
+    from sampark.monitoring import services
+
+    call_command("migrate", interactive=False, verbosity=0)
+    tree = build_tree(districts=75, acs_per_district=1, mandals_per_ac=1, sectors_per_mandal=1)
+    admin = User.objects.create_user(username="bench", unit=tree.state)
+    services.watchlist_save(
+        watchlist=None,
+        name="bench",
+        unit=tree.state,
+        terms=["ईवीएम", "evm hack", "मोदी", "yogi", "2000 का नोट", "बूथ कैप्चरिंग", "vote chori"],
+        active=True,
+        actor=admin,
+    )
+
+
+def measure(posts: int) -> dict[str, Any]:
+    """Fill, then drain the inbox with one processor; then the floor on the same rows."""
+    from django.db import connection
+
+    from sampark.monitoring import processing
+    from sampark.monitoring.enums import PostStatus
+    from sampark.monitoring.models import Narrative, Post
+
+    setup_world()
+    started = time.perf_counter()
+    fill_inbox(posts)
+    fill_s = time.perf_counter() - started
+    processor = processing.Processor()
+    samples: list[float] = []
+    batch_s: list[float] = []
+    started = time.perf_counter()
+    done = 0
+    while True:
+        t0 = time.perf_counter()
+        n = processor.run_batch(owner="bench")
+        if not n:
+            break
+        batch_s.append((time.perf_counter() - t0) / n)
+        done += n
+        if len(batch_s) % 50 == 0:
+            samples.append(rss_mb())
+    elapsed = time.perf_counter() - started
+    samples.append(rss_mb())
+    # The floor: claim and mark done the same number of posts, no analysis, no narratives.
+    Post.objects.update(status=PostStatus.PENDING, claim="")
+    floor_started = time.perf_counter()
+    while True:
+        token, rows = processing.posts_claim(limit=processing.conf("BATCH"), owner="floor")
+        if not rows:
+            break
+        Post.objects.filter(claim=token).update(status=PostStatus.DONE, claim="")
+    floor_s = time.perf_counter() - floor_started
+    return {
+        "vendor": connection.vendor,
+        "posts": done,
+        "seconds": round(elapsed, 2),
+        "posts_per_s": round(done / elapsed, 1),
+        "median_ms_per_post": round(statistics.median(batch_s) * 1000, 3),
+        "floor_posts_per_s": round(done / floor_s, 1),
+        "ratio_to_floor": round(elapsed / floor_s, 2),
+        "fill_s": round(fill_s, 1),
+        "narratives": Narrative.objects.count(),
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_samples_mb": samples[:: max(1, len(samples) // 10)],
+    }
+
+
+def _child(env: dict[str, str], posts: int) -> dict[str, Any]:
+    out = subprocess.run(  # noqa: S603  (our own interpreter and command, an int argument)
+        [sys.executable, "-m", "sampark", "bench", "pipeline-one", "--posts", str(posts)],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "sampark.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{out.stderr[-4000:]}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def run(*, posts: int, sqlite_path: Path, postgres_url: str | None) -> dict[str, Any]:
+    """SQLite first (the contract's `posts_per_s`), then PostgreSQL, each on a fresh database."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    lite = _child({"DATABASE_URL": f"sqlite:///{sqlite_path}"}, posts)
+    figures: dict[str, Any] = {
+        "posts": lite["posts"],
+        "posts_per_s": lite["posts_per_s"],
+        "posts_per_s_postgres": None,
+        "peak_rss_mb": lite["peak_rss_mb"],
+        "details": {"sqlite": lite},
+    }
+    if postgres_url:
+        pg = _child({"DATABASE_URL": postgres_url}, posts)
+        figures["posts_per_s_postgres"] = pg["posts_per_s"]
+        figures["peak_rss_mb"] = max(lite["peak_rss_mb"], pg["peak_rss_mb"])
+        figures["details"]["postgres"] = pg
+    return figures
