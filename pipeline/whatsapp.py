@@ -231,7 +231,8 @@ def parse_bytes(
 
     Raises ValueError only for a `.zip` that is not a readable archive or holds no chat text.
     """
-    if filename.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
+    looks_zipped = data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(data))
+    if filename.lower().endswith(".zip") or looks_zipped:
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile as exc:
