@@ -41,16 +41,21 @@ class Analyser:
         keys = [dedupe.dedupe_key(n) for n in norms]
         with_key = [i for i, k in enumerate(keys) if k]
         sigs = self.hasher.signatures([keys[i] for i in with_key]) if with_key else None
+        band_rows = (
+            dedupe.band_hashes_batch(sigs, bands=self.bands, rows=self.rows)
+            if sigs is not None
+            else None
+        )
         out: list[Analysis] = []
         row = 0
         for i, norm in enumerate(norms):
             key = keys[i]
             sig = None
             bands: list[int] = []
-            if key and sigs is not None:
+            if key and sigs is not None and band_rows is not None:
                 sig = sigs[row]
+                bands = band_rows[row].tolist()
                 row += 1
-                bands = dedupe.band_hashes(sig, bands=self.bands, rows=self.rows)
             out.append(
                 Analysis(
                     lang=langs[i],
