@@ -9,6 +9,7 @@ from sampark.accounts.api import router as accounts_router
 from sampark.analytics.api import router as analytics_router
 from sampark.directives.api import router as directives_router
 from sampark.geo.api import router as geo_router
+from sampark.monitoring.api import router as monitoring_router
 from sampark.people.api import router as people_router
 
 api = NinjaAPI(title="Sampark API", version="1", auth=django_auth, urls_namespace="api")
@@ -17,3 +18,4 @@ api.add_router("/geo/", geo_router)
 api.add_router("/people/", people_router)
 api.add_router("/directives/", directives_router)
 api.add_router("/analytics/", analytics_router)
+api.add_router("/monitoring/", monitoring_router)
