@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from sampark.integrations import base as connectors
+import sampark.integrations.base as connectors
 from sampark.monitoring import services
 from sampark.monitoring.enums import POLLED_KINDS
 from sampark.monitoring.models import Source

@@ -180,6 +180,10 @@ def tip_source(*, kind: str = SourceKind.TIP_FORM) -> Source:
     return source
 
 
+class NoMessagesError(ValueError):
+    """The file holds no WhatsApp messages (not an export, or an empty one)."""
+
+
 @dataclass(slots=True)
 class ExportResult:
     upload: ExportUpload
@@ -199,6 +203,8 @@ def export_ingest(
 ) -> ExportResult:
     """Import one WhatsApp chat export (.txt or .zip) of a group.
 
+    Raises ValueError (NoMessagesError) for a file with no messages, storing nothing.
+
     Uploading the same file again adds nothing; a later, longer export of the same group adds
     only the messages that are new (message ids are stable across exports).
     """
@@ -209,6 +215,9 @@ def export_ingest(
     summary = whatsapp.summary(parsed)
     if previous is not None:
         return ExportResult(previous, summary, IngestReport(), duplicate_file=True)
+    if not parsed.messages:
+        # Refuse before anything is written, media files included.
+        raise NoMessagesError("; ".join(parsed.warnings) or "no messages in the export")
     hashes = _store_media(source=source, data=data, filename=filename, parsed=parsed)
     raw = whatsapp.to_raw_posts(parsed, group_key=f"source:{source.id}")
     with transaction.atomic():

@@ -21,7 +21,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -482,10 +481,6 @@ def _when(value: object) -> datetime | None:
         return None
 
 
-class _NoMessagesError(Exception):
-    """Raised inside the upload transaction so that an export with no messages stores nothing."""
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_upload(request: HttpRequest, source_id: int) -> HttpResponse:
@@ -496,13 +491,10 @@ def group_upload(request: HttpRequest, source_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            with transaction.atomic():
-                result = services.export_ingest(
-                    source=source, data=upload.read(), filename=str(upload.name), actor=user
-                )
-                if not result.duplicate_file and not result.summary.get("messages"):
-                    raise _NoMessagesError
-        except (ValueError, _NoMessagesError):
+            result = services.export_ingest(
+                source=source, data=upload.read(), filename=str(upload.name), actor=user
+            )
+        except ValueError:  # not a readable zip, or no messages (services.NoMessagesError)
             result = None
             form.add_error(
                 "file",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from pipeline.types import Platform, RawPost
+from sampark.accounts.models import User
 from sampark.geo.models import Unit
 from sampark.monitoring import selectors, services
 from sampark.monitoring.enums import SourceKind
@@ -140,7 +141,10 @@ def test_group_content_is_visible_only_in_its_subtree(group1, group2, alice, bob
     services.export_ingest(source=group2, data=LATER.encode(), filename="b.txt", actor=None)
     public = Source.objects.create(kind=SourceKind.X_SEARCH, name="x")
     services.posts_ingest(source=public, posts=[RawPost(Platform.X, "1", "public", timezone.now())])
-    seen = lambda user: set(selectors.posts_visible(user=user).values_list("source_id", flat=True))  # noqa: E731
+
+    def seen(user: User) -> set[int]:
+        return set(selectors.posts_visible(user=user).values_list("source_id", flat=True))
+
     assert seen(alice) == {group1.id, group2.id, public.id}
     assert seen(bob) == {group1.id, public.id}
     # charlie is a volunteer at group2's own booth: his group and public posts
