@@ -209,9 +209,7 @@ class Processor:
 
     def _assign_exact(self, items: list[Item]) -> None:
         keyed = [it for it in items if it.analysis and it.analysis.exact is not None]
-        keys = {
-            it.analysis.exact for it in keyed if it.analysis and it.analysis.exact is not None
-        }
+        keys = {it.analysis.exact for it in keyed if it.analysis and it.analysis.exact is not None}
         found: dict[int, tuple[int, int | None]] = {}
         for key, post_id, narrative_id in _select_in(
             Fingerprint, ("key", "post_id", "narrative_id"), "key", list(keys)
