@@ -35,36 +35,32 @@ class Analyser:
         self.matcher = matcher
 
     def analyse_batch(self, texts: list[str]) -> list[Analysis]:
-        """Analyse a batch of post texts (same order)."""
-        norms = [text.normalise(t) for t in texts]
-        langs = langid.identify_batch(norms)
-        keys = [dedupe.dedupe_key(n) for n in norms]
-        with_key = [i for i, k in enumerate(keys) if k]
-        sigs = self.hasher.signatures([keys[i] for i in with_key]) if with_key else None
-        band_rows = (
-            dedupe.band_hashes_batch(sigs, bands=self.bands, rows=self.rows)
-            if sigs is not None
-            else None
-        )
+        """Analyse a batch of post texts (same order).
+
+        The text stages run post by post (text.normalise and tokens memoise the last text,
+        so language id, URLs and watch matching share one normalisation); only the MinHash
+        signatures and band keys are computed for the whole batch at once.
+        """
         out: list[Analysis] = []
-        row = 0
-        for i, norm in enumerate(norms):
-            key = keys[i]
-            sig = None
-            bands: list[int] = []
-            if key and sigs is not None and band_rows is not None:
-                sig = sigs[row]
-                bands = band_rows[row].tolist()
-                row += 1
+        for raw in texts:
+            norm = text.normalise(raw)
+            key = dedupe.dedupe_key(norm)
             out.append(
                 Analysis(
-                    lang=langs[i],
+                    lang=langid.identify(norm),
                     urls=urls.canonical_all(norm),
                     key=key,
                     exact=dedupe.exact_hash(key) if key else None,
-                    signature=sig,
-                    bands=bands,
+                    signature=None,
+                    bands=[],
                     hits=self.matcher.match(norm) if self.matcher is not None else [],
                 )
             )
+        keyed = [a for a in out if a.key]
+        if keyed:
+            sigs = self.hasher.signatures([a.key for a in keyed])
+            band_rows = dedupe.band_hashes_batch(sigs, bands=self.bands, rows=self.rows)
+            for n, a in enumerate(keyed):
+                a.signature = sigs[n]
+                a.bands = band_rows[n].tolist()
         return out
