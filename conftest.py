@@ -63,6 +63,28 @@ def booth1(tree: Tree, district1: Unit) -> Unit:
     return booth
 
 
+@pytest.fixture(autouse=True)
+def _position_catalogue(request: pytest.FixtureRequest) -> None:
+    """Put the position catalogue back if a transactional test flushed it.
+
+    Transactional tests (live server, real worker processes) end with a flush that also
+    removes the rows migrations seed; a later test on the same xdist worker would then find no
+    positions. One cheap EXISTS per database test, outside any query budget.
+    """
+    wants_db = {"db", "transactional_db"} & set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not wants_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    from sampark.people.catalogue import catalogue_rows
+    from sampark.people.models import PositionKind
+
+    with blocker.unblock():
+        if not PositionKind.objects.exists():
+            for row in catalogue_rows():
+                PositionKind.objects.update_or_create(code=row["code"], defaults=row)
+
+
 def _postgres_required() -> bool:
     return os.getenv("SAMPARK_REQUIRE_POSTGRES", "") in {"1", "true", "yes"}
 
