@@ -364,6 +364,14 @@ KINDS: dict[str, Kind] = {
         secrets=lambda w, v, i: [w.sources[i].name],
         table=Source,
     ),
+    # WhatsApp groups only (the upload page): in scope means in the user's subtree.
+    "group": Kind(
+        "group",
+        ids=lambda w: [i for i, s in w.sources.items() if s.kind == SourceKind.WHATSAPP_EXPORT],
+        outside=lambda w, v, i: _source_outside(w, v, i),
+        secrets=lambda w, v, i: [w.sources[i].name],
+        table=Source,
+    ),
     "watchlist": Kind(
         "watchlist",
         ids=lambda w: list(w.watchlists),
@@ -422,7 +430,7 @@ REGISTRY: dict[str, str] = {
     "post_id": "post",
     "narrative_id": "narrative",
     "source_id": "source",
-    "group_id": "source",
+    "group_id": "group",
     "watchlist_id": "watchlist",
     "alert_id": "alert",
     "upload_id": "upload",

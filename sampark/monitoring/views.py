@@ -463,7 +463,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
             actor=user,
         )
         messages.success(request, _("Group registered. Now upload its chat export."))
-        return redirect("monitoring:group_upload", source_id=source.id)
+        return redirect("monitoring:group_upload", group_id=source.id)
     page = Paginator(selectors.group_sources(user=user), SOURCES_PAGE).get_page(
         request.GET.get("page")
     )
@@ -483,9 +483,9 @@ def _when(value: object) -> datetime | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_upload(request: HttpRequest, source_id: int) -> HttpResponse:
+def group_upload(request: HttpRequest, group_id: int) -> HttpResponse:
     user = _user(request)
-    source = selectors.access_group_source(user=user, source_id=source_id)
+    source = selectors.access_group_source(user=user, source_id=group_id)
     form = ExportUploadForm(request.POST or None, request.FILES or None)
     result: services.ExportResult | None = None
     if request.method == "POST" and form.is_valid():

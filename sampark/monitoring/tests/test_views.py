@@ -445,7 +445,7 @@ def _file(data: bytes, name: str) -> io.BytesIO:
 
 
 def _upload(client, source, data: bytes, name: str = "WhatsApp Chat.txt"):
-    url = reverse("monitoring:group_upload", kwargs={"source_id": source.id})
+    url = reverse("monitoring:group_upload", kwargs={"group_id": source.id})
     return client.post(url, {"file": _file(data, name)})
 
 
@@ -461,7 +461,7 @@ def test_volunteer_registers_a_group_for_his_booth_and_uploads(client, charlie):
     assert group.kind == SourceKind.WHATSAPP_EXPORT
     assert group.unit == charlie.unit
     assert response["Location"] == reverse(
-        "monitoring:group_upload", kwargs={"source_id": group.id}
+        "monitoring:group_upload", kwargs={"group_id": group.id}
     )
     # and uploads its export
     first = _upload(client, group, EXPORT)
@@ -487,7 +487,7 @@ def test_volunteer_may_not_register_or_upload_outside_his_booth(client, charlie,
     assert "unit" in response.context["form"].errors
     assert not Source.objects.filter(name="Not mine").exists()
     elsewhere = group_source(unit=booth_in(district1))
-    url = reverse("monitoring:group_upload", kwargs={"source_id": elsewhere.id})
+    url = reverse("monitoring:group_upload", kwargs={"group_id": elsewhere.id})
     assert client.get(url).status_code == 404
     assert _upload(client, elsewhere, EXPORT).status_code == 404
 
@@ -652,6 +652,6 @@ def test_upload_list_survives_a_deleted_uploader(client, charlie):
     group = group_source(unit=charlie.unit)
     ExportUpload.objects.create(source=group, sha256="0" * 64, filename="old.txt", messages=4)
     client.force_login(charlie)
-    response = client.get(reverse("monitoring:group_upload", kwargs={"source_id": group.id}))
+    response = client.get(reverse("monitoring:group_upload", kwargs={"group_id": group.id}))
     assert response.status_code == 200
     assert "old.txt" in response.content.decode()
