@@ -460,9 +460,7 @@ def test_volunteer_registers_a_group_for_his_booth_and_uploads(client, charlie):
     group = Source.objects.get(name="Booth 9 group")
     assert group.kind == SourceKind.WHATSAPP_EXPORT
     assert group.unit == charlie.unit
-    assert response["Location"] == reverse(
-        "monitoring:group_upload", kwargs={"group_id": group.id}
-    )
+    assert response["Location"] == reverse("monitoring:group_upload", kwargs={"group_id": group.id})
     # and uploads its export
     first = _upload(client, group, EXPORT)
     html = first.content.decode()
