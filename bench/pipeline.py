@@ -161,7 +161,8 @@ def measure(posts: int) -> dict[str, Any]:
         token, rows = processing.posts_claim(limit=processing.conf("BATCH"), owner="floor")
         if not rows:
             break
-        Post.objects.filter(claim=token).update(status=PostStatus.DONE, claim="")
+        done_ids = [r["id"] for r in rows]
+        Post.objects.filter(id__in=done_ids, claim=token).update(status=PostStatus.DONE, claim="")
     floor_s = time.perf_counter() - floor_started
     return {
         "vendor": connection.vendor,
