@@ -371,7 +371,7 @@ def _unknown(word: str) -> tuple[float, float, float, int]:
     else:
         score = _shape(word)
         vote = (score, 0.0, 0.0, int(score >= 0.5)) if score > 0 else (0.0, -score, 0.0, 0)
-    if len(_UNKNOWN) > 200_000:
+    if len(_UNKNOWN) > 50_000:
         _UNKNOWN.clear()
     _UNKNOWN[word] = vote
     return vote

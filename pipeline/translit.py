@@ -101,7 +101,7 @@ _IY = re.compile("iy(?=[aeiou])")
 _AI = re.compile("(?:ai|ae|ay)(?![aeiou])")
 _DOUBLES = re.compile(r"([a-z])\1")
 _CACHE: dict[str, frozenset[str]] = {}
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 50_000
 
 
 def fold(latin: str) -> str:

@@ -70,7 +70,7 @@ class _Node:
 # A term whose words each have several skeletons is stored once per combination; real terms
 # have a handful, this only stops a pathological one from blowing up the trie.
 _MAX_PATHS = 256
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 50_000
 
 
 class Matcher:

@@ -127,7 +127,7 @@ class Processor:
     """Keeps what is worth keeping between batches: the compiled watchlists, unit ancestry,
     variant signatures (immutable once written) and the image index. All bounded."""
 
-    SIG_CACHE = 50_000
+    SIG_CACHE = 20_000
 
     def __init__(self) -> None:
         self.analyser = Analyser()
