@@ -61,6 +61,8 @@ class Analyser:
             sigs = self.hasher.signatures([a.key for a in keyed])
             band_rows = dedupe.band_hashes_batch(sigs, bands=self.bands, rows=self.rows)
             for n, a in enumerate(keyed):
-                a.signature = sigs[n]
+                # A copy, not a view: a cached row would keep its whole batch matrix alive
+                # (the 1-million-post run's memory grew by that, batch after batch).
+                a.signature = sigs[n].copy()
                 a.bands = band_rows[n].tolist()
         return out
