@@ -7,15 +7,13 @@ time and reusing it afterwards, and prints the medians side by side.
 
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from bench.child import run_child
 
 REPEAT = 15
 
@@ -126,25 +124,12 @@ def measure() -> dict[str, Any]:
     return figures
 
 
-def run_child(database_url: str) -> dict[str, Any]:
-    """Run `measure()` in a fresh process bound to `database_url`."""
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "sampark.settings"}
-    out = subprocess.run(
-        [sys.executable, "-m", "sampark", "bench", "coverage-one"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
 def run(*, sqlite_path: Path, postgres_url: str | None) -> dict[str, Any]:
     """Measure on SQLite and (when given) PostgreSQL; the flat keys are the issue's contract."""
     sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    results = {"sqlite": run_child(f"sqlite:///{sqlite_path}")}
+    results = {"sqlite": run_child("coverage-one", database_url=f"sqlite:///{sqlite_path}")}
     if postgres_url:
-        results["postgres"] = run_child(postgres_url)
+        results["postgres"] = run_child("coverage-one", database_url=postgres_url)
     flat: dict[str, Any] = {
         "booths": results["sqlite"]["booths"],
         "volunteers": results["sqlite"]["volunteers"],

@@ -14,18 +14,17 @@ run, so a long run shows whether memory stays flat.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import resource
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from bench.child import run_child
 
 SEED = 20261126
 CHUNK = 20_000
@@ -191,25 +190,12 @@ def measure(posts: int) -> dict[str, Any]:
     }
 
 
-def _child(env: dict[str, str], posts: int) -> dict[str, Any]:
-    out = subprocess.run(  # noqa: S603  (our own interpreter and command, an int argument)
-        [sys.executable, "-m", "sampark", "bench", "pipeline-one", "--posts", str(posts)],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "sampark.settings", **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"benchmark child failed:\n{out.stderr[-4000:]}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
-
-
 def run(*, posts: int, sqlite_path: Path, postgres_url: str | None) -> dict[str, Any]:
     """SQLite first (the contract's `posts_per_s`), then PostgreSQL, each on a fresh database."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
     sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    lite = _child({"DATABASE_URL": f"sqlite:///{sqlite_path}"}, posts)
+    lite = run_child("pipeline-one", "--posts", str(posts), database_url=f"sqlite:///{sqlite_path}")
     figures: dict[str, Any] = {
         "posts": lite["posts"],
         "posts_per_s": lite["posts_per_s"],
@@ -218,7 +204,7 @@ def run(*, posts: int, sqlite_path: Path, postgres_url: str | None) -> dict[str,
         "details": {"sqlite": lite},
     }
     if postgres_url:
-        pg = _child({"DATABASE_URL": postgres_url}, posts)
+        pg = run_child("pipeline-one", "--posts", str(posts), database_url=postgres_url)
         figures["posts_per_s_postgres"] = pg["posts_per_s"]
         figures["peak_rss_mb"] = max(lite["peak_rss_mb"], pg["peak_rss_mb"])
         figures["details"]["postgres"] = pg
