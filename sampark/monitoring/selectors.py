@@ -22,7 +22,8 @@ from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
 from sampark.geo.models import Unit
-from sampark.monitoring.enums import AlertKind, SourceKind
+from sampark.geo.scope import subtree_q
+from sampark.monitoring.enums import SourceKind
 from sampark.monitoring.models import (
     Alert,
     ExportUpload,
@@ -71,8 +72,6 @@ def feed(
     if platform:
         qs = qs.filter(platform=platform)
     if unit is not None:
-        from sampark.geo.scope import subtree_q
-
         qs = qs.filter(subtree_q(unit, field="unit"))
     if narrative_id:
         qs = qs.filter(narrative_id=narrative_id)
@@ -230,14 +229,3 @@ def watch_hits_for(*, posts: list[Post]) -> dict[int, list[str]]:
     ):
         out.setdefault(post_id, []).append(matched)
     return out
-
-
-def feed_counts(*, user: User, since: datetime) -> dict[str, int]:
-    """Counts for the feed header: posts and open alerts in the user's view."""
-    return {
-        "posts": posts_visible(user=user).filter(received_at__gte=since).count(),
-        "alerts": alerts_visible(user=user, open_only=True).count(),
-        "velocity_alerts": alerts_visible(user=user, open_only=True)
-        .filter(kind=AlertKind.VELOCITY)
-        .count(),
-    }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,7 +23,7 @@ from sampark.accounts.models import User
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.monitoring import audit
-from sampark.monitoring.enums import KIND_PLATFORM, NarrativeStatus, SourceKind
+from sampark.monitoring.enums import NarrativeStatus, PostStatus, SourceKind
 from sampark.monitoring.models import (
     Alert,
     ExportUpload,
@@ -241,9 +243,6 @@ def _store_media(
     """Keep the images of a zipped export (media folder per source) and hash them."""
     if not filename.lower().endswith(".zip") or not parsed.media_files:
         return {}
-    import io
-    import zipfile
-
     hashes: dict[str, int] = {}
     folder = Path(settings.MEDIA_ROOT) / "whatsapp" / str(source.id)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -373,14 +372,8 @@ def narrative_set_status(*, narrative: Narrative, status: str, actor: User) -> N
         audit.narrative_status(narrative=narrative, status=status, actor=actor)
 
 
-def source_platform(source: Source) -> str:
-    return KIND_PLATFORM[source.kind]
-
-
 def requeue_failed(*, older_than: timedelta | None = None) -> int:
     """Put failed posts back in the inbox (after a fix); returns how many."""
-    from sampark.monitoring.enums import PostStatus
-
     qs = Post.objects.filter(status=PostStatus.FAILED)
     if older_than is not None:
         qs = qs.filter(received_at__lt=timezone.now() - older_than)
