@@ -30,6 +30,14 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "view_audit", _("View the audit log")
     LISTEN = "listen", _("Watch the listening feed and narratives")
     MANAGE_LISTENING = "manage_listening", _("Manage sources, watchlists and alerts")
+    MANAGE_GROUPS = "manage_groups", _("Manage booth groups")
+    CREATE_CONTENT = "create_content", _("Write content kits")
+    REVIEW_CONTENT = "review_content", _("Review and approve content")
+    DISTRIBUTE = "distribute", _("Send content to volunteers")
+    MANAGE_COMPLIANCE = (
+        "manage_compliance",
+        _("Manage the election calendar, certificates and DND lists"),
+    )
 
 
 _INCHARGE = {
@@ -40,21 +48,31 @@ _INCHARGE = {
     Capability.SEND_DIRECTIVES,
     Capability.ACK_DIRECTIVES,
     Capability.SET_TARGETS,
+    Capability.MANAGE_GROUPS,
+    Capability.DISTRIBUTE,
 }
 
 _LISTENING = {Capability.LISTEN, Capability.MANAGE_LISTENING}
+_CONTENT = {Capability.CREATE_CONTENT, Capability.REVIEW_CONTENT}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.STATE_HEAD: frozenset({*_INCHARGE, *_LISTENING, Capability.VIEW_AUDIT}),
-    Role.DISTRICT_INCHARGE: frozenset({*_INCHARGE, *_LISTENING, Capability.VIEW_AUDIT}),
+    Role.STATE_HEAD: frozenset(
+        {*_INCHARGE, *_LISTENING, *_CONTENT, Capability.VIEW_AUDIT, Capability.MANAGE_COMPLIANCE}
+    ),
+    Role.DISTRICT_INCHARGE: frozenset({*_INCHARGE, *_LISTENING, *_CONTENT, Capability.VIEW_AUDIT}),
     Role.PC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN}),
     Role.AC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN}),
-    Role.MANDAL_INCHARGE: frozenset(_INCHARGE - {Capability.IMPORT_EXPORT}),
+    Role.MANDAL_INCHARGE: frozenset(_INCHARGE - {Capability.IMPORT_EXPORT, Capability.DISTRIBUTE}),
     Role.SECTOR_INCHARGE: frozenset(
-        {Capability.MANAGE_PEOPLE, Capability.VERIFY_WORKERS, Capability.ACK_DIRECTIVES}
+        {
+            Capability.MANAGE_PEOPLE,
+            Capability.VERIFY_WORKERS,
+            Capability.ACK_DIRECTIVES,
+            Capability.MANAGE_GROUPS,
+        }
     ),
     # Analysts and call staff work with content and calls; they never see raw numbers here.
-    Role.ANALYST: frozenset(_LISTENING),
+    Role.ANALYST: frozenset({*_LISTENING, Capability.CREATE_CONTENT}),
     Role.CALL_SUPERVISOR: frozenset({Capability.ACK_DIRECTIVES}),
     Role.CALL_AGENT: frozenset(),
     Role.VOLUNTEER: frozenset(),
