@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sampark.directives",
     "sampark.analytics",
     "sampark.monitoring",
+    "sampark.content",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentConfig(AppConfig):
+    name = "sampark.content"
+    label = "content"
+    verbose_name = _("Content and distribution")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,80 @@
+"""States and reasons of the content library and its outbox."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ItemState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENT = "sent", _("Sent")
+    RECALLED = "recalled", _("Recalled")
+    EXPIRED = "expired", _("Expired")
+
+
+class MediaKind(models.TextChoices):
+    IMAGE = "image", _("Image")
+    VIDEO = "video", _("Video")
+    PDF = "pdf", _("PDF")
+
+
+class DistributionKind(models.TextChoices):
+    SEND = "send", _("Kit")
+    RECALL = "recall", _("Take-down notice")
+
+
+class DistributionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    EXPANDING = "expanding", _("Preparing recipients")
+    SENDING = "sending", _("Sending")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Channel(models.TextChoices):
+    """Machine channels to volunteers. WhatsApp is never one: volunteers forward by hand."""
+
+    PUSH = "push", _("Volunteer app")
+    TELEGRAM = "telegram", _("Telegram")
+    SMS = "sms", _("SMS notice")
+    EMAIL = "email", _("E-mail")
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+    DEAD = "dead", _("Failed")
+
+
+class HoldReason(models.TextChoices):
+    """Why a delivery did not leave. The first four wait for a window; the rest are final."""
+
+    SILENCE = "silence", _("48-hour silence period")
+    QUIET_HOURS = "quiet_hours", _("Quiet hours (22:00–06:00)")
+    OPTED_OUT = "opted_out", _("Opted out")
+    NO_CONSENT = "no_consent", _("No consent for this purpose and channel")
+    NO_CERTIFICATE = "no_certificate", _("No matching MCMC certificate")
+    DND = "dnd", _("On the DND register")
+    MINOR = "minor", _("Under 18")
+    NO_ADDRESS = "no_address", _("No address on this channel")
+    NO_TEMPLATE = "no_template", _("No approved DLT template")
+    RECALLED = "recalled", _("Item recalled")
+    EXPIRED = "expired", _("Item expired")
+
+
+# Reasons that end when a clock passes: the delivery waits (held until the window ends).
+WAITING_REASONS = frozenset({HoldReason.SILENCE, HoldReason.QUIET_HOURS})
+
+
+class DltCategory(models.TextChoices):
+    SERVICE_IMPLICIT = "service_implicit", _("Service (implicit)")
+    SERVICE_EXPLICIT = "service_explicit", _("Service (explicit consent)")
+    PROMOTIONAL = "promotional", _("Promotional")
