@@ -11,7 +11,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -51,6 +51,11 @@ def registered() -> dict[str, Handler]:
 def enqueue(name: str, /, **payload: Any) -> Task:
     """Queue a task in the current transaction."""
     return Task.objects.create(name=name, payload=payload)
+
+
+def enqueue_at(name: str, when: datetime, /, **payload: Any) -> Task:
+    """Queue a task in the current transaction, due at `when`."""
+    return Task.objects.create(name=name, payload=payload, run_after=when)
 
 
 def worker_id() -> str:
