@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sampark.analytics",
     "sampark.monitoring",
     "sampark.content",
+    "sampark.groups",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,7 @@ SAMPARK_WORKER_STEPS = {
     "tasks": "sampark.core.tasks.make_step",
     "pipeline": "sampark.monitoring.processing.make_step",
     "poll": "sampark.monitoring.polling.make_step",
+    "send": "sampark.content.sending.make_step",
 }
 
 # Listening (issue #3): the inbox pipeline and its alert rules.
@@ -167,6 +169,62 @@ SAMPARK_PIPELINE = {
 TELEGRAM_BOT_TOKEN = envsecret("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_WEBHOOK_SECRET = envstr("TELEGRAM_WEBHOOK_SECRET", "")
 TELEGRAM_API_BASE = envstr("TELEGRAM_API_BASE", "https://api.telegram.org")
+
+# Distribution (issue #5). Links in messages point at the volunteer app on this address.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# Channels to volunteers, wagtail-style: backend, options (secrets via *_env) and the rate limit
+# per channel account (messages per second, burst). WhatsApp is not a channel: people forward.
+SAMPARK_CHANNELS = {
+    "push": {
+        "BACKEND": "sampark.integrations.webpush.WebPush",
+        "OPTIONS": {},
+        "RATE": float(envstr("SAMPARK_PUSH_RATE", "200")),
+        "BURST": 10,
+    },
+    "telegram": {
+        "BACKEND": "sampark.integrations.telegram_channel.TelegramChannel",
+        "OPTIONS": {"token_env": "TELEGRAM_BOT_TOKEN"},
+        # The Bot API allows about 30 messages a second per bot.
+        "RATE": float(envstr("SAMPARK_TELEGRAM_RATE", "25")),
+        "BURST": 1,
+    },
+    "sms": {
+        "BACKEND": "sampark.integrations.sms.DltGateway",
+        "OPTIONS": {
+            "base_url_env": "SAMPARK_SMS_GATEWAY_URL",
+            "api_key_env": "SAMPARK_SMS_GATEWAY_KEY",
+            "sender_env": "SAMPARK_SMS_SENDER",
+            "entity_id_env": "SAMPARK_DLT_ENTITY_ID",
+        },
+        "RATE": float(envstr("SAMPARK_SMS_RATE", "80")),
+        "BURST": 4,
+    },
+    "email": {
+        "BACKEND": "sampark.integrations.email_channel.EmailChannel",
+        "OPTIONS": {},
+        "RATE": float(envstr("SAMPARK_EMAIL_RATE", "20")),
+        "BURST": 2,
+    },
+}
+SAMPARK_SENDER = {
+    "CHANNELS": [
+        c for c in envstr("SAMPARK_SEND_CHANNELS", "push,telegram,sms,email").split(",") if c
+    ],
+    "BATCH": envint("SAMPARK_SEND_BATCH", "50"),
+    "LEASE_SECONDS": envint("SAMPARK_SEND_LEASE_SECONDS", "60"),
+    "MAX_ATTEMPTS": envint("SAMPARK_SEND_MAX_ATTEMPTS", "8"),
+    "RATE_LIMIT": envbool("SAMPARK_SEND_RATE_LIMIT", "True"),
+}
+# Quiet hours in IST (start hour, end hour): nothing leaves between them.
+SAMPARK_QUIET_HOURS = (envint("SAMPARK_QUIET_START", "22"), envint("SAMPARK_QUIET_END", "6"))
+# Reach estimate for a forwarded kit when the group's size is not on record.
+SAMPARK_AVERAGE_GROUP_SIZE = envint("SAMPARK_AVERAGE_GROUP_SIZE", "150")
+# Delivery receipts from the SMS gateway are signed with this secret (HMAC-SHA256).
+SAMPARK_SMS_WEBHOOK_SECRET = envsecret("SAMPARK_SMS_WEBHOOK_SECRET", "")
+# Web push (VAPID); `sampark distribute vapid-keys` prints a fresh pair.
+SAMPARK_VAPID_PRIVATE_KEY = envsecret("SAMPARK_VAPID_PRIVATE_KEY", "")
+SAMPARK_VAPID_PUBLIC_KEY = envstr("SAMPARK_VAPID_PUBLIC_KEY", "")
+SAMPARK_VAPID_SUBJECT = envstr("SAMPARK_VAPID_SUBJECT", "mailto:it-cell@example.org")
 
 LOGGING = {
     "version": 1,

@@ -9,3 +9,6 @@ class ContentConfig(AppConfig):
     label = "content"
     verbose_name = _("Content and distribution")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sampark.content import expansion  # noqa: F401  (registers the expand task)

@@ -176,6 +176,10 @@ class DltTemplate(models.Model):
         max_length=20, choices=DltCategory.choices, default=DltCategory.SERVICE_EXPLICIT
     )
     language = models.CharField(max_length=8, default="hi")
+    # What the template announces: a new kit, or a take-down notice.
+    use = models.CharField(
+        max_length=8, choices=DistributionKind.choices, default=DistributionKind.SEND
+    )
     active = models.BooleanField(default=True)
 
     def __str__(self) -> str:
