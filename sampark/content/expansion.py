@@ -98,7 +98,9 @@ def expand(*, distribution_id: int) -> int:
         if distribution.status != DistributionStatus.SCHEDULED and distribution.expanded_at:
             return distribution.targeted
         now = timezone.now()
-        fixed: list[Any] = [DeliveryStatus.QUEUED, "", 0, now, "", "", ""]
+        # Raw SQL: store the timestamp exactly as the ORM would (SQLite compares strings).
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        fixed: list[Any] = [DeliveryStatus.QUEUED, "", 0, stamp, "", "", ""]
         with connection.cursor() as cursor:
             if distribution.kind == DistributionKind.RECALL:
                 cursor.execute(

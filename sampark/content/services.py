@@ -442,11 +442,13 @@ def item_recall(*, item_id: int, actor: User, reason: str) -> Distribution | Non
         if not received.exists():
             return None
         assert actor.unit is not None
+        # The notice travels under the consent the kit went out under.
+        last = sends.exclude(status=DistributionStatus.CANCELLED).order_by("-id").first()
         notice = Distribution.objects.create(
             item=item,
             kind=DistributionKind.RECALL,
             unit=item.unit,
-            purpose=ConsentPurpose.VOLUNTEER_COORDINATION,
+            purpose=last.purpose if last else ConsentPurpose.CAMPAIGN_UPDATES,
             scheduled_at=timezone.now(),
             created_by=actor,
         )

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import pytest
 
 from conftest import make_user
-
 from sampark.accounts.enums import Role
 from sampark.accounts.models import User
 from sampark.content import services
@@ -50,7 +49,10 @@ def add_volunteers(
                 date_of_birth=dt.date(1990, 1, 1),
             )
             Assignment.objects.create(
-                person=person, unit=booth, kind=kinds[first_kind + seat], status=AssignmentStatus.VERIFIED
+                person=person,
+                unit=booth,
+                kind=kinds[first_kind + seat],
+                status=AssignmentStatus.VERIFIED,
             )
             if channel != "push":
                 ChannelPreference.objects.create(

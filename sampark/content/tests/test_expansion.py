@@ -36,7 +36,9 @@ def test_it_expands_to_each_verified_volunteer_in_the_targets_once(
     d = services.distribution_create(actor=alice, item_id=kit.id, target_ids=[district.id])
     total = expansion.expand(distribution_id=d.id)
     # then every verified volunteer under district 1 gets exactly one row, with roll-up columns
-    expected = {p.id for p in volunteers.people if volunteers.booth_of[p.id].district_id == district.id}
+    expected = {
+        p.id for p in volunteers.people if volunteers.booth_of[p.id].district_id == district.id
+    }
     rows = list(Delivery.objects.filter(distribution=d))
     assert total == len(rows) == len(expected)
     assert {r.person_id for r in rows} == expected
@@ -51,7 +53,8 @@ def test_it_expands_to_each_verified_volunteer_in_the_targets_once(
     assert all(r.status == DeliveryStatus.QUEUED and r.channel == "push" for r in rows)
     d.refresh_from_db()
     kit.refresh_from_db()
-    assert d.status == DistributionStatus.SENDING and d.targeted == total
+    assert d.status == DistributionStatus.SENDING
+    assert d.targeted == total
     assert kit.state == ItemState.SENT
 
 
@@ -72,7 +75,9 @@ def test_it_is_idempotent_when_run_twice(
     assert first == second == Delivery.objects.filter(distribution=d).count()
 
 
-def test_it_filters_by_position(tree: Tree, alice: User, kit: ContentItem, volunteers: Volunteers) -> None:
+def test_it_filters_by_position(
+    tree: Tree, alice: User, kit: ContentItem, volunteers: Volunteers
+) -> None:
     # given volunteers in seats 1 and 2 (booth president, WhatsApp pramukh)
     # when only WhatsApp pramukhs are targeted
     d = services.distribution_create(
@@ -83,11 +88,15 @@ def test_it_filters_by_position(tree: Tree, alice: User, kit: ContentItem, volun
     pramukhs = set(
         Assignment.objects.filter(kind__code="whatsapp_pramukh").values_list("person_id", flat=True)
     )
-    assert set(Delivery.objects.filter(distribution=d).values_list("person_id", flat=True)) == pramukhs
+    assert (
+        set(Delivery.objects.filter(distribution=d).values_list("person_id", flat=True)) == pramukhs
+    )
     assert pramukhs
 
 
-def test_it_queues_expansion_for_the_scheduled_time(tree: Tree, alice: User, kit: ContentItem) -> None:
+def test_it_queues_expansion_for_the_scheduled_time(
+    tree: Tree, alice: User, kit: ContentItem
+) -> None:
     import datetime as dt
 
     from django.utils import timezone
