@@ -81,7 +81,7 @@ def audience_sql(*, targets: list[Unit], position_ids: list[int]) -> tuple[str, 
     return sql, [Channel.PUSH, *params]
 
 
-def _position_ids(codes: list[str]) -> list[int]:
+def position_ids(codes: list[str]) -> list[int]:
     qs = PositionKind.objects.all()
     qs = qs.filter(code__in=codes) if codes else qs.filter(counts_toward_staffing=True)
     return list(qs.values_list("id", flat=True))
@@ -116,7 +116,7 @@ def expand(*, distribution_id: int) -> int:
             else:
                 sql, params = audience_sql(
                     targets=list(distribution.targets.all()),
-                    position_ids=_position_ids(list(distribution.positions)),
+                    position_ids=position_ids(list(distribution.positions)),
                 )
                 # `WHERE true` keeps SQLite from reading ON CONFLICT as part of the join.
                 cursor.execute(

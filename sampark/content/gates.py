@@ -14,15 +14,19 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 
 from sampark.content import hashing
 from sampark.content.enums import Channel, DistributionKind, HoldReason
+from sampark.content.expansion import audience_sql, position_ids
 from sampark.content.models import ContentItem, DndNumber, MediaAsset, PollPhase
+from sampark.geo.models import Unit
 from sampark.people.enums import ConsentAction
-from sampark.people.models import ConsentEvent
+from sampark.people.models import ConsentEvent, Person
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -238,3 +242,72 @@ class Gatekeeper:
 
 def _age(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+# The reasons `sampark distribute simulate` always reports (the shell contract).
+SIMULATED_REASONS = (
+    HoldReason.SILENCE,
+    HoldReason.QUIET_HOURS,
+    HoldReason.OPTED_OUT,
+    HoldReason.NO_CONSENT,
+    HoldReason.NO_CERTIFICATE,
+    HoldReason.DND,
+    HoldReason.MINOR,
+)
+
+
+def simulate(
+    *,
+    item: ContentItem,
+    target_ids: list[int],
+    positions: list[str],
+    purpose: str,
+    at: dt.datetime,
+    chunk: int = 5000,
+) -> dict[str, Any]:
+    """How many deliveries a distribution would make at `at`, and how many would be held (why).
+
+    Sends nothing and writes nothing: the audience query of the expansion, then the gates.
+    """
+    targets = list(Unit.objects.filter(id__in=target_ids))
+    sql, params = audience_sql(targets=targets, position_ids=position_ids(positions))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [r[:6] for r in cursor.fetchall()]
+    held: dict[str, int] = {reason.value: 0 for reason in SIMULATED_REASONS}
+    would_send = 0
+    calendar = Calendar.load()
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        facts = {
+            pid: (phone, born)
+            for pid, phone, born in Person.objects.filter(id__in=[r[0] for r in part]).values_list(
+                "id", "phone", "date_of_birth"
+            )
+        }
+        recipients = [
+            Recipient(
+                person_id=r[0],
+                channel=r[1],
+                phone=facts[r[0]][0],
+                date_of_birth=facts[r[0]][1],
+                ac_id=r[3],
+                pc_id=r[4],
+            )
+            for r in part
+        ]
+        keeper = Gatekeeper.load(
+            item=item,
+            kind=DistributionKind.SEND,
+            purpose=purpose,
+            recipients=recipients,
+            at=at,
+            calendar=calendar,
+        )
+        for recipient in recipients:
+            verdict = keeper.check(recipient, at=at)
+            if verdict.go:
+                would_send += 1
+            else:
+                held[verdict.reason] = held.get(verdict.reason, 0) + 1
+    return {"deliveries": len(rows), "would_send": would_send, "held": held}

@@ -42,8 +42,11 @@ from sampark.core import audit as core_audit
 from sampark.core import tasks
 from sampark.geo import scope
 from sampark.geo.models import Unit
-from sampark.people.enums import ConsentPurpose
+from sampark.people import services as people_services
+from sampark.people.enums import ConsentAction, ConsentPurpose
 from sampark.people.models import Person, PositionKind
+from sampark.people.selectors import consent_current
+from sampark.people.validation import normalize_phone
 
 
 class ContentError(ValueError):
@@ -578,3 +581,28 @@ def push_subscribe(
 
 def _loopback(endpoint: str) -> bool:
     return endpoint.startswith(("http://127.0.0.1", "http://localhost"))
+
+
+def stop_by_phone(*, phone: str, channel: str, source: str) -> int:
+    """A "STOP" reply: withdraw every consent the number gave on `channel`; returns how many.
+
+    Also leaves the booth groups joined through our invite page when the groups app is there.
+    """
+    clean = normalize_phone(phone)
+    person = Person.objects.filter(phone=clean).first()
+    if person is None:
+        return 0
+    withdrawn = 0
+    with transaction.atomic():
+        for (purpose, on), event in consent_current(person=person).items():
+            if on == channel and event.action == ConsentAction.GIVEN:
+                people_services.consent_record(
+                    person=person,
+                    purpose=purpose,
+                    channel=channel,
+                    action=ConsentAction.WITHDRAWN,
+                    notice_version=event.notice_version,
+                    source=source,
+                )
+                withdrawn += 1
+    return withdrawn
