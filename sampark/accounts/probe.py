@@ -60,6 +60,8 @@ from sampark.directives.models import Directive, DirectiveRecipient
 from sampark.geo.enums import Level
 from sampark.geo.models import RecruitmentTarget, Unit
 from sampark.geo.synthetic import build_tree
+from sampark.groups.models import Group as BoothGroup
+from sampark.groups.models import GroupJoin, MemberCountReport
 from sampark.monitoring.enums import AlertKind, SourceKind
 from sampark.monitoring.models import (
     Alert,
@@ -119,6 +121,7 @@ class World:
     watchlists: dict[int, Watchlist] = field(default_factory=dict)
     alerts: dict[int, Alert] = field(default_factory=dict)
     uploads: dict[int, ExportUpload] = field(default_factory=dict)
+    booth_groups: dict[int, BoothGroup] = field(default_factory=dict)
     # Derived indexes.
     narrative_posts: dict[int, list[int]] = field(default_factory=dict)
     person_units: dict[int, set[int]] = field(default_factory=dict)
@@ -394,6 +397,19 @@ KINDS: dict[str, Kind] = {
         companions=lambda w, i, r: {"source_id": w.uploads[i].source_id},
         table=ExportUpload,
     ),
+    # Booth groups (issue #5): in scope when the booth is in the user's subtree.
+    "booth_group": Kind(
+        "booth_group",
+        ids=lambda w: list(w.booth_groups),
+        outside=lambda w, v, i: w.booth_groups[i].booth_id not in v.subtree,
+        secrets=lambda w, v, i: [
+            w.booth_groups[i].name,
+            w.booth_groups[i].invite_link,
+            w.booth_groups[i].join_token,
+        ],
+        companions=lambda w, i, r: {"unit_id": w.booth_groups[i].booth_id},
+        table=BoothGroup,
+    ),
     "user": Kind(
         "user",
         ids=lambda w: list(w.users),
@@ -434,6 +450,7 @@ REGISTRY: dict[str, str] = {
     "watchlist_id": "watchlist",
     "alert_id": "alert",
     "upload_id": "upload",
+    "booth_group_id": "booth_group",
 }
 
 # Parameters that address no scoped object: filled with a plausible value, never probed.
@@ -904,6 +921,7 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
         w.jobs[job.id] = job
 
     _build_listening(w, rng=rng, units=units, token=token)
+    _build_booth_groups(w, rng=rng, units=units, token=token)
 
     for pid, a in ((a.person_id, a) for a in w.assignments.values()):
         w.person_units.setdefault(pid, set()).add(a.unit_id)
@@ -975,6 +993,30 @@ def _build_listening(w: World, *, rng: random.Random, units: list[Unit], token: 
             message=f"Probealert {token}{n:02d}",
         )
         w.alerts[a.id] = a
+
+
+def _build_booth_groups(w: World, *, rng: random.Random, units: list[Unit], token: str) -> None:
+    """Booth groups on random booths, some with admins, a count history and a citizen join."""
+    booths = [u for u in units if u.level == Level.BOOTH]
+    persons = list(w.persons.values())
+    for n in range(8):
+        booth = rng.choice(booths)
+        g = BoothGroup.objects.create(
+            booth=booth,
+            platform="whatsapp",
+            name=f"Probeboothgroup {token}{n:02d}",
+            cap=1024,
+            member_count=40 + n,
+            invite_link=f"https://chat.whatsapp.com/Probe{token}{n:02d}".ljust(40, "x"),
+            join_token=f"probetoken{token}{n:02d}",
+            archived_at=timezone.now() if n == 7 else None,
+        )
+        if persons and rng.random() < 0.6:
+            g.admins.set(rng.sample(persons, k=min(len(persons), rng.randint(1, 2))))
+        MemberCountReport.objects.create(group=g, count=40 + n, delta=40 + n)
+        if persons:
+            GroupJoin.objects.create(group=g, person=rng.choice(persons))
+        w.booth_groups[g.id] = g
 
 
 def make_viewer(w: World, user: User) -> Viewer:

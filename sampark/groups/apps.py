@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GroupsConfig(AppConfig):
+    name = "sampark.groups"
+    label = "groups"
+    verbose_name = _("Booth groups")
+    default_auto_field = "django.db.models.BigAutoField"
