@@ -7,8 +7,10 @@ from ninja.security import django_auth
 
 from sampark.accounts.api import router as accounts_router
 from sampark.analytics.api import router as analytics_router
+from sampark.content.api import router as content_router
 from sampark.directives.api import router as directives_router
 from sampark.geo.api import router as geo_router
+from sampark.groups.api import router as groups_router
 from sampark.monitoring.api import router as monitoring_router
 from sampark.people.api import router as people_router
 
@@ -19,3 +21,5 @@ api.add_router("/people/", people_router)
 api.add_router("/directives/", directives_router)
 api.add_router("/analytics/", analytics_router)
 api.add_router("/monitoring/", monitoring_router)
+api.add_router("/groups/", groups_router)
+api.add_router("/content/", content_router)

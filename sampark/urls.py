@@ -16,5 +16,10 @@ urlpatterns = [
     path("imports/", include("sampark.people.urls_io")),
     path("directives/", include("sampark.directives.urls")),
     path("listening/", include("sampark.monitoring.urls")),
+    path("app/", include("sampark.content.urls_app")),
+    path("groups/", include("sampark.groups.urls")),
+    path("join/", include("sampark.groups.urls_public")),
+    path("content/", include("sampark.content.urls")),
+    path("hooks/", include("sampark.content.urls_hooks")),
     path("", include("sampark.analytics.urls")),
 ]

@@ -1,0 +1,175 @@
+"""The volunteer app on a cheap phone's screen (360×740) in Debian's chromium (Playwright): log in,
+open today's kit, Devanagari drawn with the vendored font, the WhatsApp share link, and
+"I forwarded this to 3 groups"."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from sampark.content.enums import DistributionKind
+from sampark.content.models import ChannelPreference, ContentItem, Delivery
+from sampark.content.tests.test_app_views import TEXT_HI, _deliver, _kit, _volunteer
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.getenv("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium`")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def project_static(settings) -> None:
+    """Serve sampark/static (htmx, fonts) even while settings lack STATICFILES_DIRS."""
+    folder = Path(settings.BASE_DIR) / "sampark" / "static"
+    dirs = [Path(d) for d in getattr(settings, "STATICFILES_DIRS", [])]
+    if folder not in dirs:
+        settings.STATICFILES_DIRS = [*dirs, folder]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(
+        locale="hi-IN",
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/?next=/app/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw")
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{base}/app/")
+
+
+@pytest.fixture
+def kits(booth1, district1, bob):
+    volunteer = _volunteer("vimla", booth1, "विमला देवी", "+919800000001")
+    ChannelPreference.objects.create(person=volunteer.person, language="hi")
+    today = _deliver(
+        _kit(unit=district1, author=bob, title="मतदान का समय", image=True), volunteer, ago=5
+    )
+    withdrawn = _kit(unit=district1, author=bob, title="पुराना पोस्टर")
+    _deliver(withdrawn, volunteer, ago=90)
+    ContentItem.objects.filter(id=withdrawn.id).update(state="recalled", recall_reason="गलत तारीख")
+    _deliver(withdrawn, volunteer, kind=DistributionKind.RECALL, ago=30)
+    return {"volunteer": volunteer, "today": today}
+
+
+def test_volunteer_opens_todays_kit_shares_and_reports_forwarding(live_server, phone, kits):
+    # given vimla logged in on her phone
+    _log_in(phone, live_server.url, "vimla")
+    # then today's kits list her new kit first, and the withdrawn one in red without sharing
+    cards = phone.get_by_test_id("kit-card")
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_contain_text("मतदान का समय")
+    expect(cards.nth(1).get_by_test_id("takedown")).to_be_visible()
+    expect(cards.nth(1).locator("a[href^='https://wa.me/']")).to_have_count(0)
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "app-kits-phone.png"), full_page=True)
+
+    # when she opens today's kit
+    cards.first.locator("a.kit-open").click()
+    phone.wait_for_load_state("networkidle")
+    text = phone.get_by_test_id("kit-text")
+    expect(text).to_contain_text("मतदान 7 बजे से शुरू होगा।")
+    # then Devanagari is drawn with the vendored Noto Sans Devanagari
+    phone.evaluate("document.fonts.ready")
+    loaded = phone.evaluate(
+        """() => [...document.fonts].filter(f => f.family.replace(/"/g, '') ===
+               'Noto Sans Devanagari' && f.status === 'loaded').length"""
+    )
+    assert loaded >= 1
+    assert phone.evaluate("document.fonts.check('16px \"Noto Sans Devanagari\"', 'मतदान')")
+    family = phone.evaluate(
+        "getComputedStyle(document.querySelector('[data-testid=kit-text]')).fontFamily"
+    )
+    assert family.startswith('"Noto Sans Devanagari"')
+    # and "Share to WhatsApp" opens her own WhatsApp with the kit's text
+    share = phone.get_by_test_id("share-wa")
+    href = share.get_attribute("href") or ""
+    assert href.startswith("https://wa.me/?text=")
+    assert TEXT_HI in unquote(href.removeprefix("https://wa.me/?text="))
+    box = share.bounding_box()
+    assert box is not None
+    assert box["height"] >= 48  # a big tap target
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    # when she says she forwarded it to 3 groups (she admins none: 1, then + twice)
+    groups = phone.get_by_test_id("groups-n")
+    expect(groups).to_have_value("1")
+    phone.locator("[data-step='1']").click()
+    phone.locator("[data-step='1']").click()
+    expect(groups).to_have_value("3")
+    phone.screenshot(path=str(ARTIFACTS / "app-kit-phone-before.png"), full_page=True)
+    phone.get_by_test_id("forwarded").click()
+    # then she is thanked in place, and it is recorded
+    thanks = phone.get_by_test_id("thanks")
+    expect(thanks).to_be_visible()
+    expect(thanks).to_contain_text("3")
+    delivery = Delivery.objects.get(id=kits["today"].id)
+    assert delivery.forwarded_groups == 3
+    assert delivery.opened_at is not None
+    assert phone.url.endswith(f"/app/kits/{delivery.id}/")  # no page load: swapped in place
+    phone.screenshot(path=str(ARTIFACTS / "app-kit-phone.png"), full_page=True)
+
+
+def test_service_worker_takes_control_of_the_app(live_server, phone, kits):
+    # given vimla on the app
+    _log_in(phone, live_server.url, "vimla")
+    # when the page has loaded, then the service worker is installed for /app/
+    scope = phone.evaluate(
+        """async () => { const reg = await navigator.serviceWorker.ready; return reg.scope; }"""
+    )
+    assert scope == f"{live_server.url}/app/"
+    # and the shell (font included) is cached for offline use
+    cached = phone.evaluate(
+        """async () => { const names = await caches.keys();
+             const shell = names.find(n => n.startsWith('sampark-shell-'));
+             const cache = await caches.open(shell);
+             return (await cache.keys()).map(r => new URL(r.url).pathname); }"""
+    )
+    assert "/static/vendor/fonts/noto-sans-devanagari-devanagari-400-normal.woff2" in cached
+    assert "/app/offline/" in cached
+
+
+def test_booth_and_settings_fit_a_small_phone(live_server, phone, kits):
+    # given vimla on the app
+    _log_in(phone, live_server.url, "vimla")
+    for name in ("booth", "settings"):
+        # when she opens the page from the bottom bar
+        phone.goto(f"{live_server.url}/app/{name}/")
+        # then it fits the 360 px screen
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        phone.screenshot(path=str(ARTIFACTS / f"app-{name}-phone.png"), full_page=True)
+    expect(phone.get_by_test_id("preference-form")).to_be_visible()
