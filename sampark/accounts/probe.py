@@ -56,6 +56,8 @@ from django.utils import timezone
 
 from sampark.accounts.enums import Role
 from sampark.accounts.models import RoleGrant, User
+from sampark.content.enums import DeliveryStatus, ItemState, MediaKind
+from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.directives.models import Directive, DirectiveRecipient
 from sampark.geo.enums import Level
 from sampark.geo.models import RecruitmentTarget, Unit
@@ -122,6 +124,10 @@ class World:
     alerts: dict[int, Alert] = field(default_factory=dict)
     uploads: dict[int, ExportUpload] = field(default_factory=dict)
     booth_groups: dict[int, BoothGroup] = field(default_factory=dict)
+    items: dict[int, ContentItem] = field(default_factory=dict)
+    distributions: dict[int, Distribution] = field(default_factory=dict)
+    deliveries: dict[int, Delivery] = field(default_factory=dict)
+    media: dict[int, MediaAsset] = field(default_factory=dict)
     # Derived indexes.
     narrative_posts: dict[int, list[int]] = field(default_factory=dict)
     person_units: dict[int, set[int]] = field(default_factory=dict)
@@ -248,6 +254,36 @@ def _post_outside(w: World, v: Viewer, post_id: int) -> bool:
 
 def _narrative_outside(w: World, v: Viewer, narrative_id: int) -> bool:
     return all(_post_outside(w, v, p) for p in w.narrative_posts.get(narrative_id, []))
+
+
+def _delivery_outside(w: World, v: Viewer, delivery_id: int) -> bool:
+    d = w.deliveries[delivery_id]
+    mine = v.user.person_id is not None and d.person_id == v.user.person_id
+    return not mine and w.distributions[d.distribution_id].unit_id not in v.subtree
+
+
+def _reached(w: World, d: Delivery) -> bool:
+    return d.status in (DeliveryStatus.SENT, DeliveryStatus.DELIVERED)
+
+
+def _media_reached(w: World, v: Viewer, media_id: int) -> bool:
+    item_id = w.media[media_id].item_id
+    return v.user.person_id is not None and any(
+        d.person_id == v.user.person_id
+        and w.distributions[d.distribution_id].item_id == item_id
+        and _reached(w, d)
+        for d in w.deliveries.values()
+    )
+
+
+def _media_delivery(w: World, media_id: int) -> dict[str, int]:
+    """The delivery of the media's kit to the one recipient who has a login (if any)."""
+    item_id = w.media[media_id].item_id
+    linked = {u.person_id for u in w.users.values() if u.person_id is not None}
+    for d in w.deliveries.values():
+        if w.distributions[d.distribution_id].item_id == item_id and d.person_id in linked:
+            return {"delivery_id": d.id}
+    return {}
 
 
 def _source_outside(w: World, v: Viewer, source_id: int) -> bool:
@@ -410,6 +446,35 @@ KINDS: dict[str, Kind] = {
         companions=lambda w, i, r: {"unit_id": w.booth_groups[i].booth_id},
         table=BoothGroup,
     ),
+    # Content: kits and distributions belong to a unit's subtree.
+    "item": Kind(
+        "item",
+        ids=lambda w: list(w.items),
+        outside=lambda w, v, i: w.items[i].unit_id not in v.subtree,
+        secrets=lambda w, v, i: [w.items[i].title],
+        table=ContentItem,
+    ),
+    "distribution": Kind(
+        "distribution",
+        ids=lambda w: list(w.distributions),
+        outside=lambda w, v, i: w.distributions[i].unit_id not in v.subtree,
+        table=Distribution,
+    ),
+    # A delivery is its recipient's (the volunteer app) and its sender's subtree's (dead letters).
+    "delivery": Kind(
+        "delivery",
+        ids=lambda w: list(w.deliveries),
+        outside=lambda w, v, i: _delivery_outside(w, v, i),
+        table=Delivery,
+    ),
+    # A kit's media, in the volunteer app: only for the people the kit reached.
+    "media": Kind(
+        "media",
+        ids=lambda w: list(w.media),
+        outside=lambda w, v, i: not _media_reached(w, v, i),
+        companions=lambda w, i, r: _media_delivery(w, i),
+        table=MediaAsset,
+    ),
     "user": Kind(
         "user",
         ids=lambda w: list(w.users),
@@ -451,6 +516,10 @@ REGISTRY: dict[str, str] = {
     "alert_id": "alert",
     "upload_id": "upload",
     "booth_group_id": "booth_group",
+    "item_id": "item",
+    "distribution_id": "distribution",
+    "delivery_id": "delivery",
+    "media_id": "media",
 }
 
 # Parameters that address no scoped object: filled with a plausible value, never probed.
@@ -922,6 +991,7 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
 
     _build_listening(w, rng=rng, units=units, token=token)
     _build_booth_groups(w, rng=rng, units=units, token=token)
+    _build_content(w, rng=rng, units=units, token=token)
 
     for pid, a in ((a.person_id, a) for a in w.assignments.values()):
         w.person_units.setdefault(pid, set()).add(a.unit_id)
@@ -1017,6 +1087,72 @@ def _build_booth_groups(w: World, *, rng: random.Random, units: list[Unit], toke
         if persons:
             GroupJoin.objects.create(group=g, person=rng.choice(persons))
         w.booth_groups[g.id] = g
+
+
+# The smallest valid PNG (1×1), so media routes have a real file to serve.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def _build_content(w: World, *, rng: random.Random, units: list[Unit], token: str) -> None:
+    """Kits with media on random units, each sent once: per kit one recipient with a login
+    (some users are volunteers), others without; statuses mixed, some dead letters."""
+    persons = list(w.persons.values())
+    free = [u for u in w.users.values() if u.person_id is None and u.unit_id is not None]
+    linked: list[Person] = []
+    for user, person in zip(
+        rng.sample(free, k=min(6, len(free))), rng.sample(persons, k=6), strict=False
+    ):
+        user.person = person
+        user.save(update_fields=["person"])
+        linked.append(person)
+    authors = [u for u in w.users.values() if u.unit_id is not None]
+    statuses = [
+        DeliveryStatus.SENT,
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.DEAD,
+        DeliveryStatus.QUEUED,
+    ]
+    for n in range(8):
+        unit = rng.choice(units)
+        item = ContentItem.objects.create(
+            unit=unit,
+            title=f"Probekit {token}{n:02d}",
+            text_hi="probe",
+            state=ItemState.SENT,
+            author=rng.choice(authors),
+        )
+        w.items[item.id] = item
+        asset = MediaAsset(
+            item=item,
+            kind=MediaKind.IMAGE,
+            filename="p.png",
+            mime="image/png",
+            size=len(_PNG),
+            sha256="0" * 64,
+        )
+        asset.file.save(f"probe-{token}-{n}.png", ContentFile(_PNG), save=False)
+        asset.save()
+        w.media[asset.id] = asset
+        distribution = Distribution.objects.create(item=item, unit=unit)
+        w.distributions[distribution.id] = distribution
+        recipients = rng.sample([p for p in persons if p not in linked], k=4)
+        if linked:
+            recipients.append(linked[n % len(linked)])
+        for person in recipients:
+            status = DeliveryStatus.SENT if person in linked else rng.choice(statuses)
+            d = Delivery.objects.create(
+                distribution=distribution,
+                person=person,
+                channel="push",
+                unit_id_at=unit.id,
+                status=status,
+                sent_at=timezone.now() if status != DeliveryStatus.QUEUED else None,
+                last_error="probe" if status == DeliveryStatus.DEAD else "",
+            )
+            w.deliveries[d.id] = d
 
 
 def make_viewer(w: World, user: User) -> Viewer:

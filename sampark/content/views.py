@@ -238,10 +238,11 @@ def media_remove(request: HtmxRequest, item_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def media_file(request: HttpRequest, item_id: int) -> FileResponse:
-    """A kit's media file (`?sha=`), for staff previews (files are not served from MEDIA_URL)."""
+    """A kit's media file (`?sha=`; the first one without), for staff previews (files are not
+    served from MEDIA_URL)."""
     item = selectors.access_item(user=_user(request), item_id=item_id)
     sha = request.GET.get("sha", "")
-    asset = next((m for m in item.media.all() if m.sha256 == sha), None)
+    asset = next((m for m in item.media.all() if not sha or m.sha256 == sha), None)
     if asset is None:
         raise Http404
     response = FileResponse(asset.file.open("rb"), content_type=asset.mime, filename=asset.filename)

@@ -109,6 +109,7 @@ def test_a_pc_phase_silences_its_acs(tree: Tree, kit: object, person: Person) ->
     election = Election.objects.create(state=tree.state, name="Lok Sabha 2029", silence_hours=24)
     phase = PollPhase.objects.create(election=election, number=3, poll_date=dt.date(2027, 2, 14))
     ac = tree.acs[0]
+    assert ac.pc is not None
     phase.units.add(ac.pc)
     keeper = _keeper(kit, person, calendar=gates.Calendar.load())
     r = _recipient(person, ac=ac.id, pc=ac.pc_id)
