@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sampark.api import api
+from sampark.content import views_app
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -21,5 +22,6 @@ urlpatterns = [
     path("join/", include("sampark.groups.urls_public")),
     path("content/", include("sampark.content.urls")),
     path("hooks/", include("sampark.content.urls_hooks")),
+    path("k/<int:delivery_id>", views_app.short_link, name="short_link"),
     path("", include("sampark.analytics.urls")),
 ]

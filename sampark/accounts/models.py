@@ -39,6 +39,24 @@ class User(AbstractUser):
         """For templates (the nav): may open the listening feed."""
         return self.can("listen")
 
+    @property
+    def can_content(self) -> bool:
+        """For templates (the nav): may write, review or send content kits."""
+        return any(self.can(c) for c in ("create_content", "review_content", "distribute"))
+
+    @property
+    def can_manage_groups(self) -> bool:
+        return self.can("manage_groups")
+
+    @property
+    def is_volunteer_only(self) -> bool:
+        """A booth volunteer with no other role: their home is the volunteer app."""
+        return (
+            self.person_id is not None
+            and not self.is_superuser
+            and self.role_names <= {Role.VOLUNTEER}
+        )
+
 
 class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")

@@ -45,8 +45,12 @@ def _partial(request: HtmxRequest) -> bool:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The coverage of the unit at the top of the user's subtree."""
-    root = account_selectors.scope_root(user=_user(request))
+    """The coverage of the unit at the top of the user's subtree; booth volunteers start in
+    their app (today's kits) instead."""
+    user = _user(request)
+    if user.is_volunteer_only:
+        return redirect("app:home")
+    root = account_selectors.scope_root(user=user)
     return redirect("analytics:unit", unit_id=root.id)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from sampark.content import gates, ratelimit
@@ -162,12 +163,12 @@ def _site() -> str:
 
 
 def kit_url(delivery_id: int) -> str:
-    return f"{_site()}/app/kits/{delivery_id}/"
+    return _site() + reverse("app:kit", kwargs={"delivery_id": delivery_id})
 
 
 def short_url(delivery_id: int) -> str:
     """For SMS, where a DLT variable holds at most 30 characters."""
-    return f"{_site()}/k/{delivery_id}"
+    return _site() + reverse("short_link", kwargs={"delivery_id": delivery_id})
 
 
 def _texts(row: Delivery, language: str) -> tuple[str, str]:

@@ -584,10 +584,7 @@ def _loopback(endpoint: str) -> bool:
 
 
 def stop_by_phone(*, phone: str, channel: str, source: str) -> int:
-    """A "STOP" reply: withdraw every consent the number gave on `channel`; returns how many.
-
-    Also leaves the booth groups joined through our invite page when the groups app is there.
-    """
+    """A "STOP" reply: withdraw every consent the number gave on `channel`; returns how many."""
     clean = normalize_phone(phone)
     person = Person.objects.filter(phone=clean).first()
     if person is None:

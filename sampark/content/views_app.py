@@ -250,6 +250,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def short_link(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    """`/k/<id>`: the link in an SMS notice (DLT variables hold 30 characters at most)."""
+    delivery = selectors.access_own_delivery(user=_user(request), delivery_id=delivery_id)
+    return redirect("app:kit", delivery_id=delivery.id)
+
+
+@login_required
+@require_GET
 def kit_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
     """One kit: read it, share it from one's own phone, say how many groups got it."""
     user = _user(request)

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from sampark.content import sending, services
+from sampark.groups import services as groups_services
 from sampark.integrations import sms
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def sms_receipts(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def sms_inbound(request: HttpRequest) -> HttpResponse:
-    """A reply to our SMS: "STOP" withdraws the sender's SMS consents (and group memberships)."""
+    """A reply to our SMS: "STOP" withdraws the sender's SMS consents and group memberships."""
     try:
         body = _verified(request)
     except PermissionError:
@@ -74,4 +75,6 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
         stopped = services.stop_by_phone(phone=phone, channel="sms", source="sms:STOP")
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400)
+    # STOP also ends the booth-group memberships the number joined through our invite page.
+    stopped += groups_services.stop_keyword(phone=phone, via="sms")
     return JsonResponse({"stopped": stopped})

@@ -570,3 +570,17 @@ def test_pages_link_the_manifest_and_the_app_script(vimla):
     assert 'rel="manifest" href="/app/manifest.webmanifest"' in html
     assert 'data-sw="/app/sw.js"' in html
     assert "htmx" not in html  # the app's only script is app.js
+
+
+
+def test_the_short_sms_link_leads_to_my_kit_and_is_404_for_others(
+    vimla, charlie_person, alice
+) -> None:
+    # given a kit that reached vimla
+    delivery = _deliver(_kit(unit=vimla.unit, author=alice), vimla)
+    # when she opens the link from her SMS notice, she lands on the kit
+    response = _client(vimla).get(f"/k/{delivery.id}")
+    assert response.status_code == 302
+    assert response["Location"] == f"/app/kits/{delivery.id}/"
+    # and for the outsider the same link does not exist
+    assert _client(charlie_person).get(f"/k/{delivery.id}").status_code == 404
