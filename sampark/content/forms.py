@@ -183,7 +183,7 @@ class DistributionForm(forms.Form):
     purpose = forms.ChoiceField(
         label=_("Consent purpose"),
         choices=ConsentPurpose.choices,
-        initial=ConsentPurpose.CAMPAIGN_UPDATES,
+        initial=ConsentPurpose.VOLUNTEER_COORDINATION,
     )
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(

@@ -234,7 +234,7 @@ class Distribution(models.Model):
     # PositionKind codes; empty means every booth position that counts toward staffing.
     positions = models.JSONField(default=list, blank=True)
     purpose = models.CharField(
-        max_length=32, choices=ConsentPurpose.choices, default=ConsentPurpose.CAMPAIGN_UPDATES
+        max_length=32, choices=ConsentPurpose.choices, default=ConsentPurpose.VOLUNTEER_COORDINATION
     )
     scheduled_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(

@@ -346,7 +346,7 @@ def distribution_create(
     item_id: int,
     target_ids: list[int],
     positions: list[str] | None = None,
-    purpose: str = ConsentPurpose.CAMPAIGN_UPDATES,
+    purpose: str = ConsentPurpose.VOLUNTEER_COORDINATION,
     scheduled_at: dt.datetime | None = None,
 ) -> Distribution:
     """Schedule a kit for the holders of `positions` in the target units.
@@ -451,7 +451,7 @@ def item_recall(*, item_id: int, actor: User, reason: str) -> Distribution | Non
             item=item,
             kind=DistributionKind.RECALL,
             unit=item.unit,
-            purpose=last.purpose if last else ConsentPurpose.CAMPAIGN_UPDATES,
+            purpose=last.purpose if last else ConsentPurpose.VOLUNTEER_COORDINATION,
             scheduled_at=timezone.now(),
             created_by=actor,
         )

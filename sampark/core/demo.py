@@ -152,9 +152,13 @@ def load(
     _load_organisation(plan=plan, rng=rng, phones=phones, names=names, report=report)
     report.users = _create_users(rng=rng, phones=phones, names=names)
     _create_targets()
+    from sampark.content import demo as content_demo
+    from sampark.groups import demo as groups_demo
     from sampark.monitoring import demo as listening_demo
 
     listening_demo.load(rng=rng)
+    groups_demo.load(rng=rng)
+    content_demo.load(rng=rng)
     return report
 
 

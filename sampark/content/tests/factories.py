@@ -37,7 +37,7 @@ class DistributionFactory(DjangoModelFactory[Distribution]):
 
     item = SubFactory(ContentItemFactory)
     status = DistributionStatus.SENDING
-    purpose = "campaign_updates"
+    purpose = "volunteer_coordination"
 
 
 def make_distribution(*, unit: Unit, author: User, **fields: Any) -> Distribution:

@@ -61,7 +61,7 @@ def add_volunteers(
             if consent:
                 ConsentEvent.objects.create(
                     person=person,
-                    purpose="campaign_updates",
+                    purpose="volunteer_coordination",
                     channel=channel,
                     action=ConsentAction.GIVEN,
                     notice_version="v1",

@@ -249,7 +249,7 @@ def _play(world: World, s: Schedule) -> None:
             at, person, action = pending.pop(0)
             ConsentEvent.objects.create(
                 person=person,
-                purpose="campaign_updates",
+                purpose="volunteer_coordination",
                 channel="sms" if world.people.index(person) % 2 else "push",
                 action=action,
                 notice_version="v1",

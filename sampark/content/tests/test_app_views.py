@@ -572,7 +572,6 @@ def test_pages_link_the_manifest_and_the_app_script(vimla):
     assert "htmx" not in html  # the app's only script is app.js
 
 
-
 def test_the_short_sms_link_leads_to_my_kit_and_is_404_for_others(
     vimla, charlie_person, alice
 ) -> None:

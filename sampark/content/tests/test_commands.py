@@ -36,7 +36,7 @@ def test_simulate_counts_what_would_go_and_why_the_rest_is_held(
     people = volunteers.people
     ConsentEvent.objects.create(
         person=people[0],
-        purpose="campaign_updates",
+        purpose="volunteer_coordination",
         channel="push",
         action=ConsentAction.WITHDRAWN,
         notice_version="v1",

@@ -55,7 +55,7 @@ def person(db: None) -> Person:
     p = Person.objects.create(name="सीता", phone="+919800000001", date_of_birth=dt.date(1990, 1, 1))
     ConsentEvent.objects.create(
         person=p,
-        purpose="campaign_updates",
+        purpose="volunteer_coordination",
         channel="push",
         action=ConsentAction.GIVEN,
         notice_version="v1",
@@ -76,7 +76,7 @@ def _keeper(
     return gates.Gatekeeper.load(
         item=kit,  # type: ignore[arg-type]
         kind=kind,
-        purpose="campaign_updates",
+        purpose="volunteer_coordination",
         recipients=[_recipient(person, channel=channel)],
         at=at_ist(10, 12),
         calendar=calendar or gates.Calendar({}),
@@ -120,7 +120,7 @@ def test_a_pc_phase_silences_its_acs(tree: Tree, kit: object, person: Person) ->
 def test_withdrawal_wins_over_consent(kit: object, person: Person) -> None:
     ConsentEvent.objects.create(
         person=person,
-        purpose="campaign_updates",
+        purpose="volunteer_coordination",
         channel="push",
         action=ConsentAction.WITHDRAWN,
         notice_version="v1",
@@ -150,7 +150,7 @@ def test_minors_get_nothing(kit: object, person: Person) -> None:
 def test_dnd_numbers_get_no_sms(kit: object, person: Person) -> None:
     ConsentEvent.objects.create(
         person=person,
-        purpose="campaign_updates",
+        purpose="volunteer_coordination",
         channel="sms",
         action="given",
         notice_version="v1",

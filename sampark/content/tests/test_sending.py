@@ -132,7 +132,7 @@ def test_rules_are_checked_when_the_message_leaves_not_when_queued(
         # when, after it was queued, one opts out, one turns out to be on DND, one is 17
         ConsentEvent.objects.create(
             person=quitter,
-            purpose="campaign_updates",
+            purpose="volunteer_coordination",
             channel="sms",
             action=ConsentAction.WITHDRAWN,
             notice_version="v1",

@@ -100,7 +100,7 @@ def test_stop_withdraws_sms_consent(client: Client, volunteers: Volunteers) -> N
     person = volunteers.people[0]
     ConsentEvent.objects.create(
         person=person,
-        purpose="campaign_updates",
+        purpose="volunteer_coordination",
         channel="sms",
         action="given",
         notice_version="v1",

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
         sim.add_argument("--at", required=True, help="ISO time; IST when no offset is given")
         sim.add_argument("--positions", default="", help="position codes, comma-separated")
-        sim.add_argument("--purpose", default=ConsentPurpose.CAMPAIGN_UPDATES)
+        sim.add_argument("--purpose", default=ConsentPurpose.VOLUNTEER_COORDINATION)
         sim.add_argument("--json", action="store_true")
         cal = sub.add_parser("calendar", help="import poll phases from CSV")
         cal.add_argument("path")
