@@ -197,7 +197,8 @@ SAMPARK_CHANNELS = {
             "entity_id_env": "SAMPARK_DLT_ENTITY_ID",
         },
         "RATE": float(envstr("SAMPARK_SMS_RATE", "80")),
-        "BURST": 4,
+        # A burst of one: no one-second window holds more than the rate (plus network jitter).
+        "BURST": 1,
     },
     "email": {
         "BACKEND": "sampark.integrations.email_channel.EmailChannel",

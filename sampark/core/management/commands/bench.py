@@ -33,6 +33,25 @@ class Command(BaseCommand):
         pipe.add_argument("--no-postgres", action="store_true")
         one = sub.add_parser("pipeline-one", help="(internal) measure on the configured database")
         one.add_argument("--posts", type=int, default=100_000)
+        dist = sub.add_parser("distribution", help="expansion, rate limit, kill test, schedules")
+        dist.add_argument("--json", action="store_true")
+        dist.add_argument("--deliveries", type=int, default=800_000)
+        dist.add_argument("--kills", type=int, default=200)
+        dist.add_argument("--kill-deliveries", type=int, default=100_000)
+        dist.add_argument("--schedules", type=int, default=10_000)
+        dist.add_argument("--rate", type=float, default=80.0)
+        dist.add_argument("--rate-seconds", type=float, default=30.0)
+        dist.add_argument(
+            "--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_distribution")
+        )
+        dist.add_argument("--no-postgres", action="store_true")
+        done = sub.add_parser("distribution-one", help="(internal) one part on the configured DB")
+        done.add_argument("part", choices=["expand", "rate", "kill", "schedules"])
+        done.add_argument("--deliveries", type=int, default=800_000)
+        done.add_argument("--kills", type=int, default=200)
+        done.add_argument("--schedules", type=int, default=10_000)
+        done.add_argument("--rate", type=float, default=80.0)
+        done.add_argument("--seconds", type=float, default=30.0)
         imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
         imp.add_argument("--rows", type=int, default=800_000)
         imp.add_argument("--json", action="store_true")
@@ -48,6 +67,29 @@ class Command(BaseCommand):
             from bench.pipeline import measure as measure_pipeline
 
             self.stdout.write(json.dumps(measure_pipeline(options["posts"])))
+            return
+        if which == "distribution-one":
+            from bench.distribution import one
+
+            self.stdout.write(json.dumps(one(options["part"], options)))
+            return
+        if which == "distribution":
+            from bench.distribution import run as run_distribution
+
+            pg = None if options["no_postgres"] else options["postgres"]
+            if pg:
+                _ensure_pg_database(pg)
+            figures = run_distribution(
+                var_dir=Path(settings.VAR_DIR) / "bench" / "distribution",
+                postgres_url=pg,
+                deliveries=options["deliveries"],
+                kills=options["kills"],
+                kill_deliveries=options["kill_deliveries"],
+                schedules=options["schedules"],
+                rate=options["rate"],
+                rate_seconds=options["rate_seconds"],
+            )
+            self._print(figures, as_json=options["json"])
             return
         if which == "pipeline":
             from bench.pipeline import run as run_pipeline
