@@ -345,9 +345,27 @@ class Sender:
             if isinstance(exc, ValueError):
                 exc = PermanentError(str(exc))
             logger.warning("send failed: %s", exc, extra={"delivery_id": p.row.id})
+            if isinstance(exc, PermanentError) and p.row.channel == Channel.PUSH:
+                # The kit is in the app's inbox whatever happens to the notification; a
+                # subscription the push service says is gone is not used again.
+                _push_gone(p.message, exc)
+                _record_sent(p.row.id, self.owner, Sent(provider_id="inbox"))
+                return
             _record_failure(p.row, self.owner, exc)
             return
         _record_sent(p.row.id, self.owner, sent)
+
+
+def _push_gone(message: Outbound, exc: Exception) -> None:
+    if "gone" not in str(exc):
+        return
+    try:
+        endpoint = json.loads(message.address)["endpoint"]
+    except (ValueError, KeyError, TypeError):
+        return
+    PushSubscription.objects.filter(endpoint=endpoint, gone_at__isnull=True).update(
+        gone_at=timezone.now()
+    )
 
 
 def finish_distributions() -> int:

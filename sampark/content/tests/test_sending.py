@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -241,3 +242,37 @@ def test_it_reports_the_distribution_done(tree: Tree, alice: User, kit: ContentI
         _send_all(channels=["push"])
         sending.finish_distributions()
     assert Distribution.objects.get(id=d).status == DistributionStatus.DONE
+
+
+def test_a_push_subscription_that_is_gone_falls_back_to_the_inbox(
+    tree: Tree, alice: User, kit: ContentItem
+) -> None:
+    from sampark.content.models import PushSubscription
+    from sampark.integrations.loopback import FakePushService
+    from sampark.integrations.webpush import vapid_keys
+
+    # given an app volunteer whose browser subscription the push service has dropped
+    vols = add_volunteers(tree.booths[:1], per_booth=1)
+    private, public = vapid_keys()
+    with FakePushService() as service:
+        endpoint = service.subscribe()
+        sub = json.loads(endpoint) if endpoint.startswith("{") else None
+        assert sub is not None
+        PushSubscription.objects.create(
+            person=vols.people[0],
+            endpoint=sub["endpoint"],
+            p256dh=sub["keys"]["p256dh"],
+            auth=sub["keys"]["auth"],
+        )
+        service.gone.add(sub["endpoint"].rsplit("/", 1)[-1])
+        with (
+            override_settings(SAMPARK_VAPID_PRIVATE_KEY=private, SAMPARK_VAPID_PUBLIC_KEY=public),
+            time_machine.travel(NOON, tick=False),
+        ):
+            _distribute(alice, kit, tree)
+            _send_all(channels=["push"])
+    # then the kit is still in the volunteer's app, and the dead subscription is not used again
+    row = Delivery.objects.get()
+    assert row.status == DeliveryStatus.SENT
+    assert row.provider_id == "inbox"
+    assert PushSubscription.objects.get().gone_at is not None
