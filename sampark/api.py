@@ -9,10 +9,12 @@ from sampark.accounts.api import router as accounts_router
 from sampark.analytics.api import router as analytics_router
 from sampark.content.api import router as content_router
 from sampark.directives.api import router as directives_router
+from sampark.factcheck.api import router as factcheck_router
 from sampark.geo.api import router as geo_router
 from sampark.groups.api import router as groups_router
 from sampark.monitoring.api import router as monitoring_router
 from sampark.people.api import router as people_router
+from sampark.warroom.api import router as warroom_router
 
 api = NinjaAPI(title="Sampark API", version="1", auth=django_auth, urls_namespace="api")
 api.add_router("/accounts/", accounts_router)
@@ -23,3 +25,5 @@ api.add_router("/analytics/", analytics_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/groups/", groups_router)
 api.add_router("/content/", content_router)
+api.add_router("/factcheck/", factcheck_router)
+api.add_router("/warroom/", warroom_router)

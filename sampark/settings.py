@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "sampark.analytics",
     "sampark.monitoring",
     "sampark.content",
+    "sampark.factcheck",
+    "sampark.warroom",
     "sampark.groups",
 ]
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("join/", include("sampark.groups.urls_public")),
     path("content/", include("sampark.content.urls")),
     path("hooks/", include("sampark.content.urls_hooks")),
+    path("factchecks/", include("sampark.factcheck.urls")),
+    path("warroom/", include("sampark.warroom.urls")),
     path("k/<int:delivery_id>", views_app.short_link, name="short_link"),
     path("", include("sampark.analytics.urls")),
 ]

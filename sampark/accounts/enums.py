@@ -54,12 +54,30 @@ _INCHARGE = {
 
 _LISTENING = {Capability.LISTEN, Capability.MANAGE_LISTENING}
 _CONTENT = {Capability.CREATE_CONTENT, Capability.REVIEW_CONTENT}
+_WARROOM = {Capability.TRIAGE, Capability.MANAGE_FACTCHECKS}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.STATE_HEAD: frozenset(
-        {*_INCHARGE, *_LISTENING, *_CONTENT, Capability.VIEW_AUDIT, Capability.MANAGE_COMPLIANCE}
+        {
+            *_INCHARGE,
+            *_LISTENING,
+            *_CONTENT,
+            *_WARROOM,
+            Capability.VIEW_AUDIT,
+            Capability.MANAGE_COMPLIANCE,
+            Capability.APPROVE_RESPONSES,
+        }
     ),
-    Role.DISTRICT_INCHARGE: frozenset({*_INCHARGE, *_LISTENING, *_CONTENT, Capability.VIEW_AUDIT}),
+    Role.DISTRICT_INCHARGE: frozenset(
+        {
+            *_INCHARGE,
+            *_LISTENING,
+            *_CONTENT,
+            Capability.TRIAGE,
+            Capability.VIEW_AUDIT,
+            Capability.APPROVE_RESPONSES,
+        }
+    ),
     Role.PC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN}),
     Role.AC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN}),
     Role.MANDAL_INCHARGE: frozenset(_INCHARGE - {Capability.IMPORT_EXPORT, Capability.DISTRIBUTE}),
@@ -72,7 +90,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     # Analysts and call staff work with content and calls; they never see raw numbers here.
-    Role.ANALYST: frozenset({*_LISTENING, Capability.CREATE_CONTENT}),
+    Role.ANALYST: frozenset({*_LISTENING, *_WARROOM, Capability.CREATE_CONTENT}),
     Role.CALL_SUPERVISOR: frozenset({Capability.ACK_DIRECTIVES}),
     Role.CALL_AGENT: frozenset(),
     Role.VOLUNTEER: frozenset(),

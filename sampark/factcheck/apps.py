@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FactcheckConfig(AppConfig):
+    name = "sampark.factcheck"
+    label = "factcheck"
+    verbose_name = _("Fact-checks")
+    default_auto_field = "django.db.models.BigAutoField"
