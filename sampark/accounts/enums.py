@@ -38,6 +38,9 @@ class Capability(models.TextChoices):
         "manage_compliance",
         _("Manage the election calendar, certificates and DND lists"),
     )
+    MANAGE_FACTCHECKS = "manage_factchecks", _("Import and edit fact-checks")
+    TRIAGE = "triage", _("Work war-room incidents and draft responses")
+    APPROVE_RESPONSES = "approve_responses", _("Approve war-room responses")
 
 
 _INCHARGE = {
