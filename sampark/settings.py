@@ -151,9 +151,11 @@ WORKER_SLEEP_SECONDS = envint("WORKER_SLEEP_SECONDS", "2")
 # Split them over processes with `sampark worker --only <name>` when one is not enough.
 SAMPARK_WORKER_STEPS = {
     "tasks": "sampark.core.tasks.make_step",
+    "tipreply": "sampark.monitoring.tipreply.make_step",
     "pipeline": "sampark.monitoring.processing.make_step",
     "poll": "sampark.monitoring.polling.make_step",
     "send": "sampark.content.sending.make_step",
+    "warroom": "sampark.warroom.services.make_step",
 }
 
 # Listening (issue #3): the inbox pipeline and its alert rules.
@@ -217,6 +219,7 @@ SAMPARK_SENDER = {
     "LEASE_SECONDS": envint("SAMPARK_SEND_LEASE_SECONDS", "60"),
     "MAX_ATTEMPTS": envint("SAMPARK_SEND_MAX_ATTEMPTS", "8"),
     "RATE_LIMIT": envbool("SAMPARK_SEND_RATE_LIMIT", "True"),
+    "HEADROOM": float(envstr("SAMPARK_SEND_HEADROOM", "0.97")),
 }
 # Quiet hours in IST (start hour, end hour): nothing leaves between them.
 SAMPARK_QUIET_HOURS = (envint("SAMPARK_QUIET_START", "22"), envint("SAMPARK_QUIET_END", "6"))
@@ -228,6 +231,33 @@ SAMPARK_SMS_WEBHOOK_SECRET = envsecret("SAMPARK_SMS_WEBHOOK_SECRET", "")
 SAMPARK_VAPID_PRIVATE_KEY = envsecret("SAMPARK_VAPID_PRIVATE_KEY", "")
 SAMPARK_VAPID_PUBLIC_KEY = envstr("SAMPARK_VAPID_PUBLIC_KEY", "")
 SAMPARK_VAPID_SUBJECT = envstr("SAMPARK_VAPID_SUBJECT", "mailto:it-cell@example.org")
+
+# Fact-checks and the war room (issue #4).
+# Claim-match score bands: "auto" answers a tip by itself, "suggest" shows the match to analysts.
+SAMPARK_CLAIM_MATCH = {
+    "SUGGEST": float(envstr("SAMPARK_CLAIM_SUGGEST", "0.35")),
+    "AUTO": float(envstr("SAMPARK_CLAIM_AUTO", "0.7")),
+}
+SAMPARK_ORG_NAME = envstr("SAMPARK_ORG_NAME", "Sampark IT cell")
+GOOGLE_FACTCHECK_API_KEY = envsecret("GOOGLE_FACTCHECK_API_KEY", "")
+# Minutes from opening an incident to a published response, per severity (4 = critical).
+SAMPARK_WARROOM_SLA = {4: 30, 3: 60, 2: 240, 1: 720}
+# Responses also go out from the organisation's own official accounts — never personal or
+# pseudonymous ones — when switched on here and the account's credentials are set.
+SAMPARK_OFFICIAL_ACCOUNTS = {
+    "x": envbool("SAMPARK_OFFICIAL_X", "False"),
+    "facebook": envbool("SAMPARK_OFFICIAL_FACEBOOK", "False"),
+    "telegram": envbool("SAMPARK_OFFICIAL_TELEGRAM", "False"),
+}
+X_POST_ENABLED = SAMPARK_OFFICIAL_ACCOUNTS["x"]
+FACEBOOK_PAGE_POST_ENABLED = SAMPARK_OFFICIAL_ACCOUNTS["facebook"]
+TELEGRAM_CHANNEL_POST_ENABLED = SAMPARK_OFFICIAL_ACCOUNTS["telegram"]
+X_POST_TOKEN = envsecret("X_POST_TOKEN", "")
+FACEBOOK_PAGE_POST_TOKEN = envsecret("FACEBOOK_PAGE_POST_TOKEN", "")
+FACEBOOK_PAGE_ID = envstr("FACEBOOK_PAGE_ID", "")
+TELEGRAM_CHANNEL_ID = envstr("TELEGRAM_CHANNEL_ID", "")
+X_API_BASE = envstr("X_API_BASE", "https://api.x.com")
+FACEBOOK_GRAPH_BASE = envstr("FACEBOOK_GRAPH_BASE", "https://graph.facebook.com/v23.0")
 
 LOGGING = {
     "version": 1,

@@ -2,8 +2,8 @@
 
 A bucket of `rate` tokens per second holding at most `burst` tokens lets through at most
 `burst + rate × T` messages in any window of T seconds, so a small burst keeps every one-second
-window within a few per cent of the configured rate. Tokens are taken one at a time, right
-before each send.
+window within a few per cent of the configured rate. Tokens are reserved one at a time, right
+before each send; a caller that finds none waits exactly until its reserved one is due.
 """
 
 from __future__ import annotations
@@ -16,26 +16,28 @@ from django.db import transaction
 
 from sampark.content.models import TokenBucket
 
-# Atomic refill-and-take in Redis: KEYS[1] bucket; ARGV rate, burst, now. Returns 1 when taken
-# and the milliseconds to wait otherwise (negative).
+# Atomic refill-and-reserve in Redis: KEYS[1] bucket; ARGV rate, burst, now. Returns the
+# milliseconds the caller must wait before its reserved token is due (0: at once).
 _LUA = """
 local data = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local rate, burst, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local tokens = tonumber(data[1]) or burst
 local at = tonumber(data[2]) or now
-tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
-local taken = 0
-if tokens >= 1 then tokens = tokens - 1 taken = 1 end
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate) - 1
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('EXPIRE', KEYS[1], 3600)
-if taken == 1 then return 1 end
-return -math.ceil((1 - tokens) / rate * 1000)
+if tokens >= 0 then return 0 end
+return math.ceil(-tokens / rate * 1000)
 """
 
 
 class Bucket(Protocol):
     def try_take(self) -> float:
-        """Take one token; return 0 when taken, else seconds to wait before trying again."""
+        """Reserve the next token; return 0 when it is due now, else the seconds until it is.
+
+        A reservation is a debt (the bucket goes below zero), so callers in any number of
+        processes are spaced exactly 1/rate apart instead of racing for each new token.
+        """
         ...
 
 
@@ -49,14 +51,9 @@ class DatabaseBucket:
                 name=self.name, defaults={"tokens": float(self.burst), "refilled_at": time.time()}
             )
             now = time.time()
-            tokens = min(self.burst, row.tokens + max(0.0, now - row.refilled_at) * self.rate)
-            wait = 0.0
-            if tokens >= 1:
-                tokens -= 1
-            else:
-                wait = (1 - tokens) / self.rate
+            tokens = min(self.burst, row.tokens + max(0.0, now - row.refilled_at) * self.rate) - 1
             TokenBucket.objects.filter(name=self.name).update(tokens=tokens, refilled_at=now)
-        return wait
+        return 0.0 if tokens >= 0 else -tokens / self.rate
 
 
 class RedisBucket:
@@ -68,8 +65,7 @@ class RedisBucket:
         self.script = self.client.register_script(_LUA)
 
     def try_take(self) -> float:
-        answer = int(self.script(keys=[self.name], args=[self.rate, self.burst, time.time()]))
-        return 0.0 if answer == 1 else -answer / 1000
+        return int(self.script(keys=[self.name], args=[self.rate, self.burst, time.time()])) / 1000
 
 
 def bucket(name: str, *, rate: float, burst: int) -> Bucket:
@@ -81,9 +77,7 @@ def bucket(name: str, *, rate: float, burst: int) -> Bucket:
 
 
 def acquire(b: Bucket) -> None:
-    """Block until a token is taken."""
-    while True:
-        wait = b.try_take()
-        if wait <= 0:
-            return
-        time.sleep(min(wait, 0.5))
+    """Block until this caller's token is due."""
+    wait = b.try_take()
+    if wait > 0:
+        time.sleep(wait)
