@@ -45,6 +45,16 @@ class User(AbstractUser):
         return any(self.can(c) for c in ("create_content", "review_content", "distribute"))
 
     @property
+    def can_read_factchecks(self) -> bool:
+        """For templates (the nav): may search the fact-check knowledge base."""
+        return any(self.can(c) for c in ("listen", "triage", "manage_factchecks"))
+
+    @property
+    def can_warroom(self) -> bool:
+        """For templates (the nav): may open the war room."""
+        return self.can("triage") or self.can("approve_responses")
+
+    @property
     def can_manage_groups(self) -> bool:
         return self.can("manage_groups")
 

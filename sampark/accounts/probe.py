@@ -59,6 +59,8 @@ from sampark.accounts.models import RoleGrant, User
 from sampark.content.enums import DeliveryStatus, ItemState, MediaKind
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.directives.models import Directive, DirectiveRecipient
+from sampark.factcheck import selectors as factcheck_selectors
+from sampark.factcheck.models import FactCheck
 from sampark.geo.enums import Level
 from sampark.geo.models import RecruitmentTarget, Unit
 from sampark.geo.synthetic import build_tree
@@ -90,6 +92,9 @@ from sampark.people.models import (
     SignupFlag,
 )
 from sampark.people.staffing import booth_recount
+from sampark.warroom import probe_world as warroom_probe_world
+from sampark.warroom.models import Incident, ResponseTemplate, Shift
+from sampark.warroom.models import Response as WarroomResponse
 
 # The admin site is for superusers only (staff accounts are not scoped users); it is listed,
 # not probed.
@@ -128,6 +133,11 @@ class World:
     distributions: dict[int, Distribution] = field(default_factory=dict)
     deliveries: dict[int, Delivery] = field(default_factory=dict)
     media: dict[int, MediaAsset] = field(default_factory=dict)
+    factchecks: dict[int, FactCheck] = field(default_factory=dict)
+    incidents: dict[int, Incident] = field(default_factory=dict)
+    responses: dict[int, WarroomResponse] = field(default_factory=dict)
+    templates: dict[int, ResponseTemplate] = field(default_factory=dict)
+    shifts: dict[int, Shift] = field(default_factory=dict)
     # Derived indexes.
     narrative_posts: dict[int, list[int]] = field(default_factory=dict)
     person_units: dict[int, set[int]] = field(default_factory=dict)
@@ -475,6 +485,47 @@ KINDS: dict[str, Kind] = {
         companions=lambda w, i, r: _media_delivery(w, i),
         table=MediaAsset,
     ),
+    # Fact-checks are public knowledge, not scoped by unit: outside only for users who may not
+    # read the knowledge base at all.
+    "factcheck": Kind(
+        "factcheck",
+        ids=lambda w: list(w.factchecks),
+        outside=lambda w, v, i: not factcheck_selectors.can_read(user=v.user),
+        secrets=lambda w, v, i: [w.factchecks[i].claim_reviewed],
+        table=FactCheck,
+    ),
+    # War room: incidents (and their responses) belong to the incident's unit; templates to their
+    # unit, or to everyone when they have none; shifts to their unit.
+    "incident": Kind(
+        "incident",
+        ids=lambda w: list(w.incidents),
+        outside=lambda w, v, i: w.incidents[i].unit_id not in v.subtree,
+        secrets=lambda w, v, i: [w.incidents[i].title, w.incidents[i].claim],
+        table=Incident,
+    ),
+    "response": Kind(
+        "response",
+        ids=lambda w: list(w.responses),
+        outside=lambda w, v, i: w.incidents[w.responses[i].incident_id].unit_id not in v.subtree,
+        secrets=lambda w, v, i: [w.responses[i].text_hi],
+        table=WarroomResponse,
+    ),
+    "template": Kind(
+        "template",
+        ids=lambda w: list(w.templates),
+        outside=lambda w, v, i: (
+            w.templates[i].unit_id is not None and w.templates[i].unit_id not in v.subtree
+        ),
+        secrets=lambda w, v, i: [w.templates[i].name],
+        table=ResponseTemplate,
+    ),
+    "shift": Kind(
+        "shift",
+        ids=lambda w: list(w.shifts),
+        outside=lambda w, v, i: w.shifts[i].unit_id not in v.subtree,
+        secrets=lambda w, v, i: [w.shifts[i].handover_note],
+        table=Shift,
+    ),
     "user": Kind(
         "user",
         ids=lambda w: list(w.users),
@@ -520,6 +571,11 @@ REGISTRY: dict[str, str] = {
     "distribution_id": "distribution",
     "delivery_id": "delivery",
     "media_id": "media",
+    "factcheck_id": "factcheck",
+    "incident_id": "incident",
+    "response_id": "response",
+    "template_id": "template",
+    "shift_id": "shift",
 }
 
 # Parameters that address no scoped object: filled with a plausible value, never probed.
@@ -992,6 +1048,19 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
     _build_listening(w, rng=rng, units=units, token=token)
     _build_booth_groups(w, rng=rng, units=units, token=token)
     _build_content(w, rng=rng, units=units, token=token)
+    _build_factchecks(w, token=token)
+    wr = warroom_probe_world.build(
+        rng=rng,
+        units=units,
+        token=token,
+        users=[u for u in w.users.values() if u.unit_id is not None],
+    )
+    w.incidents, w.responses, w.templates, w.shifts = (
+        wr.incidents,
+        wr.responses,
+        wr.templates,
+        wr.shifts,
+    )
 
     for pid, a in ((a.person_id, a) for a in w.assignments.values()):
         w.person_units.setdefault(pid, set()).add(a.unit_id)
@@ -1153,6 +1222,18 @@ def _build_content(w: World, *, rng: random.Random, units: list[Unit], token: st
                 last_error="probe" if status == DeliveryStatus.DEAD else "",
             )
             w.deliveries[d.id] = d
+
+
+def _build_factchecks(w: World, *, token: str) -> None:
+    for n in range(4):
+        fc = FactCheck.objects.create(
+            url=f"https://factcheck.example/probe-{token}-{n}",
+            claim_reviewed=f"Probeclaim {token}{n:02d} about a viral video",
+            rating="False",
+            verdict="false",
+            publisher="Probe Checkers",
+        )
+        w.factchecks[fc.id] = fc
 
 
 def make_viewer(w: World, user: User) -> Viewer:

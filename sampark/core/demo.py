@@ -153,12 +153,16 @@ def load(
     report.users = _create_users(rng=rng, phones=phones, names=names)
     _create_targets()
     from sampark.content import demo as content_demo
+    from sampark.factcheck import demo as factcheck_demo
     from sampark.groups import demo as groups_demo
     from sampark.monitoring import demo as listening_demo
+    from sampark.warroom import demo as warroom_demo
 
     listening_demo.load(rng=rng)
+    factcheck_demo.load()
     groups_demo.load(rng=rng)
     content_demo.load(rng=rng)
+    warroom_demo.load(rng=rng)
     return report
 
 

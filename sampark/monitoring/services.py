@@ -275,8 +275,11 @@ def tip_submit(
     external_id: str = "",
     author: str = "",
     at: datetime | None = None,
+    metrics: dict[str, int] | None = None,
 ) -> Post | None:
-    """Record a tip from a volunteer or the public; returns None if it was already received."""
+    """Record a tip from a volunteer or the public; returns None if it was already received.
+
+    `metrics` carries what a reply needs (the Telegram chat and message ids of the tip)."""
     source = tip_source(kind=kind)
     now = at or timezone.now()
     media: tuple[str, ...] = ()
@@ -308,6 +311,7 @@ def tip_submit(
         url=url,
         media=media,
         is_media=bool(media) and not body,
+        metrics=dict(metrics or {}),
     )
     unit = user.unit if user is not None else None
     with transaction.atomic():

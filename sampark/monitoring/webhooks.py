@@ -86,5 +86,7 @@ def telegram_webhook(request: HttpRequest) -> HttpResponse:
         external_id=external_id,
         author=f"tg:{tip.user_id}" if tip.user_id is not None else f"tg-chat:{tip.chat_id}",
         at=tip.date,
+        # Where the automatic reply goes (monitoring.tipreply): the chat, quoting the tip.
+        metrics={"tg_chat_id": tip.chat_id, "tg_message_id": tip.message_id},
     )
     return HttpResponse(status=200)

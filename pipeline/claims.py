@@ -1,0 +1,527 @@
+"""Claim matching (issue #4): find the fact-checks a post repeats, in Hindi, Hinglish or English.
+
+Lexical by default, no model needed:
+1. Text is cleaned of links, tweet signatures and forward boilerplate, split into tokens
+   (`pipeline.text.tokens`), lightly stemmed (English plurals and -ing/-ed) and folded to the
+   transliteration skeleton (`pipeline.translit.skeleton`), so मोदी, modi and modee are one term.
+   Function words of the three languages are dropped.
+2. Two BM25 channels over those skeletons: whole words, and character n-grams of each word
+   (with boundary marks), which catch typos, inflection (नोटों/नोट, vaccination/vaccine) and
+   spellings the folding misses. The channels are fused by a weighted sum of their scores, each
+   divided by the query's own idf mass, so a score is "share of the query explained" and is
+   comparable across queries (what calibration needs).
+3. Postings are numpy CSR arrays: a query is one `bincount` over the postings of its terms.
+
+`HybridMatcher` re-scores the lexical top-N with an embedder (`pipeline.backends`) and mixes the
+two linearly. `calibrate`/`band` turn a score into "auto", "suggest" or nothing; texts under
+eight words are never "auto": too little context to act without a person.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from pipeline.backends import Embedder
+from pipeline.text import tokens
+from pipeline.translit import skeleton
+from pipeline.urls import strip_links
+
+Band = Literal["auto", "suggest"]
+MIN_AUTO_WORDS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """A fact-checked claim: its id, the claim text, the fact-check's title, its language."""
+
+    id: int
+    text: str
+    title: str = ""
+    lang: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One matched claim and its score (higher is better; comparable within one matcher)."""
+
+    id: int
+    score: float
+
+
+# Function words as typed, folded like everything else at import. Forward boilerplate goes
+# here too: "forwarded as received", "जरूर शेयर करें" say nothing about the claim.
+_STOP_TEXT = """
+a an the and or but if of to in on at by for with from as is are was were be been being
+it its this that these those there here he she they we you i me my our your his her their them
+him us do does did done not no so than then too very can could will would shall should may might
+must have has had having what which who whom whose when where why how all any both each few more
+most other some such only own same just also into over under about after before again once
+up down out off s t
+forwarded forward fwd received recieved share shared sharing please pls plz kindly must watch
+msg message viral whatsapp group groups friends everyone maximum
+hai hain he tha thi the ho hota hoti hote ka ki ke ko se me mein main mai par pe ne bhi hi to
+toh tu ye yeh wo woh vo jo ki kya kyu kyun aur ya lekin kar karo karen karein kare kiya kiye
+raha rahi rahe diya diye gaya gayi gaye ek sab sabhi apne apni apna unke unki uska uski iske
+iski isko jab tab ab abhi bhai ji sirf bas jarur jaroor zaroor zarur zaroor sabko bhejo bheje
+bhejen jaldi dekho dekhiye padhe padhiye shear sheyar kare
+है हैं था थी थे हो होता होती होते का की के को से में पर ने भी ही तो यह ये वह वो जो कि क्या
+और या लेकिन कर करें करे करो किया किए कियी रहा रही रहे दिया दिए गया गई गए एक सब सभी अपने
+अपनी अपना उनके उनकी उसका उसकी इसके इसकी इसको जब तब अब अभी भाई जी सिर्फ बस जरूर ज़रूर शेयर
+भेजें भेजो जल्दी देखें देखिए पढ़ें पढ़िए फॉरवर्ड फारवर्ड ग्रुप मैसेज वायरल
+"""
+_LINK_LIKE = re.compile(r"\bpic\.twitter\.com/\S+|\S+@\S+\.\S+", re.IGNORECASE)
+# "— Name (@handle) January 6, 2020" closing a quoted tweet: the date is noise for matching.
+_TWEET_DATE = re.compile(
+    r"\(@\w+\)\s+(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December)\s+\d{1,2},\s+\d{4}",
+    re.IGNORECASE,
+)
+_LATIN_WORD = re.compile("[a-z]+")
+# #ImpeachTrump → "Impeach Trump"; lower-case hashtags stay one word.
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_HASHTAG = re.compile(r"#(\w+)")
+
+
+def _stem(word: str) -> str:
+    """Light English stemming: plurals and -ing/-ed, so "vaccines" meets "vaccine"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed") and not word.endswith("eed"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_TERM_CACHE: dict[str, str] = {}
+
+
+def term(token: str) -> str:
+    """The matching form of one token: stemmed if Latin, then its transliteration skeleton."""
+    found = _TERM_CACHE.get(token)
+    if found is not None:
+        return found
+    word = _stem(token) if _LATIN_WORD.fullmatch(token) else token
+    result = skeleton(word)
+    if len(_TERM_CACHE) > 200_000:
+        _TERM_CACHE.clear()
+    _TERM_CACHE[token] = result
+    return result
+
+
+STOPWORDS = frozenset(term(w) for w in _STOP_TEXT.split()) - {""}
+
+
+def clean(text: str) -> str:
+    """Text without links, tweet dates and e-mail addresses."""
+    text = strip_links(text)
+    text = _LINK_LIKE.sub(" ", text)
+    if "#" in text:
+        text = _HASHTAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)) + " ", text)
+    return _TWEET_DATE.sub(" ", text)
+
+
+def terms(text: str) -> list[str]:
+    """Word terms of a text: skeletons of its tokens, without function words."""
+    out: list[str] = []
+    for token in tokens(clean(text)):
+        word = term(token)
+        if word and word not in STOPWORDS:
+            out.append(word)
+    return out
+
+
+def word_count(text: str) -> int:
+    """Words in a text once links are removed (the rule for "auto" counts these)."""
+    return len(tokens(clean(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalConfig:
+    """BM25 and fusion parameters (defaults tuned on CheckThat! 2020 train+dev)."""
+
+    k1: float = 1.2
+    b: float = 0.5
+    ngram_min: int = 3
+    ngram_max: int = 5
+    char_weight: float = 1.0
+    title_weight: int = 1  # times the title's terms are counted (0: text only)
+    # Docs with the same terms as an earlier one (the same fact-check imported twice, one with
+    # curly quotes) are not indexed: searches return the first, lowest id.
+    collapse_duplicates: bool = True
+    max_char_df: float = 0.2  # char n-grams in more docs than this share carry no signal
+
+
+@dataclass(slots=True)
+class _Channel:
+    vocab: dict[str, int]
+    indptr: npt.NDArray[np.int64]
+    docs: npt.NDArray[np.int32]
+    weights: npt.NDArray[np.float32]
+    idf: npt.NDArray[np.float32]
+
+
+def _grams(word: str, lo: int, hi: int) -> tuple[str, ...]:
+    padded = f"<{word}>"
+    return tuple(padded[i : i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1))
+
+
+class LexicalIndex:
+    """BM25 over word skeletons fused with BM25 over their character n-grams.
+
+    `add` may be called any time; the arrays are rebuilt on the next search (a rebuild of 2 lakh
+    claims takes well under a minute), so adding in batches is cheaper than one by one.
+    """
+
+    def __init__(self, config: LexicalConfig | None = None) -> None:
+        self.config = config or LexicalConfig()
+        self._docs: dict[int, Doc] = {}
+        self._dirty = True
+        self._ids: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self._word: _Channel | None = None
+        self._char: _Channel | None = None
+        self._gram_cache: dict[str, tuple[str, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def add(self, docs: Iterable[Doc]) -> None:
+        """Add or replace docs (by id)."""
+        for doc in docs:
+            self._docs[doc.id] = doc
+        self._dirty = True
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Drop docs by id (unknown ids are ignored)."""
+        for doc_id in ids:
+            self._docs.pop(doc_id, None)
+        self._dirty = True
+
+    def doc(self, doc_id: int) -> Doc:
+        """The doc with this id."""
+        return self._docs[doc_id]
+
+    def _doc_terms(self, doc: Doc) -> list[str]:
+        found = terms(doc.text)
+        if doc.title and self.config.title_weight:
+            found.extend(terms(doc.title) * self.config.title_weight)
+        return found
+
+    def _grams_of(self, word: str) -> tuple[str, ...]:
+        found = self._gram_cache.get(word)
+        if found is None:
+            found = _grams(word, self.config.ngram_min, self.config.ngram_max)
+            self._gram_cache[word] = found
+        return found
+
+    def build(self) -> None:
+        """Rebuild the arrays from the docs added so far."""
+        docs = sorted(self._docs.values(), key=lambda d: d.id)
+        if self.config.collapse_duplicates:
+            seen: set[tuple[str, ...]] = set()
+            unique: list[Doc] = []
+            for doc in docs:
+                key = tuple(self._doc_terms(doc))
+                if key not in seen:
+                    seen.add(key)
+                    unique.append(doc)
+            docs = unique
+        self._ids = np.fromiter((d.id for d in docs), dtype=np.int64, count=len(docs))
+        word_vocab: dict[str, int] = {}
+        word_list: list[str] = []
+        char_vocab: dict[str, int] = {}
+        gram_ids: dict[int, tuple[int, ...]] = {}
+        w_rows, w_tf, w_len = array("i"), array("f"), array("f")
+        c_rows, c_tf, c_len = array("i"), array("f"), array("f")
+        w_cols, c_cols = array("i"), array("i")
+        for col, doc in enumerate(docs):
+            word_ids = []
+            for word in self._doc_terms(doc):
+                word_id = word_vocab.get(word)
+                if word_id is None:
+                    word_id = word_vocab[word] = len(word_list)
+                    word_list.append(word)
+                word_ids.append(word_id)
+            counts = Counter(word_ids)
+            w_len.append(len(word_ids))
+            w_rows.extend(counts.keys())
+            w_tf.extend(counts.values())
+            w_cols.extend([col] * len(counts))
+            if self.config.char_weight <= 0:
+                continue
+            grams: list[tuple[int, ...]] = []
+            for word_id in counts:
+                ids = gram_ids.get(word_id)
+                if ids is None:
+                    ids = tuple(
+                        char_vocab.setdefault(g, len(char_vocab))
+                        for g in self._grams_of(word_list[word_id])
+                    )
+                    gram_ids[word_id] = ids
+                grams.append(ids)
+            gram_counts = Counter(chain.from_iterable(grams))
+            c_len.append(sum(gram_counts.values()))
+            c_rows.extend(gram_counts.keys())
+            c_tf.extend(gram_counts.values())
+            c_cols.extend([col] * len(gram_counts))
+        n = len(docs)
+        self._word = _channel(word_vocab, w_rows, w_cols, w_tf, w_len, n, self.config)
+        self._char = (
+            _channel(char_vocab, c_rows, c_cols, c_tf, c_len, n, self.config)
+            if self.config.char_weight > 0
+            else None
+        )
+        self._gram_cache.clear()
+        self._dirty = False
+
+    def _ensure(self) -> None:
+        if self._dirty:
+            self.build()
+
+    def scores(self, text: str) -> npt.NDArray[np.float64]:
+        """The fused score of every doc (row order of the index) for a query."""
+        self._ensure()
+        assert self._word is not None
+        words = terms(text)
+        n = len(self._ids)
+        total = _score(self._word, Counter(words), n, max_df=1.0)
+        if self._char is not None and words:
+            grams = Counter(chain.from_iterable(self._grams_of(w) for w in set(words)))
+            total += self.config.char_weight * _score(
+                self._char, grams, n, max_df=self.config.max_char_df
+            )
+        return total
+
+    def search(self, text: str, k: int = 10) -> list[Hit]:
+        """The k best docs for a query, best first (only docs sharing something with it)."""
+        if k <= 0 or not self._docs:
+            return []
+        scores = self.scores(text)
+        return _top(scores, self._ids, k)
+
+    def row_ids(self) -> npt.NDArray[np.int64]:
+        """Doc ids in index row order (for aligning other per-doc arrays)."""
+        self._ensure()
+        return self._ids
+
+
+def _channel(
+    vocab: dict[str, int],
+    rows: array[int],
+    cols: array[int],
+    tfs: array[float],
+    lengths: array[float],
+    n_docs: int,
+    config: LexicalConfig,
+) -> _Channel:
+    row = np.frombuffer(rows, dtype=np.int32)
+    col = np.frombuffer(cols, dtype=np.int32)
+    tf = np.frombuffer(tfs, dtype=np.float32)
+    length = np.frombuffer(lengths, dtype=np.float32)
+    order = np.argsort(row, kind="stable")
+    df = np.bincount(row, minlength=len(vocab))
+    indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+    avg = float(length.mean()) if n_docs and length.size else 1.0
+    norm = config.k1 * (1 - config.b + config.b * length / max(avg, 1e-9))
+    tf_sorted = tf[order]
+    col_sorted = col[order]
+    weights = (tf_sorted * (config.k1 + 1) / (tf_sorted + norm[col_sorted])).astype(np.float32)
+    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    return _Channel(vocab, indptr, col_sorted.astype(np.int32), weights, idf)
+
+
+def _score(
+    channel: _Channel, query: Counter[str], n_docs: int, *, max_df: float
+) -> npt.NDArray[np.float64]:
+    """BM25 of every doc divided by the query's idf mass (terms unseen count at the top idf)."""
+    parts: list[npt.NDArray[np.int32]] = []
+    weights: list[npt.NDArray[np.float32]] = []
+    mass = 0.0
+    unseen_idf = math.log1p((n_docs + 0.5) / 0.5)
+    limit = max_df * n_docs
+    for word, qtf in query.items():
+        q = 1.0 + math.log(qtf)
+        tid = channel.vocab.get(word)
+        if tid is None:
+            mass += q * unseen_idf
+            continue
+        start, end = int(channel.indptr[tid]), int(channel.indptr[tid + 1])
+        idf = float(channel.idf[tid])
+        mass += q * idf
+        if end - start > limit:
+            continue
+        parts.append(channel.docs[start:end])
+        weights.append(channel.weights[start:end] * np.float32(q * idf))
+    if not parts:
+        return np.zeros(n_docs, dtype=np.float64)
+    out: npt.NDArray[np.float64] = np.bincount(
+        np.concatenate(parts), weights=np.concatenate(weights), minlength=n_docs
+    ).astype(np.float64)
+    return out / mass
+
+
+def _top(scores: npt.NDArray[np.float64], ids: npt.NDArray[np.int64], k: int) -> list[Hit]:
+    nonzero = int(np.count_nonzero(scores))
+    k = min(k, nonzero)
+    if k <= 0:
+        return []
+    part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    # Best first; ties by higher id, as the CheckThat! scorer orders them.
+    order = sorted(part.tolist(), key=lambda r: (-scores[r], -ids[r]))
+    return [Hit(int(ids[r]), float(scores[r])) for r in order]
+
+
+@dataclass(frozen=True, slots=True)
+class HybridConfig:
+    """Re-ranking parameters (defaults tuned on CheckThat! 2020 train+dev)."""
+
+    candidates: int = 100  # lexical top-N re-scored with embeddings
+    dense: int = 20  # plus the embedding top-N over all docs (0: lexical candidates only)
+    weight: float = 0.6  # share of the cosine in the fused score
+
+
+class HybridMatcher:
+    """Lexical candidates re-scored with sentence embeddings, fused linearly.
+
+    Doc vectors are computed when docs are added (a deployment embeds its claims once, when they
+    are imported); a query costs one encode and a few hundred dot products.
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        *,
+        index: LexicalIndex | None = None,
+        config: HybridConfig | None = None,
+    ) -> None:
+        self.embedder = embedder
+        self.index = index or LexicalIndex()
+        self.config = config or HybridConfig()
+        self._vectors: dict[int, npt.NDArray[np.float32]] = {}
+        self._matrix: npt.NDArray[np.float32] | None = None
+        self._rows: dict[int, int] = {}
+
+    def add(self, docs: Iterable[Doc], vectors: npt.NDArray[np.float32] | None = None) -> None:
+        """Add docs; their vectors are computed unless given (rows aligned with docs)."""
+        batch = list(docs)
+        if vectors is None:
+            vectors = self.embedder.encode([embed_text(d) for d in batch])
+        self.index.add(batch)
+        for doc, vector in zip(batch, vectors, strict=True):
+            self._vectors[doc.id] = vector
+        self._matrix = None
+
+    def _ensure(self) -> npt.NDArray[np.float32]:
+        if self._matrix is None:
+            ids = self.index.row_ids()
+            self._rows = {int(i): r for r, i in enumerate(ids)}
+            if len(ids):
+                self._matrix = np.stack([self._vectors[int(i)] for i in ids])
+            else:
+                self._matrix = np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return self._matrix
+
+    def search(self, text: str, k: int = 10) -> list[Hit]:
+        """The k best docs by the fused score, best first."""
+        matrix = self._ensure()
+        if k <= 0 or not len(matrix):
+            return []
+        lexical = self.index.scores(text)
+        query = self.embedder.encode([text])[0]
+        ids = self.index.row_ids()
+        cand = set(_rows_of_top(lexical, self.config.candidates))
+        if self.config.dense > 0:
+            cosines_all = matrix @ query
+            cand.update(_rows_of_top(cosines_all, self.config.dense, keep_zero=True))
+        rows = np.fromiter(cand, dtype=np.int64, count=len(cand))
+        cosines = matrix[rows] @ query
+        lex = np.minimum(lexical[rows], 1.0)
+        w = self.config.weight
+        fused = (1 - w) * lex + w * np.maximum(cosines, 0.0)
+        order = sorted(range(len(rows)), key=lambda i: (-fused[i], -ids[rows[i]]))[:k]
+        return [Hit(int(ids[rows[i]]), float(fused[i])) for i in order]
+
+
+def _rows_of_top(scores: npt.NDArray[np.floating], k: int, *, keep_zero: bool = False) -> list[int]:
+    if not keep_zero:
+        k = min(k, int(np.count_nonzero(scores)))
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    if k == len(scores):
+        return list(range(len(scores)))
+    return [int(r) for r in np.argpartition(-scores, k - 1)[:k]]
+
+
+def embed_text(doc: Doc) -> str:
+    """What a doc's vector is computed from: the claim and the fact-check's title."""
+    return f"{doc.text} {doc.title}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Scores at and above which a top match is suggested, or applied automatically."""
+
+    suggest: float
+    auto: float
+    min_auto_words: int = MIN_AUTO_WORDS
+    notes: dict[str, float] = field(default_factory=dict)
+
+
+def calibrate(
+    samples: Iterable[tuple[float, bool]],
+    *,
+    auto_precision: float = 0.95,
+    suggest_precision: float = 0.6,
+) -> Thresholds:
+    """Thresholds from (top-1 score, top-1 correct) pairs of a tuning split.
+
+    Include queries whose claim is absent from the index (correct=False): most posts repeat no
+    fact-check, and the "auto" band must hold its precision on them too. Each threshold is the
+    lowest score at which the top matches scoring at least that much reach the precision.
+    """
+    pairs = sorted(samples, key=lambda p: -p[0])
+    auto, suggest = math.inf, math.inf
+    good = 0
+    for i, (score, correct) in enumerate(pairs, start=1):
+        good += int(correct)
+        precision = good / i
+        if precision >= auto_precision:
+            auto = score
+        if precision >= suggest_precision:
+            suggest = score
+    suggest = min(suggest, auto)
+    return Thresholds(
+        suggest=suggest,
+        auto=auto,
+        notes={"samples": float(len(pairs)), "correct": float(good)},
+    )
+
+
+def band(score: float, text: str, thresholds: Thresholds) -> Band | None:
+    """ "auto", "suggest" or None for a top match's score; short texts are never "auto"."""
+    if score >= thresholds.auto and word_count(text) >= thresholds.min_auto_words:
+        return "auto"
+    if score >= thresholds.suggest:
+        return "suggest"
+    return None
+
+
+def score_all(
+    matcher: LexicalIndex | HybridMatcher, queries: Sequence[str], k: int
+) -> list[list[Hit]]:
+    """Search every query (for evaluation and calibration)."""
+    return [matcher.search(q, k) for q in queries]

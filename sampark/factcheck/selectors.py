@@ -1,0 +1,71 @@
+"""Reads of the fact-check app.
+
+Fact-checks are public knowledge, not scoped by unit: every user who listens, triages or
+manages fact-checks sees all of them; anybody else gets a 404 (nothing to discover).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from sampark.accounts.enums import Capability
+from sampark.accounts.models import User
+from sampark.factcheck.models import FactCheck
+
+READERS = (Capability.LISTEN, Capability.TRIAGE, Capability.MANAGE_FACTCHECKS)
+
+
+def can_read(*, user: User) -> bool:
+    return any(user.can(c) for c in READERS)
+
+
+def require_read(*, user: User) -> None:
+    """404 (not 403) for users without the capabilities, like an out-of-scope object."""
+    if not can_read(user=user):
+        raise Http404
+
+
+def access_factcheck(*, user: User, factcheck_id: int) -> FactCheck:
+    """Return the fact-check if the user may read fact-checks at all, else 404."""
+    require_read(user=user)
+    return get_object_or_404(FactCheck, id=factcheck_id)
+
+
+def factchecks_visible(*, user: User) -> QuerySet[FactCheck]:
+    require_read(user=user)
+    return FactCheck.objects.all()
+
+
+def factchecks_filter(
+    qs: QuerySet[FactCheck],
+    *,
+    language: str = "",
+    verdict: str = "",
+    own: bool | None = None,
+) -> QuerySet[FactCheck]:
+    if language:
+        qs = qs.filter(language=language)
+    if verdict:
+        qs = qs.filter(verdict=verdict)
+    if own is not None:
+        qs = qs.filter(is_own_response=own)
+    return qs
+
+
+def factchecks_containing(qs: QuerySet[FactCheck], *, text: str) -> QuerySet[FactCheck]:
+    """Plain substring search: the fallback for short queries the matcher will not band."""
+    q = Q()
+    for word in text.split()[:8]:
+        q &= Q(claim_reviewed__icontains=word) | Q(title__icontains=word)
+    return qs.filter(q)
+
+
+def latest(qs: QuerySet[FactCheck]) -> QuerySet[FactCheck]:
+    return qs.order_by("-published_at", "-id")
+
+
+def by_ids_in_order(*, ids: list[int]) -> list[FactCheck]:
+    rows = FactCheck.objects.in_bulk(ids)
+    return [rows[i] for i in ids if i in rows]

@@ -1,0 +1,217 @@
+"""Writes of the fact-check app, and matching text against the knowledge base."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from pipeline import claims
+from pipeline.urls import canonical
+from sampark.factcheck import audit
+from sampark.factcheck.claimreview import ClaimReviewData, language_of
+from sampark.factcheck.enums import Verdict
+from sampark.factcheck.models import FactCheck
+
+if TYPE_CHECKING:
+    from sampark.accounts.models import User
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+# Fields copied from ClaimReviewData; empty incoming values never blank out what we have.
+_FIELDS = (
+    "claim_reviewed", "claimant", "rating", "verdict", "publisher", "publisher_url", "author",
+    "published_at", "language", "title", "image_url", "summary",
+)  # fmt: skip
+_LIMITS = {"claimant": 300, "rating": 200, "publisher": 200, "author": 200, "title": 500}
+
+
+def canonical_url(url: str) -> str:
+    """The spelling fact-checks are stored and deduplicated under."""
+    return canonical(url.strip())
+
+
+def _values(data: ClaimReviewData) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = getattr(data, name)
+        if isinstance(value, str):
+            value = value.strip()[: _LIMITS.get(name, len(value))]
+        values[name] = value
+    if values["verdict"] not in Verdict.values:
+        values["verdict"] = Verdict.OTHER
+    if not values["language"]:
+        values["language"] = language_of("", text=f"{data.claim_reviewed} {data.title}")
+    return values
+
+
+def factcheck_upsert(*, data: ClaimReviewData, source: str) -> tuple[FactCheck, bool]:
+    """Create or refresh the fact-check at the canonical URL; return (row, created)."""
+    fact_check, outcome = factcheck_upsert_outcome(data=data, source=source)
+    return fact_check, outcome == CREATED
+
+
+def factcheck_upsert_outcome(*, data: ClaimReviewData, source: str) -> tuple[FactCheck, str]:
+    """As `factcheck_upsert`, telling created / updated / unchanged apart (for import reports).
+
+    A record older than the stored one (by published_at) leaves it unchanged: fact-checkers
+    update articles, and an old copy in a CSV must not roll a correction back.
+    """
+    url = canonical_url(data.url)
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"not an http(s) URL: {data.url[:80]!r}")
+    values = _values(data)
+    now = timezone.now()
+    with transaction.atomic():
+        existing = FactCheck.objects.select_for_update().filter(url=url).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    created = FactCheck.objects.create(
+                        url=url, source=source[:50], created_at=now, updated_at=now, **values
+                    )
+                return created, CREATED
+            except IntegrityError:
+                # Another import created it between our read and our insert.
+                existing = FactCheck.objects.select_for_update().get(url=url)
+        # The organisation's own responses are edited by the war room only, never by imports.
+        if existing.is_own_response or _is_older(values["published_at"], existing.published_at):
+            return existing, UNCHANGED
+        changed = [
+            name
+            for name, value in values.items()
+            if value not in ("", None) and getattr(existing, name) != value
+        ]
+        if not changed:
+            return existing, UNCHANGED
+        for name in changed:
+            setattr(existing, name, values[name])
+        existing.updated_at = now
+        existing.source = source[:50]
+        existing.save(update_fields=[*changed, "source", "updated_at"])
+        return existing, UPDATED
+
+
+def _is_older(incoming: datetime | None, stored: datetime | None) -> bool:
+    return incoming is not None and stored is not None and incoming < stored
+
+
+def own_response_publish(
+    *,
+    url: str,
+    claim: str,
+    verdict: str,
+    text: str,
+    language: str,
+    title: str = "",
+    actor: User | None = None,
+) -> FactCheck:
+    """Record the organisation's own published response so it is matched like any fact-check."""
+    if verdict not in Verdict.values:
+        raise ValueError(f"unknown verdict {verdict!r}")
+    url = canonical_url(url)
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "claim_reviewed": claim.strip(),
+        "verdict": verdict,
+        "rating": str(Verdict(verdict).label),
+        "summary": text.strip(),
+        "language": language_of(language, text=f"{claim} {title}"),
+        "title": title.strip()[:500],
+        "publisher": str(getattr(settings, "SAMPARK_ORG_NAME", "") or "")[:200],
+        "published_at": now,
+        "source": "own",
+        "is_own_response": True,
+        "updated_at": now,
+    }
+    with transaction.atomic():
+        fact_check, _created = FactCheck.objects.select_for_update().update_or_create(
+            url=url, defaults=values, create_defaults={**values, "created_at": now}
+        )
+        audit.own_response_published(fact_check=fact_check, actor=actor)
+    return fact_check
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    fact_check_id: int
+    score: float
+    band: str  # "auto" | "suggest"
+
+
+class _Index:
+    """The process-wide lexical index over fact-checks, rebuilt when the table changed.
+
+    The table is small (thousands of rows) and changes by imports, so a rebuild on the next
+    match after a change is cheaper than keeping an incremental index in step.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[int, datetime | None] | None = None
+        self._index: claims.LexicalIndex | None = None
+
+    def get(self) -> claims.LexicalIndex:
+        state = FactCheck.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
+        key = (int(state["n"]), state["latest"])
+        with self._lock:
+            if self._index is None or key != self._key:
+                self._index = _build_index()
+                self._key = key
+            return self._index
+
+    def reset(self) -> None:
+        with self._lock:
+            self._index = None
+            self._key = None
+
+
+def _build_index() -> claims.LexicalIndex:
+    index = claims.LexicalIndex()
+    rows = FactCheck.objects.values("id", "claim_reviewed", "title", "language")
+    index.add(
+        claims.Doc(id=r["id"], text=r["claim_reviewed"], title=r["title"], lang=r["language"])
+        for r in rows.iterator()
+    )
+    index.build()  # here, under the lock, not inside a concurrent search
+    return index
+
+
+# Until calibrated thresholds ship with pipeline.claims, SAMPARK_CLAIM_MATCH overrides these.
+DEFAULT_THRESHOLDS = {"SUGGEST": 0.35, "AUTO": 0.7}
+
+
+def thresholds() -> claims.Thresholds:
+    """Score thresholds of the "suggest" and "auto" bands (settings.SAMPARK_CLAIM_MATCH)."""
+    conf = {**DEFAULT_THRESHOLDS, **getattr(settings, "SAMPARK_CLAIM_MATCH", {})}
+    return claims.Thresholds(suggest=float(conf["SUGGEST"]), auto=float(conf["AUTO"]))
+
+
+_INDEX = _Index()
+
+
+def match_text(*, text: str, k: int = 5) -> list[MatchResult]:
+    """Fact-checks whose claim matches the text, best first; only hits with a band."""
+    if not text.strip():
+        return []
+    limits = thresholds()
+    out = []
+    for hit in _INDEX.get().search(text, k):
+        band = claims.band(hit.score, text, limits)
+        if band is not None:
+            out.append(MatchResult(fact_check_id=int(hit.id), score=float(hit.score), band=band))
+    return out
+
+
+def match_index_reset() -> None:
+    """Forget the cached index (tests that roll back the table)."""
+    _INDEX.reset()

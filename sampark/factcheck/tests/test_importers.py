@@ -1,0 +1,102 @@
+"""Imports from files, article URLs and feeds, with their reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sampark.core.models import AuditEvent
+from sampark.factcheck import importers
+from sampark.factcheck.models import FactCheck
+from sampark.integrations.tests.fakes import FakeServer, Reply
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ARTICLE = "/hindi/politics/fact-check-vote-by-otp-claim-is-fake/"
+
+
+def serve_feed(fake_http: FakeServer) -> str:
+    feed = (FIXTURES / "feed.xml").read_bytes().replace(b"{{BASE}}", fake_http.url.encode())
+    fake_http.add(
+        "/feed/", Reply(200, feed, {"Content-Type": "application/rss+xml; charset=utf-8"})
+    )
+    article = (FIXTURES / "article_claimreview.html").read_bytes()
+    fake_http.add(ARTICLE, Reply(200, article, {"Content-Type": "text/html; charset=utf-8"}))
+    fake_http.add(
+        "/explainer/how-evms-work/",
+        Reply(200, b"<html><body>explainer</body></html>", {"Content-Type": "text/html"}),
+    )
+    fake_http.add("/gone/", Reply(404, b"gone", {"Content-Type": "text/plain"}))
+    return fake_http.url + "/feed/"
+
+
+def test_a_json_file_is_imported_once(db):
+    # given a JSON-LD file
+    path = FIXTURES / "claimreview_list.json"
+    # when imported twice
+    first = importers.import_path(path)
+    second = importers.import_path(path)
+    # then the first creates, the second finds them unchanged, both report the bad review
+    assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 2)
+    assert first.errors == [("claimreview_list.json#3", "no url")]
+    assert set(FactCheck.objects.values_list("source", flat=True)) == {"jsonld:file"}
+    # and each import is one audit row
+    assert AuditEvent.objects.filter(verb="factcheck.imported").count() == 2
+
+
+def test_a_csv_file_keeps_good_rows(db):
+    report = importers.import_path(FIXTURES / "factchecks.csv", source="csv:team-sheet")
+    assert report.created == 3
+    assert [where for where, _ in report.errors] == ["factchecks.csv:4", "factchecks.csv:6"]
+    assert set(FactCheck.objects.values_list("source", flat=True)) == {"csv:team-sheet"}
+
+
+def test_a_missing_file_is_refused(db, tmp_path):
+    with pytest.raises(importers.ImportRefused, match="no such file"):
+        importers.import_path(tmp_path / "nope.json")
+
+
+def test_an_article_url_is_fetched_and_its_claimreview_stored(db, fake_http):
+    # given an article page with an embedded ClaimReview
+    serve_feed(fake_http)
+    # when its URL is imported
+    report = importers.import_url(fake_http.url + ARTICLE, allow_private=True)
+    # then the fact-check is stored under its canonical URL
+    assert report.created == 1
+    fc = FactCheck.objects.get()
+    assert fc.url == ("https://vishvasnews.com/hindi/politics/fact-check-vote-by-otp-claim-is-fake")
+    assert (fc.source, fc.verdict, fc.language) == ("jsonld:url", "false", "hi")
+
+
+def test_a_feed_url_imports_the_claimreviews_of_its_articles(db, fake_http):
+    # given a feed whose entries link to a fact-check, an explainer and a dead page
+    url = serve_feed(fake_http)
+    # when the feed is imported
+    report = importers.import_url(url, allow_private=True)
+    # then the fact-check is stored and the other two are reported
+    assert report.created == 1
+    assert len(report.errors) == 2
+    assert "no ClaimReview" in report.errors[0][1]
+    assert "404" in report.errors[1][1]
+    assert FactCheck.objects.get().source == "rss:127.0.0.1"
+
+
+def test_known_feeds_get_their_label():
+    assert importers.feed_label("https://www.altnews.in/feed/") == "altnews"
+    assert importers.feed_label("https://factly.in/feed") == "factly"
+    assert importers.feed_label("https://www.example-checker.in/rss") == "example-checker"
+
+
+def test_web_imports_refuse_private_addresses(db, fake_http):
+    # given a URL on the loopback interface, when imported from the web page (no private hosts)
+    with pytest.raises(importers.ImportRefused, match="not a public address"):
+        importers.import_url(fake_http.url + ARTICLE)
+    # then nothing was fetched
+    assert fake_http.requests == []
+
+
+def test_a_failing_url_is_refused_with_the_reason(db, fake_http):
+    fake_http.add("/down/", Reply(500, b"oops", {"Content-Type": "text/plain"}))
+    with pytest.raises(importers.ImportRefused, match="500"):
+        importers.import_url(fake_http.url + "/down/", allow_private=True)

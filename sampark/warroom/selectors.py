@@ -1,0 +1,296 @@
+"""Scoped reads of the war room. An incident is visible in the subtree of its unit; responses
+follow their incident; templates and shifts follow their unit (a template without one is offered
+to every war room)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from pipeline import score
+from sampark.accounts.enums import Capability
+from sampark.accounts.models import User
+from sampark.accounts.selectors import scope_q
+from sampark.factcheck.models import FactCheck
+from sampark.geo.models import Unit
+from sampark.monitoring import selectors as monitoring_selectors
+from sampark.monitoring.models import Narrative, NarrativeHour
+from sampark.warroom.enums import (
+    OPEN_STATES,
+    SLA_STATES,
+    IncidentState,
+    ResponseState,
+    Severity,
+    SlaStatus,
+)
+from sampark.warroom.models import Incident, IncidentEvent, Response, ResponseTemplate, Shift
+
+DUE_SOON = dt.timedelta(minutes=15)
+EFFECT_HOURS = 6
+
+
+def incidents_visible(*, user: User) -> QuerySet[Incident]:
+    """Incidents whose unit lies in the user's subtree."""
+    return Incident.objects.filter(scope_q(user=user, field="unit"))
+
+
+def access_incident(*, user: User, incident_id: int) -> Incident:
+    """Return the incident if it lies in the user's org subtree, else 404."""
+    return get_object_or_404(
+        incidents_visible(user=user).select_related("unit", "assignee", "narrative", "opened_by"),
+        id=incident_id,
+    )
+
+
+def sla_status(incident: Incident, *, now: dt.datetime | None = None) -> str:
+    """On track, due soon, overdue, or met (a response went out)."""
+    now = now or timezone.now()
+    if incident.state not in SLA_STATES:
+        return SlaStatus.MET
+    if incident.sla_due_at is None:
+        return SlaStatus.ON_TRACK
+    if incident.sla_due_at <= now:
+        return SlaStatus.OVERDUE
+    if incident.sla_due_at - now <= DUE_SOON:
+        return SlaStatus.DUE_SOON
+    return SlaStatus.ON_TRACK
+
+
+def queue(
+    *,
+    user: User,
+    state: str = "",
+    severity: int | None = None,
+    mine: bool = False,
+    overdue: bool = False,
+    unassigned: bool = False,
+    now: dt.datetime | None = None,
+) -> QuerySet[Incident]:
+    """Open incidents, most severe first, then the nearest SLA deadline."""
+    qs = incidents_visible(user=user)
+    if state and state in IncidentState.values:
+        qs = qs.filter(state=state)
+    else:
+        qs = qs.filter(state__in=OPEN_STATES)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if mine:
+        qs = qs.filter(assignee=user)
+    if unassigned:
+        qs = qs.filter(assignee=None)
+    if overdue:
+        qs = qs.filter(state__in=SLA_STATES, sla_due_at__lte=now or timezone.now())
+    return qs.select_related("unit", "assignee").order_by(
+        "-severity", "sla_due_at", "-created_at", "-id"
+    )
+
+
+def with_sla(incidents: list[Incident], *, now: dt.datetime | None = None) -> list[Incident]:
+    """Set `sla` on each incident (for templates)."""
+    now = now or timezone.now()
+    for incident in incidents:
+        incident.sla = sla_status(incident, now=now)  # type: ignore[attr-defined]
+    return incidents
+
+
+@dataclass
+class Board:
+    now: dt.datetime
+    # {severity: {sla status: count}} and the totals, for the grid at the top.
+    grid: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0
+    overdue: int = 0
+    top: list[Incident] = field(default_factory=list)
+    accelerating: list[Narrative] = field(default_factory=list)
+    on_duty: list[Shift] = field(default_factory=list)
+    next_up: list[Shift] = field(default_factory=list)
+    handover: Shift | None = None
+
+
+def board(*, user: User, now: dt.datetime | None = None, top: int = 10) -> Board:
+    """The live board: counts by severity and SLA, the head of the queue, accelerating
+    narratives, and who is on duty now and next."""
+    now = now or timezone.now()
+    soon = now + DUE_SOON
+    open_qs = incidents_visible(user=user).filter(state__in=OPEN_STATES)
+    # One GROUP BY for the whole grid.
+    counts = open_qs.values("severity").annotate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(state__in=SLA_STATES, sla_due_at__lte=now)),
+        due_soon=Count(
+            "id", filter=Q(state__in=SLA_STATES, sla_due_at__gt=now, sla_due_at__lte=soon)
+        ),
+        met=Count("id", filter=~Q(state__in=SLA_STATES)),
+    )
+    by_severity = {row["severity"]: row for row in counts}
+    out = Board(now=now)
+    for value, label in reversed(Severity.choices):
+        row = by_severity.get(value, {})
+        total = int(row.get("total", 0))
+        overdue = int(row.get("overdue", 0))
+        due_soon = int(row.get("due_soon", 0))
+        met = int(row.get("met", 0))
+        out.grid.append(
+            {
+                "severity": value,
+                "label": label,
+                "total": total,
+                "overdue": overdue,
+                "due_soon": due_soon,
+                "on_track": total - overdue - due_soon - met,
+                "met": met,
+            }
+        )
+        out.total += total
+        out.overdue += overdue
+    out.top = with_sla(list(queue(user=user)[:top]), now=now)
+    if user.can(Capability.LISTEN):
+        out.accelerating = monitoring_selectors.narratives_accelerating(user=user, limit=5)
+    shifts = shifts_visible(user=user)
+    out.on_duty = list(shifts.filter(starts_at__lte=now, ends_at__gt=now).order_by("starts_at"))
+    out.next_up = list(shifts.filter(starts_at__gt=now).order_by("starts_at")[:3])
+    out.handover = (
+        shifts.filter(ends_at__lte=now).exclude(handover_note="").order_by("-ends_at").first()
+    )
+    return out
+
+
+def timeline(*, incident: Incident) -> QuerySet[IncidentEvent]:
+    return (
+        IncidentEvent.objects.filter(incident=incident).select_related("actor").order_by("at", "id")
+    )
+
+
+def matches(*, incident: Incident) -> list[dict[str, Any]]:
+    """The incident's best fact-checks, each with its score and band, best first."""
+    ids = [int(m["fact_check_id"]) for m in incident.matches]
+    checks = FactCheck.objects.in_bulk(ids)
+    return [
+        {"fact_check": checks[int(m["fact_check_id"])], "score": m["score"], "band": m["band"]}
+        for m in incident.matches
+        if int(m["fact_check_id"]) in checks
+    ]
+
+
+def districts(*, incident: Incident) -> list[Unit]:
+    return list(Unit.objects.filter(id__in=list(incident.district_ids)).order_by("name"))
+
+
+def responses_of(*, incident: Incident) -> QuerySet[Response]:
+    return (
+        Response.objects.filter(incident=incident)
+        .select_related("author", "approver", "fact_check", "content_item", "distribution")
+        .order_by("-id")
+    )
+
+
+def access_response(*, user: User, response_id: int) -> Response:
+    """Return the response if its incident lies in the user's subtree, else 404."""
+    return get_object_or_404(
+        Response.objects.filter(scope_q(user=user, field="incident__unit")).select_related(
+            "incident__unit",
+            "author",
+            "approver",
+            "fact_check",
+            "content_item",
+            "distribution",
+        ),
+        id=response_id,
+    )
+
+
+def awaiting_approval(*, user: User) -> QuerySet[Response]:
+    """Responses waiting for a person like this user (not their own)."""
+    return (
+        Response.objects.filter(scope_q(user=user, field="incident__unit"))
+        .filter(state=ResponseState.AWAITING_APPROVAL)
+        .exclude(author=user)
+        .select_related("incident", "author")
+        .order_by("submitted_at")
+    )
+
+
+def templates_visible(*, user: User, active_only: bool = False) -> QuerySet[ResponseTemplate]:
+    """Templates for everyone, and those of units in the user's subtree."""
+    qs = ResponseTemplate.objects.filter(Q(unit=None) | scope_q(user=user, field="unit"))
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.select_related("unit").order_by("language", "name")
+
+
+def access_template(*, user: User, template_id: int) -> ResponseTemplate:
+    return get_object_or_404(templates_visible(user=user), id=template_id)
+
+
+def shifts_visible(*, user: User) -> QuerySet[Shift]:
+    """Roster rows of war rooms in the user's subtree."""
+    return Shift.objects.filter(scope_q(user=user, field="unit")).select_related("user", "unit")
+
+
+def access_shift(*, user: User, shift_id: int) -> Shift:
+    return get_object_or_404(shifts_visible(user=user), id=shift_id)
+
+
+def roster(*, user: User, start: dt.datetime, days: int = 7) -> QuerySet[Shift]:
+    """Shifts that overlap the `days` days from `start`."""
+    end = start + dt.timedelta(days=days)
+    return (
+        shifts_visible(user=user)
+        .filter(starts_at__lt=end, ends_at__gt=start)
+        .order_by("starts_at", "unit__path")
+    )
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Posts per hour of the narrative before and after the response went out."""
+
+    before: float
+    after: float
+    hours_after: int
+
+    @property
+    def slowed(self) -> bool | None:
+        """Whether the narrative slowed (None until an hour has passed)."""
+        if self.hours_after < 1:
+            return None
+        return self.after < self.before
+
+    @property
+    def change_percent(self) -> int | None:
+        if self.hours_after < 1 or self.before <= 0:
+            return None
+        return round((self.after - self.before) * 100 / self.before)
+
+
+def response_effect(
+    *, incident: Incident, now: dt.datetime | None = None, hours: int = EFFECT_HOURS
+) -> Effect | None:
+    """Did the narrative slow down? Posts per hour in the `hours` before the first published
+    response against the (up to) `hours` after it, from the narrative's hourly counts."""
+    if incident.narrative_id is None or incident.published_at is None:
+        return None
+    now = now or timezone.now()
+    at = score.hour_floor(incident.published_at)
+    start = at - dt.timedelta(hours=hours)
+    end = min(at + dt.timedelta(hours=hours), score.hour_floor(now))
+    rows = (
+        NarrativeHour.objects.filter(
+            narrative_id=incident.narrative_id, hour__gte=start, hour__lt=max(end, at)
+        )
+        .values("hour")
+        .annotate(n=Sum("posts"))
+    )
+    before = sum(int(r["n"]) for r in rows if r["hour"] < at)
+    after = sum(int(r["n"]) for r in rows if r["hour"] >= at)
+    hours_after = max(0, int((end - at).total_seconds() // 3600))
+    return Effect(
+        before=before / hours,
+        after=after / hours_after if hours_after else 0.0,
+        hours_after=hours_after,
+    )
