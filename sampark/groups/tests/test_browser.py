@@ -19,7 +19,10 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:  # noqa: F811
     context = browser.new_context(
-        locale="hi-IN", viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True
+        locale="hi-IN",
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
     )
     page = context.new_page()
     yield page
