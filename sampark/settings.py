@@ -239,6 +239,15 @@ SAMPARK_CLAIM_MATCH = {
     "AUTO": float(envstr("SAMPARK_CLAIM_AUTO", "0.7")),
 }
 SAMPARK_ORG_NAME = envstr("SAMPARK_ORG_NAME", "Sampark IT cell")
+# The optional neural half of claim matching (wagtail-style). The default is a hashing stub
+# (no model); with `sampark[ml]` installed point it at sentence-transformers and a multilingual
+# model: {"BACKEND": "pipeline.backends.sbert", "OPTIONS": {"model": "<folder or package>"}}.
+SAMPARK_EMBEDDER = {
+    "BACKEND": envstr("SAMPARK_EMBEDDER_BACKEND", "pipeline.backends.hashing"),
+    "OPTIONS": {"model": envstr("SAMPARK_EMBEDDER_MODEL", "")}
+    if envstr("SAMPARK_EMBEDDER_MODEL", "")
+    else {},
+}
 GOOGLE_FACTCHECK_API_KEY = envsecret("GOOGLE_FACTCHECK_API_KEY", "")
 # Minutes from opening an incident to a published response, per severity (4 = critical).
 SAMPARK_WARROOM_SLA = {4: 30, 3: 60, 2: 240, 1: 720}

@@ -156,9 +156,14 @@ def load(
     from sampark.factcheck import demo as factcheck_demo
     from sampark.groups import demo as groups_demo
     from sampark.monitoring import demo as listening_demo
+    from sampark.monitoring import processing
     from sampark.warroom import demo as warroom_demo
 
     listening_demo.load(rng=rng)
+    # The demo's rumours go through the real pipeline now, so the war room opens on incidents.
+    processor = processing.Processor()
+    while processor.run_batch(owner="demo"):
+        pass
     factcheck_demo.load()
     groups_demo.load(rng=rng)
     content_demo.load(rng=rng)

@@ -9,3 +9,6 @@ class FactcheckConfig(AppConfig):
     label = "factcheck"
     verbose_name = _("Fact-checks")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sampark.factcheck import checks  # noqa: F401  (registers the system checks)

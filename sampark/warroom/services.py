@@ -633,9 +633,33 @@ def make_step(owner: str) -> Callable[[], int]:
     from sampark.warroom import official
 
     def step() -> int:
-        return sla_check() + official.post_pending()
+        return open_from_alerts() + sla_check() + official.post_pending()
 
     return step
+
+
+def open_from_alerts(*, hours: int = 24, limit: int = 20) -> int:
+    """Open (and triage) an incident for each recent listening alert that has none yet.
+
+    Alerts are the listening pipeline's "this is spreading" signal; the war room must see them
+    without anyone clicking. Opening is idempotent per alert (a unique constraint), so two
+    workers racing here open one incident.
+    """
+    since = timezone.now() - dt.timedelta(hours=hours)
+    open_narratives = Incident.objects.filter(narrative__isnull=False).exclude(
+        state=IncidentState.CLOSED
+    )
+    fresh = list(
+        Alert.objects.filter(created_at__gte=since)
+        .exclude(id__in=Incident.objects.filter(alert__isnull=False).values("alert_id"))
+        # An alert on a narrative that already has an open incident adds nothing to the queue.
+        .exclude(narrative_id__in=open_narratives.values("narrative_id"))
+        .order_by("-created_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    for alert_id in fresh:
+        incident_open_from_alert(alert_id=alert_id)
+    return len(fresh)
 
 
 # --- responses ----------------------------------------------------------------------------------

@@ -454,3 +454,25 @@ def test_template_for_everyone_is_state_only(bob):
 
 def test_response_lookup_count(submitted):
     assert Response.objects.filter(incident=submitted.incident).count() == 1
+
+
+def test_the_worker_opens_an_incident_for_each_new_alert_once(tree, district1, alice):
+    # given two fresh alerts from the listening pipeline, one on a narrative
+    world = build_world(district1=district1, district2=tree.districts[1])
+    first = Alert.objects.create(kind=AlertKind.WATCH, unit=district1, message="watchlist hit")
+    second = Alert.objects.create(
+        kind=AlertKind.VELOCITY, unit=tree.state, narrative=world["shared"], message="fast"
+    )
+    # when the war-room step runs twice
+    opened = services.open_from_alerts()
+    again = services.open_from_alerts()
+    # then each alert got its incident once, triaged, and nothing is opened the second time
+    assert opened == 2
+    assert again == 0
+    assert Incident.objects.filter(alert=first).count() == 1
+    assert Incident.objects.get(alert=second).narrative_id == world["shared"].id
+    # and a later alert on the same narrative joins nothing new to the queue
+    Alert.objects.create(
+        kind=AlertKind.VELOCITY, unit=tree.state, narrative=world["shared"], message="faster"
+    )
+    assert services.open_from_alerts() == 0
