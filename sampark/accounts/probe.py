@@ -266,12 +266,6 @@ def _narrative_outside(w: World, v: Viewer, narrative_id: int) -> bool:
     return all(_post_outside(w, v, p) for p in w.narrative_posts.get(narrative_id, []))
 
 
-def _delivery_outside(w: World, v: Viewer, delivery_id: int) -> bool:
-    d = w.deliveries[delivery_id]
-    mine = v.user.person_id is not None and d.person_id == v.user.person_id
-    return not mine and w.distributions[d.distribution_id].unit_id not in v.subtree
-
-
 def _reached(w: World, d: Delivery) -> bool:
     return d.status in (DeliveryStatus.SENT, DeliveryStatus.DELIVERED)
 
@@ -470,11 +464,20 @@ KINDS: dict[str, Kind] = {
         outside=lambda w, v, i: w.distributions[i].unit_id not in v.subtree,
         table=Distribution,
     ),
-    # A delivery is its recipient's (the volunteer app) and its sender's subtree's (dead letters).
+    # A delivery in the volunteer app is its recipient's alone.
     "delivery": Kind(
         "delivery",
         ids=lambda w: list(w.deliveries),
-        outside=lambda w, v, i: _delivery_outside(w, v, i),
+        outside=lambda w, v, i: w.deliveries[i].person_id != v.user.person_id,
+        table=Delivery,
+    ),
+    # A dead letter (a delivery that failed for good) belongs to its sender's subtree.
+    "dead_letter": Kind(
+        "dead_letter",
+        ids=lambda w: [i for i, d in w.deliveries.items() if d.status == DeliveryStatus.DEAD],
+        outside=lambda w, v, i: (
+            w.distributions[w.deliveries[i].distribution_id].unit_id not in v.subtree
+        ),
         table=Delivery,
     ),
     # A kit's media, in the volunteer app: only for the people the kit reached.
@@ -570,6 +573,7 @@ REGISTRY: dict[str, str] = {
     "item_id": "item",
     "distribution_id": "distribution",
     "delivery_id": "delivery",
+    "dead_letter_id": "dead_letter",
     "media_id": "media",
     "factcheck_id": "factcheck",
     "incident_id": "incident",

@@ -24,7 +24,7 @@ urlpatterns = [
         name="distribution_cancel",
     ),
     path("dead-letters/", views.dead_letters, name="dead_letters"),
-    path("dead-letters/<int:delivery_id>/retry/", views.delivery_retry, name="retry"),
+    path("dead-letters/<int:dead_letter_id>/retry/", views.delivery_retry, name="retry"),
     path("reports/", views.unit_reports, name="reports"),
     path("<int:item_id>/", views.item_detail, name="detail"),
     path("<int:item_id>/edit/", views.item_edit, name="edit"),

@@ -594,9 +594,9 @@ def dead_letters(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def delivery_retry(request: HtmxRequest, delivery_id: int) -> HttpResponse:
+def delivery_retry(request: HtmxRequest, dead_letter_id: int) -> HttpResponse:
     user = _user(request)
-    delivery = get_object_or_404(selectors.dead_letters(user=user), id=delivery_id)
+    delivery = get_object_or_404(selectors.dead_letters(user=user), id=dead_letter_id)
     _require(user, Capability.DISTRIBUTE)
     done = services.delivery_retry(delivery_id=delivery.id, actor=user)
     if _partial(request):

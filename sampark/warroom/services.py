@@ -101,7 +101,8 @@ def _locked(incident_id: int) -> Incident:
 
 def _locked_response(response_id: int) -> Response:
     return (
-        Response.objects.select_for_update()
+        # `of=("self",)`: PostgreSQL cannot lock the nullable side of the outer joins.
+        Response.objects.select_for_update(of=("self",))
         .select_related("incident__unit", "fact_check", "author", "approver")
         .get(id=response_id)
     )
