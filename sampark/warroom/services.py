@@ -152,6 +152,19 @@ def _existing(*, alert_id: int | None, narrative_id: int | None, post_id: int | 
     return q
 
 
+# WhatsApp's "Forwarded" marks (as copied from a chat, in English and Hindi) and the arrows and
+# markdown around them, at the start of a forwarded rumour.
+_FORWARD_MARK = re.compile(
+    r"^(?:[\s⏩➡️⏭*_~\-:]|forwarded(?: as received)?|fwd|फ\u093c?ॉरवर्ड किया गया)+",
+    re.IGNORECASE,
+)
+
+
+def headline(text: str) -> str:
+    """An incident title from a rumour's text: no leading "Forwarded" marks or spaces."""
+    return _FORWARD_MARK.sub("", text.strip()).strip() or text.strip()
+
+
 def _open(
     *,
     origin: str,
@@ -183,7 +196,7 @@ def _open(
             with transaction.atomic():
                 incident = Incident.objects.create(
                     unit=unit,
-                    title=title.strip()[:300] or _("Untitled incident"),
+                    title=headline(title)[:300] or _("Untitled incident"),
                     claim=claim.strip(),
                     origin=origin,
                     alert=alert,

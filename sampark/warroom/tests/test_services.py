@@ -476,3 +476,20 @@ def test_the_worker_opens_an_incident_for_each_new_alert_once(tree, district1, a
         kind=AlertKind.VELOCITY, unit=tree.state, narrative=world["shared"], message="faster"
     )
     assert services.open_from_alerts() == 0
+
+
+@pytest.mark.parametrize(
+    ("_case", "raw", "title"),
+    [
+        ("arrow", "⏩ Forwarded 2000 रुपये के नए नोट में GPS चिप", "2000 रुपये के नए नोट में GPS चिप"),
+        (
+            "markdown",
+            "*Forwarded as received* EVM machines can be hacked",
+            "EVM machines can be hacked",
+        ),
+        ("hindi", "फॉरवर्ड किया गया bhai log dhyan do", "bhai log dhyan do"),
+        ("plain", "Forward-looking statement by the CM", "Forward-looking statement by the CM"),
+    ],
+)
+def test_incident_titles_drop_forward_marks(_case, raw, title):
+    assert services.headline(raw) == title
