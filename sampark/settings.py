@@ -172,6 +172,8 @@ SAMPARK_PIPELINE = {
 # Tips through a Telegram bot: the webhook checks Telegram's secret-token header.
 TELEGRAM_BOT_TOKEN = envsecret("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_WEBHOOK_SECRET = envstr("TELEGRAM_WEBHOOK_SECRET", "")
+# The bot's @username, for the "Connect Telegram" deep link in the volunteer app.
+TELEGRAM_BOT_USERNAME = envstr("TELEGRAM_BOT_USERNAME", "")
 TELEGRAM_API_BASE = envstr("TELEGRAM_API_BASE", "https://api.telegram.org")
 
 # Distribution (issue #5). Links in messages point at the volunteer app on this address.

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -558,6 +559,41 @@ def preference_set(
         },
     )
     return pref
+
+
+TELEGRAM_LINK_SALT = "sampark.content.telegram-link"
+TELEGRAM_LINK_MAX_AGE = 24 * 60 * 60
+
+
+def telegram_link_token(*, person: Person) -> str:
+    """The `/start <token>` payload that ties a Telegram chat to this person (valid one day)."""
+    return signing.dumps(person.id, salt=TELEGRAM_LINK_SALT, compress=True)
+
+
+def telegram_link(*, token: str, chat_id: int) -> Person | None:
+    """A volunteer pressed Start in our bot: store their chat and make Telegram their channel.
+
+    The token is signed and short-lived, so a chat cannot claim someone else's kits."""
+    try:
+        person_id = int(
+            signing.loads(token, salt=TELEGRAM_LINK_SALT, max_age=TELEGRAM_LINK_MAX_AGE)
+        )
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    person = Person.objects.filter(id=person_id).first()
+    if person is None:
+        return None
+    existing = ChannelPreference.objects.filter(person=person).first()
+    ChannelPreference.objects.update_or_create(
+        person=person,
+        defaults={
+            "channel": Channel.TELEGRAM,
+            "telegram_chat_id": str(chat_id),
+            "language": existing.language if existing else "hi",
+            "updated_at": timezone.now(),
+        },
+    )
+    return person
 
 
 def push_subscribe(

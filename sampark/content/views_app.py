@@ -248,6 +248,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "content/app/home.html", {"kits": kits, "person": person})
 
 
+def _telegram_link(person: Any) -> str:
+    """The bot's deep link that connects this volunteer's Telegram chat (empty without a bot)."""
+    bot = str(getattr(settings, "TELEGRAM_BOT_USERNAME", "") or "")
+    if not bot:
+        return ""
+    return f"https://t.me/{bot}?start={services.telegram_link_token(person=person)}"
+
+
 @login_required
 @require_GET
 def short_link(request: HttpRequest, delivery_id: int) -> HttpResponse:
@@ -472,6 +480,7 @@ def app_settings(request: HttpRequest) -> HttpResponse:
         "saved": saved,
         "push_key": _push_key(),
         "telegram_linked": bool(current and current.telegram_chat_id),
+        "telegram_link": _telegram_link(person),
     }
     response = render(request, "content/app/settings.html", context, status=200)
     if saved and current is not None:

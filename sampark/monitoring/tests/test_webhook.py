@@ -159,3 +159,29 @@ def test_failed_photo_fetch_keeps_the_text(client, configured, settings, monkeyp
     tip = Post.objects.get(external_id="tg:3")
     assert tip.text.startswith("अफवाह")
     assert tip.media == []
+
+
+def test_start_with_a_link_token_connects_the_volunteer_and_is_not_a_tip(client, configured):
+    from sampark.content import services as content_services
+    from sampark.content.models import ChannelPreference
+    from sampark.people.models import Person
+
+    # given a volunteer who pressed "Connect Telegram" in the app
+    person = Person.objects.create(name="विमला", phone="+919800000077")
+    token = content_services.telegram_link_token(person=person)
+    # when the bot receives "/start <token>" from their chat
+    response = call(client, update(text=f"/start {token}"))
+    # then their chat is stored, Telegram becomes their channel, and no tip is recorded
+    assert response.status_code == 200
+    pref = ChannelPreference.objects.get(person=person)
+    assert pref.telegram_chat_id == "555"
+    assert pref.channel == "telegram"
+    assert not Post.objects.exists()
+
+
+def test_start_with_a_forged_token_links_nobody(client, configured):
+    from sampark.content.models import ChannelPreference
+
+    assert call(client, update(text="/start 1:forged:token")).status_code == 200
+    assert not ChannelPreference.objects.exists()
+    assert not Post.objects.exists()
