@@ -34,7 +34,7 @@ from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.geo.models import Unit
-from sampark.monitoring import selectors, services
+from sampark.monitoring import selectors, services, tipreply
 from sampark.monitoring.enums import (
     LangChoice,
     NarrativeStatus,
@@ -533,16 +533,23 @@ def tip_new(request: HttpRequest) -> HttpResponse:
         )
         done = reverse("monitoring:tip_done")
         # None: this very tip had been received already (a double tap on Send).
-        return redirect(f"{done}?again=1" if post is None else done)
+        return redirect(f"{done}?again=1" if post is None else f"{done}?tip={post.id}")
     return render(request, "monitoring/pages/tip_new.html", {"form": form})
 
 
 @login_required
 @require_GET
 def tip_done(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "monitoring/pages/tip_done.html", {"again": request.GET.get("again") == "1"}
-    )
+    """Thanks for the tip — and, when a published fact-check answers it, the answer (the page
+    asks every 3 seconds until the automatic reply is there)."""
+    tip_id = request.GET.get("tip", "")
+    reply = None
+    if tip_id.isdigit():
+        reply = tipreply.access_tip_reply(user=_user(request), post_id=int(tip_id))
+    context = {"again": request.GET.get("again") == "1", "tip_id": tip_id, "reply": reply}
+    if request.headers.get("HX-Request"):
+        return render(request, "monitoring/partials/tip_reply.html", context)
+    return render(request, "monitoring/pages/tip_done.html", context)
 
 
 # -- watchlists ------------------------------------------------------------------------------

@@ -534,8 +534,8 @@ def test_volunteer_sends_a_tip_in_two_taps(client, charlie, settings, tmp_path):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("monitoring:tip_done")
     tip = Post.objects.get(source__kind=SourceKind.TIP_FORM)
+    assert response["Location"] == f"{reverse('monitoring:tip_done')}?tip={tip.id}"
     assert tip.unit == charlie.unit
     assert tip.submitted_by == charlie
     assert tip.is_private
@@ -653,3 +653,37 @@ def test_upload_list_survives_a_deleted_uploader(client, charlie):
     response = client.get(reverse("monitoring:group_upload", kwargs={"group_id": group.id}))
     assert response.status_code == 200
     assert "old.txt" in response.content.decode()
+
+
+def test_the_tip_page_shows_the_automatic_reply_to_its_sender_only(
+    client, charlie, bob, settings, tmp_path
+):
+    # given a tip of charlie's that the reply step answered
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(charlie)
+    client.post(reverse("monitoring:tip_new"), {"text": "EVM bluetooth से हैक हो सकती है, सबको भेजो"})
+    tip = Post.objects.get(source__kind=SourceKind.TIP_FORM)
+    done = f"{reverse('monitoring:tip_done')}?tip={tip.id}"
+    assert (
+        "Looking for a published fact-check"
+        in client.get(done, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    tip.metrics = {
+        **tip.metrics,
+        "tip_reply": {
+            "state": "sent",
+            "text": "यह दावा झूठा है।",
+            "url": "https://www.boomlive.in/fact-check/evm",
+            "verdict": "false",
+            "publisher": "BOOM",
+            "lang": "hi",
+        },
+    }
+    tip.save(update_fields=["metrics"])
+    # then the page (and its HTMX poll) shows the answer to charlie
+    page = client.get(done, HTTP_HX_REQUEST="true").content.decode()
+    assert "https://www.boomlive.in/fact-check/evm" in page
+    assert "hx-trigger" not in page
+    # and to someone else the tip does not exist
+    client.force_login(bob)
+    assert client.get(done).status_code == 404
