@@ -1,8 +1,10 @@
 """Claim matching: lexical index across scripts, hybrid re-ranking, calibration bands."""
 
 import importlib.util
+from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from pipeline.backends import load
@@ -146,3 +148,45 @@ def test_sbert_backend_embeds_with_the_packaged_model():
     # then the claim comes first and vectors have the model's size
     assert embedder.dim == 384
     assert hits[0].id == 4
+
+
+class _EnglishOnly(Hashing):
+    """The hashing stub declaring English only, counting what it encodes."""
+
+    languages = frozenset({"en"})
+
+    def __init__(self) -> None:
+        super().__init__(dim=64)
+        self.encoded: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        self.encoded.extend(texts)
+        return super().encode(texts)
+
+
+def test_hybrid_matcher_ranks_unread_languages_lexically_without_encoding():
+    # given a hybrid matcher whose embedder reads English only
+    embedder = _EnglishOnly()
+    matcher = HybridMatcher(embedder)
+    matcher.add(DOCS)
+    embedder.encoded.clear()
+    # when a Devanagari forward is searched
+    hits = matcher.search("गोमूत्र पीने से कोरोना ठीक होता है", 3)
+    # then the lexical index ranks it and the query is never encoded
+    assert hits[0].id == 3
+    assert embedder.encoded == []
+    # when an English one is searched, it is encoded once
+    assert matcher.search("Russia released lions on the streets", 3)[0].id == 4
+    assert embedder.encoded == ["Russia released lions on the streets"]
+
+
+def test_hybrid_matcher_skips_the_encode_when_nothing_is_shared():
+    # given a hybrid matcher over lexical candidates only
+    embedder = _EnglishOnly()
+    matcher = HybridMatcher(embedder, config=HybridConfig(dense=0))
+    matcher.add(DOCS)
+    embedder.encoded.clear()
+    # when a post sharing no word with any claim is searched
+    # then nothing is returned and no model time is spent
+    assert matcher.search("xyzzy plugh", 3) == []
+    assert embedder.encoded == []
