@@ -237,8 +237,8 @@ SAMPARK_VAPID_SUBJECT = envstr("SAMPARK_VAPID_SUBJECT", "mailto:it-cell@example.
 # Fact-checks and the war room (issue #4).
 # Claim-match score bands: "auto" answers a tip by itself, "suggest" shows the match to analysts.
 SAMPARK_CLAIM_MATCH = {
-    "SUGGEST": float(envstr("SAMPARK_CLAIM_SUGGEST", "0.35")),
-    "AUTO": float(envstr("SAMPARK_CLAIM_AUTO", "0.7")),
+    "SUGGEST": float(envstr("SAMPARK_CLAIM_SUGGEST", "0.4")),
+    "AUTO": float(envstr("SAMPARK_CLAIM_AUTO", "1.1")),
 }
 SAMPARK_ORG_NAME = envstr("SAMPARK_ORG_NAME", "Sampark IT cell")
 # The optional neural half of claim matching (wagtail-style). The default is a hashing stub

@@ -187,7 +187,7 @@ def _build_index() -> claims.LexicalIndex:
 
 
 # Until calibrated thresholds ship with pipeline.claims, SAMPARK_CLAIM_MATCH overrides these.
-DEFAULT_THRESHOLDS = {"SUGGEST": 0.35, "AUTO": 0.7}
+DEFAULT_THRESHOLDS = {"SUGGEST": 0.4, "AUTO": 1.1}
 
 
 def thresholds() -> claims.Thresholds:
