@@ -10,24 +10,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
 
 from sampark.accounts import selectors as account_selectors
-from sampark.accounts.models import User
 from sampark.analytics import selectors
+from sampark.core.http import HtmxRequest
+from sampark.core.http import request_user as _user
+from sampark.core.http import wants_fragment as _partial
 
 # The map's GeoJSON may be reused by the browser for a minute (it is per user: private).
 MAP_MAX_AGE = 60
-
-
-class HtmxRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _int(raw: str | None, default: int = 0) -> int:
@@ -35,11 +26,6 @@ def _int(raw: str | None, default: int = 0) -> int:
         return max(int(raw or default), 0)
     except ValueError:
         return default
-
-
-def _partial(request: HtmxRequest) -> bool:
-    """An HTMX swap wants the fragment; a history restore (cache miss on Back) the full page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @login_required

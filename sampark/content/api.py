@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from sampark.accounts import selectors as account_selectors
-from sampark.accounts.models import User
 from sampark.content import reports, selectors
 from sampark.content.models import ContentItem, Distribution
+from sampark.core.http import request_user as _user
 from sampark.geo.models import Unit
 
 router = Router(tags=["content"])
@@ -94,12 +94,6 @@ class ReportOut(Schema):
     unit: UnitRef
     totals: TotalsOut
     rows: list[RowOut]
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _unit(unit: Unit) -> UnitRef:

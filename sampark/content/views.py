@@ -22,7 +22,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
@@ -44,6 +43,9 @@ from sampark.content.forms import (
     ReviewForm,
 )
 from sampark.content.models import ContentItem, Delivery, Distribution
+from sampark.core.http import HtmxRequest
+from sampark.core.http import request_user as _user
+from sampark.core.http import wants_fragment as _partial
 from sampark.core.models import AuditEvent
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
@@ -74,21 +76,6 @@ VERB_LABELS = {
     "content.recalled": _lazy("Withdrawn"),
 }
 LIVE = (DistributionStatus.SCHEDULED, DistributionStatus.EXPANDING, DistributionStatus.SENDING)
-
-
-class HtmxRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _partial(request: HtmxRequest) -> bool:
-    """An HTMX swap wants the fragment; a history restore (cache miss on Back) the full page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _require(user: User, capability: str) -> None:

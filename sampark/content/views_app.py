@@ -40,13 +40,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 from PIL import Image, UnidentifiedImageError
 
-from sampark.accounts.models import User
 from sampark.content import selectors, services
 from sampark.content.enums import Channel, DistributionKind, ItemState, MediaKind
 from sampark.content.models import ChannelPreference, ContentItem, Delivery, MediaAsset
+from sampark.core.http import HtmxRequest
+from sampark.core.http import request_user as _user
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.people import selectors as people_selectors
@@ -72,16 +72,6 @@ SHELL_STATIC = (
     *SHELL_FONTS,
 )
 THEME_COLOUR = "#c2410c"
-
-
-class HtmxRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _no_person(request: HttpRequest) -> HttpResponse:

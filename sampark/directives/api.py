@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Body, Router, Status
 
 from sampark.accounts.models import User
+from sampark.core.http import request_user as _user
 from sampark.directives import selectors, services
 from sampark.directives.models import Directive, DirectiveRecipient
 from sampark.directives.schemas import (
@@ -26,12 +27,6 @@ from sampark.directives.schemas import (
 from sampark.geo.models import Unit
 
 router = Router(tags=["directives"])
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _unit(unit: Unit) -> UnitRef:

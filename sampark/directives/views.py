@@ -10,25 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from sampark.accounts.enums import Capability
-from sampark.accounts.models import User
+from sampark.core.http import HtmxRequest
+from sampark.core.http import request_user as _user
 from sampark.directives import selectors, services
 from sampark.directives.forms import TARGET_LEVEL, DirectiveForm
 
 SENT_PER_PAGE = 25
 RECIPIENTS_PER_PAGE = 100
-
-
-class HtmxRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from sampark.accounts.models import User
+from sampark.core.http import request_user as _user
 from sampark.factcheck import selectors, services
 from sampark.factcheck.enums import FactCheckLang, Verdict
 from sampark.factcheck.schemas import ErrorOut, FactCheckOut, MatchOut
@@ -19,12 +19,6 @@ from sampark.factcheck.schemas import ErrorOut, FactCheckOut, MatchOut
 router = Router(tags=["factcheck"])
 
 MAX_LIMIT = 100
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @router.get("/factchecks", response={200: list[FactCheckOut], 404: ErrorOut, 422: ErrorOut})

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sampark.accounts.enums import Capability
-from sampark.accounts.models import User
+from sampark.core.http import request_user as _user
 from sampark.factcheck import importers, selectors, services
 from sampark.factcheck.enums import MatchBand, Verdict
 from sampark.factcheck.forms import ImportForm, SearchForm
@@ -48,12 +48,6 @@ class Row:
     @property
     def verdict_class(self) -> str:
         return VERDICT_CLASS.get(Verdict(self.fact_check.verdict), "")
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required

@@ -15,6 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit
+from sampark.core.http import request_user as _user
 from sampark.geo.scope import subtree_q
 from sampark.groups import selectors, services
 from sampark.groups.enums import Platform
@@ -24,12 +25,6 @@ from sampark.groups.schemas import CountIn, ErrorOut, GroupDetailOut, GroupOut
 router = Router(tags=["groups"])
 
 ERRORS: dict[int, type[ErrorOut]] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @router.get("", response=list[GroupOut])

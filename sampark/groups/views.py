@@ -23,12 +23,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.analytics import selectors as analytics_selectors
+from sampark.core.http import HtmxRequest
+from sampark.core.http import request_user as _user
+from sampark.core.http import wants_fragment as _partial
 from sampark.geo.enums import Level
 from sampark.groups import selectors, services
 from sampark.groups.enums import JoinVia
@@ -36,21 +38,6 @@ from sampark.groups.forms import CountForm, GroupForm, JoinForm, LeaveForm, Rota
 from sampark.groups.models import Group
 
 HISTORY_SHOWN = 20
-
-
-class HtmxRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _partial(request: HtmxRequest) -> bool:
-    """An HTMX swap wants the fragment; a history restore (cache miss on Back) the full page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _require_manager(user: User) -> None:

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
+from sampark.core.http import request_user as _user
 from sampark.monitoring import selectors, services
 from sampark.monitoring.enums import LangChoice, PlatformChoice
 from sampark.monitoring.models import Alert, Narrative
@@ -37,12 +38,6 @@ from sampark.monitoring.templatetags.listening import narrative_title
 router = Router(tags=["monitoring"])
 
 MAX_LIMIT = 200
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _listener(request: HttpRequest) -> User:

@@ -28,11 +28,13 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
+from sampark.core.http import HtmxRequest
+from sampark.core.http import request_user as _user
+from sampark.core.http import wants_fragment as _partial
 from sampark.geo.models import Unit
 from sampark.monitoring import selectors, services, tipreply
 from sampark.monitoring.enums import (
@@ -58,27 +60,12 @@ IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 FEED_LANGS = [c for c in LangChoice.choices if c[0]]
 
 
-class HtmxRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _int(raw: str | None) -> int | None:
     try:
         value = int(raw or "")
     except ValueError:
         return None
     return value if value >= 0 else None
-
-
-def _partial(request: HtmxRequest) -> bool:
-    """An HTMX swap wants the fragment; a history restore (cache miss on Back) the full page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _require(user: User, capability: str) -> None:

@@ -20,6 +20,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit
+from sampark.core.http import request_user as _user
 from sampark.people import selectors, services
 from sampark.people.enums import VerifyMethod
 from sampark.people.models import Assignment, Person
@@ -41,12 +42,6 @@ from sampark.people.schemas import (
 router = Router(tags=["people"])
 
 ERRORS: dict[int, type[ErrorOut]] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _message(exc: ValidationError) -> str:

@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit, scope_root
+from sampark.core.http import HtmxRequest as HtmxHttpRequest
+from sampark.core.http import request_user as _user
 from sampark.people import selectors, services, validation
 from sampark.people.enums import AssignmentStatus, VerifyMethod
 from sampark.people.forms import (
@@ -33,16 +34,6 @@ from sampark.people.forms import (
 from sampark.people.models import Assignment, Person, PositionKind
 
 PAGE_SIZE = 50
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _errors(exc: ValidationError) -> str:

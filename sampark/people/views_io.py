@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit, scope_root, visible_units
+from sampark.core.http import request_user as _user
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.people import exporter, importer
@@ -38,12 +39,6 @@ from sampark.people.models import ImportJob, PositionKind
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SHOWN_ERRORS = 200
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _require(user: User, capability: str) -> None:

@@ -10,6 +10,7 @@ from ninja import Router, Status
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
+from sampark.core.http import request_user as _user
 from sampark.warroom import selectors, services
 from sampark.warroom.models import Incident
 from sampark.warroom.schemas import (
@@ -23,12 +24,6 @@ from sampark.warroom.schemas import (
 )
 
 router = Router(tags=["warroom"])
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _require_warroom(user: User) -> None:

@@ -20,11 +20,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_root
+from sampark.core.http import HtmxRequest
+from sampark.core.http import request_user as _user
 from sampark.monitoring import selectors as monitoring_selectors
 from sampark.warroom import selectors, services
 from sampark.warroom.enums import (
@@ -46,16 +47,6 @@ from sampark.warroom.models import Incident, Response
 from sampark.warroom.services import WarroomError
 
 QUEUE_SHOWN = 200
-
-
-class HtmxRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _require_warroom(user: User) -> None:
