@@ -50,6 +50,11 @@ class User(AbstractUser):
         return any(self.can(c) for c in ("listen", "triage", "manage_factchecks"))
 
     @property
+    def can_triage(self) -> bool:
+        """For templates: may open and work war-room incidents."""
+        return self.can("triage")
+
+    @property
     def can_warroom(self) -> bool:
         """For templates (the nav): may open the war room."""
         return self.can("triage") or self.can("approve_responses")

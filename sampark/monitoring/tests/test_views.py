@@ -687,3 +687,22 @@ def test_the_tip_page_shows_the_automatic_reply_to_its_sender_only(
     # and to someone else the tip does not exist
     client.force_login(bob)
     assert client.get(done).status_code == 404
+
+
+def test_a_triager_opens_a_war_room_incident_from_a_narrative(client, bob, world):
+    from sampark.warroom.models import Incident
+
+    # given bob (district in-charge, may triage) on a narrative he can see
+    url = reverse("monitoring:narrative", kwargs={"narrative_id": world["mixed"].id})
+    client.force_login(bob)
+    page = client.get(url).content.decode()
+    assert 'data-testid="open-incident"' in page
+    # when he presses the button
+    response = client.post(
+        reverse("warroom:open_narrative", kwargs={"narrative_id": world["mixed"].id})
+    )
+    # then the incident exists, in his district, and he lands on it
+    incident = Incident.objects.get(narrative=world["mixed"])
+    assert incident.unit_id == bob.unit_id
+    assert response.status_code == 302
+    assert str(incident.id) in response["Location"]
