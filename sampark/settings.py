@@ -156,6 +156,7 @@ SAMPARK_WORKER_STEPS = {
     "poll": "sampark.monitoring.polling.make_step",
     "send": "sampark.content.sending.make_step",
     "warroom": "sampark.warroom.services.make_step",
+    "embed": "sampark.factcheck.embedding.make_step",
 }
 
 # Listening (issue #3): the inbox pipeline and its alert rules.
@@ -239,6 +240,10 @@ SAMPARK_VAPID_SUBJECT = envstr("SAMPARK_VAPID_SUBJECT", "mailto:it-cell@example.
 SAMPARK_CLAIM_MATCH = {
     "SUGGEST": float(envstr("SAMPARK_CLAIM_SUGGEST", "0.4")),
     "AUTO": float(envstr("SAMPARK_CLAIM_AUTO", "1.1")),
+    # Re-rank with SAMPARK_EMBEDDER's sentence embeddings (stored per fact-check by the worker).
+    "HYBRID": envbool("SAMPARK_CLAIM_HYBRID", "False"),
+    "HYBRID_SUGGEST": float(envstr("SAMPARK_CLAIM_HYBRID_SUGGEST", "0.444")),
+    "HYBRID_AUTO": float(envstr("SAMPARK_CLAIM_HYBRID_AUTO", "0.688")),
 }
 SAMPARK_ORG_NAME = envstr("SAMPARK_ORG_NAME", "Sampark IT cell")
 # The optional neural half of claim matching (wagtail-style). The default is a hashing stub

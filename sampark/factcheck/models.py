@@ -31,6 +31,10 @@ class FactCheck(models.Model):
     is_own_response = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The claim's sentence embedding (float32 bytes) for hybrid matching, and the embedder
+    # that made it; filled by the worker when SAMPARK_CLAIM_MATCH["HYBRID"] is on.
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding_model = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["published_at"])]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
@@ -14,7 +16,7 @@ from django.utils import timezone
 
 from pipeline import claims
 from pipeline.urls import canonical
-from sampark.factcheck import audit
+from sampark.factcheck import audit, embedding
 from sampark.factcheck.claimreview import ClaimReviewData, language_of
 from sampark.factcheck.enums import Verdict
 from sampark.factcheck.models import FactCheck
@@ -157,12 +159,12 @@ class _Index:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._key: tuple[int, datetime | None] | None = None
-        self._index: claims.LexicalIndex | None = None
+        self._key: tuple[int, datetime | None, bool] | None = None
+        self._index: claims.LexicalIndex | claims.HybridMatcher | None = None
 
-    def get(self) -> claims.LexicalIndex:
+    def get(self) -> claims.LexicalIndex | claims.HybridMatcher:
         state = FactCheck.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
-        key = (int(state["n"]), state["latest"])
+        key = (int(state["n"]), state["latest"], embedding.hybrid_on())
         with self._lock:
             if self._index is None or key != self._key:
                 self._index = _build_index()
@@ -175,7 +177,9 @@ class _Index:
             self._key = None
 
 
-def _build_index() -> claims.LexicalIndex:
+def _build_index() -> claims.LexicalIndex | claims.HybridMatcher:
+    if embedding.hybrid_on():
+        return _build_hybrid()
     index = claims.LexicalIndex()
     rows = FactCheck.objects.values("id", "claim_reviewed", "title", "language")
     index.add(
@@ -186,13 +190,42 @@ def _build_index() -> claims.LexicalIndex:
     return index
 
 
-# Until calibrated thresholds ship with pipeline.claims, SAMPARK_CLAIM_MATCH overrides these.
-DEFAULT_THRESHOLDS = {"SUGGEST": 0.4, "AUTO": 1.1}
+def _build_hybrid() -> claims.HybridMatcher:
+    """Lexical candidates re-scored with the stored claim vectors (rows the embedding worker
+    has not reached yet are encoded here)."""
+    name = embedding.model_name()
+    rows = list(
+        FactCheck.objects.only(
+            "id", "claim_reviewed", "title", "language", "embedding", "embedding_model"
+        ).iterator()
+    )
+    matcher = claims.HybridMatcher(embedding.embedder(), index=claims.LexicalIndex())
+    if not rows:
+        return matcher
+    docs = [embedding.doc_of(r) for r in rows]
+    vectors: list[npt.NDArray[np.float32]] = []
+    for row, doc in zip(rows, docs, strict=True):
+        if row.embedding and row.embedding_model == name:
+            vectors.append(embedding.from_bytes(row.embedding))
+        else:
+            vectors.append(matcher.embedder.encode([claims.embed_text(doc)])[0])
+    matcher.add(docs, vectors=np.stack(vectors))
+    matcher.index.build()
+    return matcher
+
+
+# Calibrated on the dev splits (docs/warroom.md W3). The hybrid score is a 0–1 blend, so it has
+# its own pair (CheckThat! dev: 0.444 / 0.688).
+DEFAULT_THRESHOLDS = {"SUGGEST": 0.4, "AUTO": 1.1, "HYBRID_SUGGEST": 0.444, "HYBRID_AUTO": 0.688}
 
 
 def thresholds() -> claims.Thresholds:
     """Score thresholds of the "suggest" and "auto" bands (settings.SAMPARK_CLAIM_MATCH)."""
     conf = {**DEFAULT_THRESHOLDS, **getattr(settings, "SAMPARK_CLAIM_MATCH", {})}
+    if embedding.hybrid_on():
+        return claims.Thresholds(
+            suggest=float(conf["HYBRID_SUGGEST"]), auto=float(conf["HYBRID_AUTO"])
+        )
     return claims.Thresholds(suggest=float(conf["SUGGEST"]), auto=float(conf["AUTO"]))
 
 
