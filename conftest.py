@@ -16,6 +16,9 @@ from sampark.accounts.models import RoleGrant, User
 from sampark.geo.models import Unit
 from sampark.geo.synthetic import Tree, build_tree
 
+# The browser tests' Playwright fixtures, shared by every app.
+pytest_plugins = ["sampark.core.tests.browser"]
+
 
 def make_user(username: str, unit: Unit, *roles: str, password: str = "pw") -> User:
     user = User.objects.create_user(username=username, password=password, unit=unit)

@@ -3,39 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
+
+from sampark.core.tests.browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.getenv("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium`")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(autouse=True)
-def project_static(settings) -> None:
-    """Serve sampark/static (htmx, Leaflet, map.js) even while settings lack STATICFILES_DIRS."""
-    folder = Path(settings.BASE_DIR) / "sampark" / "static"
-    dirs = [Path(d) for d in getattr(settings, "STATICFILES_DIRS", [])]
-    if folder not in dirs:
-        settings.STATICFILES_DIRS = [*dirs, folder]
 
 
 @pytest.fixture

@@ -4,44 +4,18 @@ open today's kit, Devanagari drawn with the vendored font, the WhatsApp share li
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from sampark.content.enums import DistributionKind
 from sampark.content.models import ChannelPreference, ContentItem, Delivery
 from sampark.content.tests.test_app_views import TEXT_HI, _deliver, _kit, _volunteer
+from sampark.core.tests.browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.getenv("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium`")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(autouse=True)
-def project_static(settings) -> None:
-    """Serve sampark/static (htmx, fonts) even while settings lack STATICFILES_DIRS."""
-    folder = Path(settings.BASE_DIR) / "sampark" / "static"
-    dirs = [Path(d) for d in getattr(settings, "STATICFILES_DIRS", [])]
-    if folder not in dirs:
-        settings.STATICFILES_DIRS = [*dirs, folder]
 
 
 @pytest.fixture(autouse=True)

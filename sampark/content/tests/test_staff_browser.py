@@ -13,14 +13,14 @@ from sampark.content import expansion, services
 from sampark.content.enums import DeliveryStatus
 from sampark.content.models import ContentItem, Delivery
 from sampark.content.tests.fixtures import Volunteers
-from sampark.content.tests.test_app_browser import ARTIFACTS, browser, media_root, project_static  # noqa: F401
+from sampark.core.tests.browser import ARTIFACTS
 from sampark.geo.synthetic import Tree
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def desk(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def desk(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="hi-IN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page

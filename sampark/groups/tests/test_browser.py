@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from sampark.content.tests.test_app_browser import ARTIFACTS, browser, project_static  # noqa: F401
+from sampark.core.tests.browser import ARTIFACTS
 from sampark.groups.tests.factories import booth_in, make_group
 from sampark.people.enums import ConsentAction, ConsentPurpose
 from sampark.people.models import ConsentEvent
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def phone(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(
         locale="hi-IN",
         viewport={"width": 360, "height": 740},

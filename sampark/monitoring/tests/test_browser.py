@@ -3,47 +3,22 @@ and the page in Hindi renders Devanagari with the vendored Noto Sans Devanagari.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from pipeline.types import Platform, RawPost
+from sampark.core.tests.browser import ARTIFACTS
 from sampark.monitoring import processing, services
 from sampark.monitoring.models import Alert
 from sampark.monitoring.tests.factories import build_world
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.getenv("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 NEW_RUMOUR = "मतदान के दिन बूथ पर मोबाइल ले जाने पर 5000 रुपये जुर्माना, सबको बताएं"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium`")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(autouse=True)
-def project_static(settings) -> None:
-    """Serve sampark/static (htmx, fonts) even while settings lack STATICFILES_DIRS."""
-    folder = Path(settings.BASE_DIR) / "sampark" / "static"
-    dirs = [Path(d) for d in getattr(settings, "STATICFILES_DIRS", [])]
-    if folder not in dirs:
-        settings.STATICFILES_DIRS = [*dirs, folder]
 
 
 def _page(browser: Browser, width: int, height: int) -> Iterator[Page]:

@@ -8,14 +8,14 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from sampark.accounts.models import User
-from sampark.content.tests.test_app_browser import ARTIFACTS, browser, project_static  # noqa: F401
+from sampark.core.tests.browser import ARTIFACTS
 from sampark.warroom.models import Incident
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def desk(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def desk(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="hi-IN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
