@@ -315,6 +315,15 @@ def idempotency_key(distribution_id: int, person_id: int) -> str:
     return f"sampark-d{distribution_id}-p{person_id}"
 
 
+def parse_idempotency_key(key: str) -> tuple[int, int] | None:
+    """(distribution id, person id) of a key made by `idempotency_key`, else None."""
+    prefix, _, rest = key.partition("-d")
+    dist, _, person = rest.partition("-p")
+    if prefix != "sampark" or not dist.isdigit() or not person.isdigit():
+        return None
+    return int(dist), int(person)
+
+
 class TokenBucket(models.Model):
     """A rate limit shared by every sender process (the database default; Redis when set)."""
 

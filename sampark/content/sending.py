@@ -44,9 +44,11 @@ from sampark.content.models import (
     DltTemplate,
     PushSubscription,
     idempotency_key,
+    parse_idempotency_key,
 )
 from sampark.integrations.base import ConnectorError, RateLimited
 from sampark.integrations.channels import (
+    AddressGone,
     Outbound,
     PermanentError,
     Sent,
@@ -362,7 +364,7 @@ class Sender:
 
 
 def _push_gone(message: Outbound, exc: Exception) -> None:
-    if "gone" not in str(exc):
+    if not isinstance(exc, AddressGone):
         return
     try:
         endpoint = json.loads(message.address)["endpoint"]
@@ -387,11 +389,10 @@ def finish_distributions() -> int:
 
 def receipt_record(*, key: str, status: str, at: dt.datetime) -> bool:
     """Apply a provider's delivery receipt (found by idempotency key); False when unknown."""
-    try:
-        _prefix, dist, person = key.rsplit("-", 2)
-        distribution_id, person_id = int(dist.removeprefix("d")), int(person.removeprefix("p"))
-    except ValueError:
+    parsed = parse_idempotency_key(key)
+    if parsed is None:
         return False
+    distribution_id, person_id = parsed
     rows = Delivery.objects.filter(distribution_id=distribution_id, person_id=person_id)
     if status == "delivered":
         return (

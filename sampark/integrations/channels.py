@@ -25,6 +25,7 @@ from sampark.integrations.base import ConnectorError, RateLimited
 
 __all__ = [
     "DEFAULTS",
+    "AddressGone",
     "Channel",
     "ConnectorError",
     "Outbound",
@@ -78,6 +79,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 
 class PermanentError(ConnectorError):
     """The provider will never accept this message (bad number, endpoint gone, bot blocked)."""
+
+
+class AddressGone(PermanentError):  # noqa: N818  (reads as the condition it names)
+    """The address itself is gone for good (a push subscription the service dropped): stop
+    using it, not just this message."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from py_vapid import Vapid  # type: ignore[import-untyped]
 from pywebpush import WebPusher, WebPushException  # type: ignore[import-untyped]
 
 from sampark.integrations import base
-from sampark.integrations.channels import Outbound, PermanentError, Sent, option
+from sampark.integrations.channels import AddressGone, Outbound, PermanentError, Sent, option
 
 SERVICE = "Web push"
 TTL = 24 * 60 * 60
@@ -200,7 +200,7 @@ def _result(response: requests.Response, topic: str) -> Sent:
     if status in (200, 201, 202):
         return Sent(provider_id=response.headers.get("Location") or topic)
     if status in (404, 410):
-        raise PermanentError(f"{SERVICE}: {where} answered {status}: subscription gone")
+        raise AddressGone(f"{SERVICE}: {where} answered {status}: subscription gone")
     if status in (400, 413):
         raise PermanentError(f"{SERVICE}: {where} refused the message ({status}): {said}")
     if status == 429:

@@ -116,3 +116,20 @@ def test_stop_withdraws_sms_consent(client: Client, volunteers: Volunteers) -> N
     assert (
         ConsentEvent.objects.filter(person=person, channel="push", action="withdrawn").count() == 0
     )
+
+
+@pytest.mark.parametrize(
+    ("_case", "key", "parsed"),
+    [
+        ("ours", "sampark-d12-p345", (12, 345)),
+        ("other prefix", "other-d12-p345", None),
+        ("not numbers", "sampark-dx-p1", None),
+        ("truncated", "sampark-d12", None),
+    ],
+)
+def test_receipt_keys_are_read_back_as_they_were_made(_case: str, key: str, parsed: object) -> None:
+    from sampark.content.models import idempotency_key, parse_idempotency_key
+
+    assert parse_idempotency_key(key) == parsed
+    if parsed is not None:
+        assert idempotency_key(12, 345) == key
