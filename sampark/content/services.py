@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -43,6 +42,7 @@ from sampark.core import audit as core_audit
 from sampark.core import tasks
 from sampark.geo import scope
 from sampark.geo.models import Unit
+from sampark.groups import selectors as groups_selectors
 from sampark.people import services as people_services
 from sampark.people.enums import ConsentAction, ConsentPurpose
 from sampark.people.models import Person, PositionKind
@@ -502,15 +502,12 @@ def delivery_open(*, delivery_id: int, person: Person) -> bool:
 def _reach(person: Person, groups: int) -> int:
     """Estimated people reached: the person's biggest groups first, then the average size."""
     average = int(getattr(settings, "SAMPARK_AVERAGE_GROUP_SIZE", 150))
-    sizes: list[int] = []
-    if apps.is_installed("sampark.groups"):
-        group_model = apps.get_model("groups", "Group")
-        sizes = sorted(
-            group_model.objects.filter(admins=person, archived_at__isnull=True).values_list(
-                "member_count", flat=True
-            ),
-            reverse=True,
-        )
+    sizes = sorted(
+        groups_selectors.groups_admined_by(person_id=person.id).values_list(
+            "member_count", flat=True
+        ),
+        reverse=True,
+    )
     known = sizes[:groups]
     return sum(known) + (groups - len(known)) * average
 

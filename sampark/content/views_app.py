@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import quote
 
 from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -49,6 +48,7 @@ from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
+from sampark.groups import selectors as groups_selectors
 from sampark.people import selectors as people_selectors
 from sampark.people.enums import AssignmentStatus
 from sampark.people.models import Assignment, Person
@@ -191,11 +191,7 @@ def share_text(request: HttpRequest, kit: Kit) -> str:
 
 
 def _groups_admined(person: Person) -> int:
-    if not apps.is_installed("sampark.groups"):
-        return 0
-    group_model = apps.get_model("groups", "Group")
-    count: int = group_model.objects.filter(admins=person, archived_at__isnull=True).count()
-    return count
+    return groups_selectors.groups_admined_by(person_id=person.id).count()
 
 
 def _url_or_empty(name: str) -> str:
@@ -428,7 +424,7 @@ def booth(request: HttpRequest) -> HttpResponse:
         }
         for a in mine
     ]
-    groups_url = _url_or_empty("groups:mine") if apps.is_installed("sampark.groups") else ""
+    groups_url = _url_or_empty("groups:mine")
     context = {
         "person": person,
         "booth": unit,

@@ -73,6 +73,11 @@ def my_groups(*, user: User) -> QuerySet[Group]:
     )
 
 
+def groups_admined_by(*, person_id: int) -> QuerySet[Group]:
+    """The live groups a person runs (reach estimates, the volunteer app), unscoped."""
+    return Group.objects.filter(_admin_of(person_id), archived_at=None)
+
+
 def groups_under(*, unit: Unit, include_archived: bool = False) -> QuerySet[Group]:
     """Groups of the booths in a unit's subtree (the caller has scoped the unit)."""
     qs = Group.objects.filter(subtree_q(unit, field="booth"))
