@@ -283,8 +283,8 @@ class Delivery(models.Model):
     hold_reason = models.CharField(max_length=16, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # While a row is SENDING, `next_attempt_at` holds the claim's lease expiry (docs T6).
     locked_by = models.CharField(max_length=64, blank=True, default="")
-    locked_until = models.DateTimeField(null=True, blank=True)
     provider_id = models.CharField(max_length=100, blank=True, default="")
     last_error = models.CharField(max_length=300, blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True)

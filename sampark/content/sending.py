@@ -90,7 +90,6 @@ def claim(*, channel: str, owner: str, limit: int) -> list[int]:
             Delivery.objects.filter(id__in=ids).update(
                 status=DeliveryStatus.SENDING,
                 locked_by=owner,
-                locked_until=lease,
                 next_attempt_at=lease,
             )
     return ids
@@ -109,7 +108,6 @@ def _record_sent(delivery_id: int, owner: str, sent: Sent) -> bool:
             hold_reason="",
             last_error="",
             locked_by="",
-            locked_until=None,
         )
         == 1
     )
@@ -123,14 +121,12 @@ def _record_verdict(delivery_id: int, owner: str, verdict: gates.Verdict) -> Non
             hold_reason=verdict.reason,
             next_attempt_at=verdict.until,
             locked_by="",
-            locked_until=None,
         )
     else:
         _mine(delivery_id, owner).update(
             status=DeliveryStatus.CANCELLED,
             hold_reason=verdict.reason,
             locked_by="",
-            locked_until=None,
         )
 
 
@@ -149,7 +145,6 @@ def _record_failure(row: Delivery, owner: str, exc: Exception) -> None:
         last_error=f"{type(exc).__name__}: {exc}"[:300],
         next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
         locked_by="",
-        locked_until=None,
     )
 
 

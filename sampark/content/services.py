@@ -420,7 +420,7 @@ def distribution_cancel(*, distribution_id: int, actor: User) -> bool:
 def _cancel_pending(where: Q, *, reason: str) -> int:
     return Delivery.objects.filter(
         where, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.HELD]
-    ).update(status=DeliveryStatus.CANCELLED, hold_reason=reason, locked_until=None)
+    ).update(status=DeliveryStatus.CANCELLED, hold_reason=reason)
 
 
 def item_recall(*, item_id: int, actor: User, reason: str) -> Distribution | None:
@@ -472,7 +472,6 @@ def delivery_retry(*, delivery_id: int, actor: User) -> bool:
                 attempts=0,
                 last_error="",
                 next_attempt_at=timezone.now(),
-                locked_until=None,
             )
             == 1
         )

@@ -136,7 +136,6 @@ class Migration(migrations.Migration):
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('locked_by', models.CharField(blank=True, default='', max_length=64)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
                 ('provider_id', models.CharField(blank=True, default='', max_length=100)),
                 ('last_error', models.CharField(blank=True, default='', max_length=300)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
