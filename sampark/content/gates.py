@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,8 +24,9 @@ from sampark.content.enums import Channel, DistributionKind, HoldReason
 from sampark.content.expansion import audience_sql, position_ids
 from sampark.content.models import ContentItem, DndNumber, MediaAsset, PollPhase
 from sampark.geo.models import Unit
+from sampark.people import selectors as people_selectors
 from sampark.people.enums import ConsentAction
-from sampark.people.models import ConsentEvent, Person
+from sampark.people.models import Person
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -113,27 +113,6 @@ class Calendar:
         return until.astimezone(dt.UTC) if until is not None else None
 
 
-def _latest_consents(
-    person_ids: Iterable[int], *, purpose: str, channels: Iterable[str]
-) -> dict[tuple[int, str], str]:
-    """The latest action per (person, channel) for `purpose`; at the same instant a withdrawal
-    wins over a consent (the same order as `people.selectors.consent_current`)."""
-    latest: dict[tuple[int, str], tuple[dt.datetime, int, int, str]] = {}
-    ids = list(person_ids)
-    wanted = list(channels)
-    for start in range(0, len(ids), 500):
-        rows = ConsentEvent.objects.filter(
-            person_id__in=ids[start : start + 500], purpose=purpose, channel__in=wanted
-        ).values_list("person_id", "channel", "at", "id", "action")
-        for person_id, channel, at, event_id, action in rows:
-            rank = (at, int(action == ConsentAction.WITHDRAWN), event_id, action)
-            key = (person_id, channel)
-            current = latest.get(key)
-            if current is None or rank[:3] > current[:3]:
-                latest[key] = rank
-    return {key: value[3] for key, value in latest.items()}
-
-
 _MEDIA_CACHE: dict[tuple[str, int, int], str] = {}
 
 
@@ -207,8 +186,8 @@ class Gatekeeper:
             kind=kind,
             item_ok=not reason,
             item_reason=reason,
-            consents=_latest_consents(
-                {r.person_id for r in recipients},
+            consents=people_selectors.consent_states(
+                person_ids={r.person_id for r in recipients},
                 purpose=purpose,
                 channels={r.channel for r in recipients},
             ),

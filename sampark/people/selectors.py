@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.db.models import (
     Case,
     Exists,
@@ -172,6 +175,27 @@ def consent_current(*, person: Person) -> dict[tuple[str, str], ConsentEvent]:
     for event in consent_ledger(person=person):
         current.setdefault((event.purpose, event.channel), event)
     return current
+
+
+def consent_states(
+    *, person_ids: Iterable[int], purpose: str, channels: Iterable[str]
+) -> dict[tuple[int, str], str]:
+    """The current action (given/withdrawn) per (person, channel) for one purpose, for many
+    persons at once (the send-time gates of a batch); same order as `consent_current`."""
+    latest: dict[tuple[int, str], tuple[datetime, int, int, str]] = {}
+    ids = list(person_ids)
+    wanted = list(channels)
+    for start in range(0, len(ids), 500):
+        rows = ConsentEvent.objects.filter(
+            person_id__in=ids[start : start + 500], purpose=purpose, channel__in=wanted
+        ).values_list("person_id", "channel", "at", "id", "action")
+        for person_id, channel, at, event_id, action in rows:
+            # Newest first; at the same instant a withdrawal wins, then the later row.
+            rank = (at, int(action == ConsentAction.WITHDRAWN), event_id, action)
+            current = latest.get((person_id, channel))
+            if current is None or rank[:3] > current[:3]:
+                latest[(person_id, channel)] = rank
+    return {key: value[3] for key, value in latest.items()}
 
 
 def persons_with_consent(

@@ -86,3 +86,44 @@ def test_phone_search_needs_the_see_phones_capability(tree, bob, dave, booth1, s
     assert list(selectors.persons_for_list(user=bob, q="45610")) == [sita]
     assert list(selectors.persons_for_list(user=dave, q="45610")) == []
     assert list(selectors.persons_for_list(user=dave, q="सीता")) == [sita]
+
+
+def test_consent_states_agree_with_consent_current_for_many_persons(db):
+    import datetime as dt
+
+    from sampark.people.models import ConsentEvent, Person
+    from sampark.people.selectors import consent_current, consent_states
+
+    # given one person who withdrew at the same instant as consenting, one who re-consented,
+    # one with consent on another channel only
+    at = dt.datetime(2027, 1, 1, 10, tzinfo=dt.UTC)
+    tie, again, other = (
+        Person.objects.create(name=n, phone=f"+91980000010{i}") for i, n in enumerate("abc")
+    )
+    for person, action, when, channel in [
+        (tie, "given", at, "sms"),
+        (tie, "withdrawn", at, "sms"),
+        (again, "withdrawn", at, "sms"),
+        (again, "given", at + dt.timedelta(hours=1), "sms"),
+        (other, "given", at, "push"),
+    ]:
+        ConsentEvent.objects.create(
+            person=person,
+            purpose="volunteer_coordination",
+            channel=channel,
+            action=action,
+            notice_version="v1",
+            source="t",
+            at=when,
+        )
+    # when read for all three at once
+    states = consent_states(
+        person_ids=[tie.id, again.id, other.id], purpose="volunteer_coordination", channels=["sms"]
+    )
+    # then each equals the one-person ledger's answer
+    assert states == {(tie.id, "sms"): "withdrawn", (again.id, "sms"): "given"}
+    for person in (tie, again):
+        assert (
+            consent_current(person=person)[("volunteer_coordination", "sms")].action
+            == states[(person.id, "sms")]
+        )
