@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
+from sampark.accounts.permissions import require_in_area as _require
 from sampark.content import audit, hashing
 from sampark.content.enums import (
     Channel,
@@ -40,7 +41,6 @@ from sampark.content.models import (
 )
 from sampark.core import audit as core_audit
 from sampark.core import tasks
-from sampark.geo import scope
 from sampark.geo.models import Unit
 from sampark.groups import selectors as groups_selectors
 from sampark.people import services as people_services
@@ -81,14 +81,6 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     if head.startswith(b"%PDF-"):
         return MediaKind.PDF, "application/pdf"
     return None
-
-
-def _require(actor: User, capability: str, unit: Unit) -> None:
-    if not actor.can(capability):
-        raise PermissionDenied(_("Your role may not do this."))
-    root = actor.unit
-    if root is None or not scope.contains(root, unit):
-        raise PermissionDenied(_("This unit is outside your area."))
 
 
 def _locked_item(item_id: int) -> ContentItem:

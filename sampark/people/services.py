@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
-from sampark.geo import scope
+from sampark.accounts.permissions import require_in_area as _require_unit
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.people import audit, selectors, validation
@@ -73,14 +73,6 @@ class EnrolResult:
 
 
 # --- permission helpers (views check scope first with access_*; this is the second lock) ---
-
-
-def _require_unit(actor: User, capability: str, unit: Unit) -> None:
-    if not actor.can(capability):
-        raise PermissionDenied(_("Your role may not do this."))
-    root = actor.unit
-    if root is None or not scope.contains(root, unit):
-        raise PermissionDenied(_("This unit is outside your area."))
 
 
 def _require_person(actor: User, capability: str, person: Person) -> None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
+from sampark.accounts.permissions import require_in_area as _require
 from sampark.accounts.selectors import scope_root
 from sampark.content import services as content_services
 from sampark.content.services import ContentError
@@ -85,14 +86,6 @@ def sla_minutes(severity: int) -> int:
     conf: dict[Any, Any] = getattr(settings, "SAMPARK_WARROOM_SLA", None) or SLA_MINUTES
     value = conf.get(severity, conf.get(str(severity), SLA_MINUTES.get(severity, 720)))
     return int(value)
-
-
-def _require(actor: User, capability: str, unit: Unit) -> None:
-    if not actor.can(capability):
-        raise PermissionDenied(_("Your role may not do this."))
-    root = actor.unit
-    if root is None or not scope.contains(root, unit):
-        raise PermissionDenied(_("This unit is outside your area."))
 
 
 def _locked(incident_id: int) -> Incident:

@@ -1,0 +1,20 @@
+"""The one check services make before a write: the role allows it, and the unit is in the area."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from sampark.accounts.models import User
+from sampark.geo import scope
+from sampark.geo.models import Unit
+
+
+def require_in_area(actor: User, capability: str, unit: Unit) -> None:
+    """PermissionDenied unless the actor's roles grant `capability` and `unit` lies in the
+    actor's subtree."""
+    if not actor.can(capability):
+        raise PermissionDenied(_("Your role may not do this."))
+    root = actor.unit
+    if root is None or not scope.contains(root, unit):
+        raise PermissionDenied(_("This unit is outside your area."))
