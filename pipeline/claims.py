@@ -11,8 +11,12 @@ Lexical by default, no model needed:
    divided by the query's own idf mass, so a score is "share of the query explained" and is
    comparable across queries (what calibration needs).
 3. A third channel bridges languages without a model: glossary concepts (`pipeline.lexicon`,
-   सरकार/government, टीका/vaccine) of the query, counted at `concept_weight` (0.75) only in
-   docs that lack the word the concept came from, so a shared word still beats a translation.
+   सरकार/government, टीका/vaccine) of the query, counted at `concept_weight` only in docs that
+   lack the word the concept came from (no double credit). Words the hand-written glossary
+   lacks go through a general English→Hindi dictionary (FreeDict eng-hin, 17,848 headwords:
+   नमक/salt, ताबूत/coffin); a Hindi word stands for every headword it renders, but each query
+   word is credited once per doc, for its best sense, so an ambiguous word (कमी: shortage, lack,
+   deficiency …) counts like one word.
    Numbers written in words (दो हज़ार) also count as digits.
 4. Postings are numpy CSR arrays: a query is one `bincount` over the postings of its terms.
 
@@ -37,7 +41,7 @@ import numpy.typing as npt
 
 from pipeline.backends import Embedder
 from pipeline.langid import identify
-from pipeline.lexicon import Glossary, glossary, spoken_numbers
+from pipeline.lexicon import Dictionary, Glossary, dictionary, glossary, spoken_numbers
 from pipeline.text import tokens
 from pipeline.translit import skeleton
 from pipeline.urls import strip_links
@@ -80,10 +84,13 @@ toh tu ye yeh wo woh vo jo ki kya kyu kyun aur ya lekin kar karo karen karein ka
 raha rahi rahe diya diye gaya gayi gaye ek sab sabhi apne apni apna unke unki uska uski iske
 iski isko jab tab ab abhi bhai ji sirf bas jarur jaroor zaroor zarur zaroor sabko bhejo bheje
 bhejen jaldi dekho dekhiye padhe padhiye shear sheyar kare
+jata jati jate jayega jayegi jaega jaegi jayenge hoga hogi honge hua hui hue wala wale wali
+liye
 है हैं था थी थे हो होता होती होते का की के को से में पर ने भी ही तो यह ये वह वो जो कि क्या
 और या लेकिन कर करें करे करो किया किए कियी रहा रही रहे दिया दिए गया गई गए एक सब सभी अपने
 अपनी अपना उनके उनकी उसका उसकी इसके इसकी इसको जब तब अब अभी भाई जी सिर्फ बस जरूर ज़रूर शेयर
 भेजें भेजो जल्दी देखें देखिए पढ़ें पढ़िए फॉरवर्ड फारवर्ड ग्रुप मैसेज वायरल
+जाता जाती जाते जाएगा जाएगी जायेगा जायेगी जाएंगे होगा होगी होंगे हुआ हुई हुए वाला वाले वाली लिए लिये
 """
 _LINK_LIKE = re.compile(r"\bpic\.twitter\.com/\S+|\S+@\S+\.\S+", re.IGNORECASE)
 # "— Name (@handle) January 6, 2020" closing a quoted tweet: the date is noise for matching.
@@ -172,6 +179,64 @@ def concepts(words: Sequence[str]) -> list[int]:
     return _glossary().concepts(words)
 
 
+_DICTIONARY: Dictionary | None = None
+
+
+def _dictionary() -> Dictionary:
+    global _DICTIONARY
+    if _DICTIONARY is None:
+        _DICTIONARY = dictionary(lambda entry: _words(tokens(entry)))
+    return _DICTIONARY
+
+
+def english_terms(text: str) -> set[str]:
+    """Terms of a text that came from English words (Latin tokens that are dictionary
+    headwords): the dictionary reads them as English, every other word as Hindi."""
+    headwords = _dictionary().headwords
+    out: set[str] = set()
+    for token in tokens(clean(text)):
+        if _LATIN_WORD.fullmatch(token) and (token in headwords or _stem(token) in headwords):
+            out.add(term(token))
+    return out
+
+
+Span = tuple[int, int, tuple[int, ...], float]
+
+
+def bridge_spans(
+    words: Sequence[str],
+    english: set[str],
+    *,
+    dictionary_weight: float,
+    max_senses: int,
+) -> list[Span]:
+    """(start, end, concepts, weight) of a query's cross-language concepts: glossary entries at
+    weight 1, then dictionary senses of the words no glossary entry covers, at
+    `dictionary_weight`; a word with more than `max_senses` senses is too ambiguous to use.
+    Dictionary concept ids follow the glossary's (offset by its size)."""
+    gloss = _glossary()
+    entries = gloss.spans(words)
+    out: list[Span] = [(s, e, f, 1.0) for s, e, f in entries]
+    if dictionary_weight <= 0:
+        return out
+    covered = {i for s, e, _ in entries for i in range(s, e)}
+    for s, e, found in _dictionary().spans(words, english):
+        if covered.isdisjoint(range(s, e)) and len(found) <= max_senses:
+            out.append((s, e, tuple(gloss.size + c for c in found), dictionary_weight))
+    return out
+
+
+def doc_concepts(words: Sequence[str], english: set[str], *, dictionary: bool) -> list[int]:
+    """Every concept a doc's terms carry: glossary entries and (when on) dictionary senses."""
+    gloss = _glossary()
+    found = gloss.concepts(words)
+    if dictionary:
+        found.extend(
+            gloss.size + c for _, _, senses in _dictionary().spans(words, english) for c in senses
+        )
+    return found
+
+
 def word_count(text: str) -> int:
     """Words in a text once links are removed (the rule for "auto" counts these)."""
     return len(tokens(clean(text)))
@@ -192,7 +257,13 @@ class LexicalConfig:
     collapse_duplicates: bool = True
     max_char_df: float = 0.2  # char n-grams in more docs than this share carry no signal
     # Shared glossary concepts (सरकार/government) count this much of a shared word (0: off).
-    concept_weight: float = 0.75
+    # (1.25 from the Hindi/Hinglish dev split: a shared Hindi word also scores in the character
+    # channel, a translation only here, so a translation needs more than a word's weight.)
+    concept_weight: float = 1.25
+    # Shared dictionary senses (नमक/salt) count this share of a glossary concept (0: off), for
+    # words with at most `dictionary_max_senses` senses (कमी has 18: shortage, lack, …).
+    dictionary_weight: float = 1.0
+    dictionary_max_senses: int = 20
 
 
 @dataclass(slots=True)
@@ -245,6 +316,14 @@ class LexicalIndex:
         """The doc with this id."""
         return self._docs[doc_id]
 
+    def _doc_english(self, doc: Doc) -> set[str]:
+        if not self.config.dictionary_weight:
+            return set()
+        found = english_terms(doc.text)
+        if doc.title and self.config.title_weight:
+            found |= english_terms(doc.title)
+        return found
+
     def _doc_terms(self, doc: Doc) -> list[str]:
         found = terms(doc.text)
         if doc.title and self.config.title_weight:
@@ -274,17 +353,20 @@ class LexicalIndex:
         word_vocab: dict[str, int] = {}
         word_list: list[str] = []
         char_vocab: dict[str, int] = {}
-        gram_ids: dict[int, tuple[int, ...]] = {}
+        gram_ids: dict[str, tuple[int, ...]] = {}
         w_rows, w_tf, w_len = array("i"), array("f"), array("f")
         c_rows, c_tf, c_len = array("i"), array("f"), array("f")
         w_cols, c_cols = array("i"), array("i")
         k_rows, k_cols, k_tf = array("i"), array("i"), array("f")
         use_concepts = self.config.concept_weight > 0
+        use_dictionary = use_concepts and self.config.dictionary_weight > 0
         for col, doc in enumerate(docs):
             word_ids = []
             doc_words = self._doc_terms(doc)
             if use_concepts:
-                found = Counter(concepts(doc_words))
+                found = Counter(
+                    doc_concepts(doc_words, self._doc_english(doc), dictionary=use_dictionary)
+                )
                 k_rows.extend(found.keys())
                 k_tf.extend(found.values())
                 k_cols.extend([col] * len(found))
@@ -302,14 +384,13 @@ class LexicalIndex:
             if self.config.char_weight <= 0:
                 continue
             grams: list[tuple[int, ...]] = []
-            for word_id in counts:
-                ids = gram_ids.get(word_id)
+            for word in set(doc_words):
+                ids = gram_ids.get(word)
                 if ids is None:
                     ids = tuple(
-                        char_vocab.setdefault(g, len(char_vocab))
-                        for g in self._grams_of(word_list[word_id])
+                        char_vocab.setdefault(g, len(char_vocab)) for g in self._grams_of(word)
                     )
-                    gram_ids[word_id] = ids
+                    gram_ids[word] = ids
                 grams.append(ids)
             gram_counts = Counter(chain.from_iterable(grams))
             c_len.append(sum(gram_counts.values()))
@@ -349,7 +430,14 @@ class LexicalIndex:
             chars, char_mass = _score(self._char, grams, n, max_df=self.config.max_char_df)
             total += self.config.char_weight * chars / char_mass
         if self._concept is not None and words:
-            shared = _concept_scores(self._concept, self._word, words, n)
+            english = english_terms(text) if self.config.dictionary_weight > 0 else set()
+            spans = bridge_spans(
+                words,
+                english,
+                dictionary_weight=self.config.dictionary_weight,
+                max_senses=self.config.dictionary_max_senses,
+            )
+            shared = _concept_scores(self._concept, self._word, words, spans, n)
             if shared is not None:
                 # Divided by the words' mass: a concept shared across languages stands in for
                 # a word, at a discount, and never adds to the share of the query explained.
@@ -396,31 +484,48 @@ def _channel(
 
 
 def _concept_scores(
-    channel: _Channel, word: _Channel, words: list[str], n: int
+    channel: _Channel,
+    word: _Channel,
+    words: list[str],
+    spans: Sequence[Span],
+    n: int,
 ) -> npt.NDArray[np.float64] | None:
-    """BM25 of the query's glossary concepts, counted only in docs that lack the words the
-    concept came from: a doc with the same word already scored it (no double credit)."""
-    sources: dict[int, set[str]] = {}
-    for start, end, found in _glossary().spans(words):
-        for concept in found:
-            sources.setdefault(concept, set()).update(words[start:end])
+    """BM25 of the query's concepts, per source span the best of its concepts in each doc
+    (a word with five senses counts once, not five times), times the span's weight, and only
+    in docs that lack the span's own words: a doc with the same word already scored it."""
     parts: list[npt.NDArray[np.int32]] = []
-    weights: list[npt.NDArray[np.float32]] = []
-    for concept, source in sources.items():
-        tid = channel.vocab.get(str(concept))
-        if tid is None:
+    weights: list[npt.NDArray[np.float64]] = []
+    credited: set[int] = set()
+    for start, end, found, span_weight in spans:
+        if credited.issuperset(found):
+            continue  # the same concept again (सरकार twice) counts once
+        credited.update(found)
+        docs_of: list[npt.NDArray[np.int32]] = []
+        weight_of: list[npt.NDArray[np.float32]] = []
+        for concept in found:
+            tid = channel.vocab.get(str(concept))
+            if tid is None:
+                continue
+            lo, hi = int(channel.indptr[tid]), int(channel.indptr[tid + 1])
+            docs_of.append(channel.docs[lo:hi])
+            weight_of.append(channel.weights[lo:hi] * channel.idf[tid])
+        if not docs_of:
             continue
-        start, end = int(channel.indptr[tid]), int(channel.indptr[tid + 1])
-        docs = channel.docs[start:end]
-        weight = channel.weights[start:end] * channel.idf[tid]
+        docs = np.concatenate(docs_of)
+        weight = np.concatenate(weight_of).astype(np.float64) * span_weight
         seen = [
             word.docs[int(word.indptr[w]) : int(word.indptr[w + 1])]
-            for w in (word.vocab.get(s) for s in source)
+            for w in (word.vocab.get(s) for s in words[start:end])
             if w is not None
         ]
         if seen:
             keep = ~np.isin(docs, np.concatenate(seen))
             docs, weight = docs[keep], weight[keep]
+        if len(docs_of) > 1 and len(docs):
+            unique, where = np.unique(docs, return_inverse=True)
+            best = np.zeros(len(unique), dtype=np.float64)
+            np.maximum.at(best, where, weight)
+            docs, weight = unique.astype(np.int32), best
         parts.append(docs)
         weights.append(weight)
     if not parts:

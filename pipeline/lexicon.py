@@ -19,7 +19,8 @@ they meet ₹2000 and 200000.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
+from pathlib import Path
 
 # One concept per line: "english words = हिंदी शब्द, hinglish". Both sides are pooled.
 _GLOSSARY = """
@@ -534,6 +535,101 @@ class Glossary:
 def glossary(to_terms: Callable[[str], list[str]]) -> Glossary:
     """The built-in glossary in the matching form given by `to_terms`."""
     return Glossary(to_terms, _groups())
+
+
+# A general English→Hindi dictionary behind the hand-written glossary: FreeDict eng-hin (GPL-2+,
+# see the file's header and scripts/build_dictionary.py). It covers what the glossary has no
+# line for (नमक/salt, कमी/shortage, सिक्का/coin) at the cost of the dictionary's own noise,
+# which the matcher bounds (one sense per source word, at a lower weight).
+DICTIONARY_FILE = Path(__file__).resolve().parent / "data" / "eng-hin.tsv"
+# Hindi light verbs that end dictionary renderings ("गिरफ्तार करना", "छोड़ा हुआ"): the content
+# word before them is what a forward shares with the rendering, inflected any way.
+_LIGHT_VERBS = frozenset(
+    {"करना", "होना", "देना", "लेना", "जाना", "कराना", "डालना", "पड़ना", "रखना"}
+    | {"हुआ", "हुई", "हुए", "जाता", "जाती"}
+)
+
+
+def read_dictionary(path: Path = DICTIONARY_FILE) -> list[tuple[str, list[str]]]:
+    """(English headword, Hindi renderings) pairs from a `headword<TAB>hindi|hindi` file."""
+    pairs: list[tuple[str, list[str]]] = []
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.strip() or line.startswith("#"):
+                continue
+            word, _, rendered = line.rstrip("\n").partition("\t")
+            renderings = []
+            for text in rendered.split("|"):
+                words = text.split()
+                while len(words) > 1 and words[-1] in _LIGHT_VERBS:
+                    words.pop()
+                if words:
+                    renderings.append(" ".join(words))
+            pairs.append((word, renderings))
+    return pairs
+
+
+class Dictionary:
+    """English headwords as concepts, with their Hindi renderings pointing at them.
+
+    An English word (a Latin token that is a headword) stands for its own concept only; any other
+    term (Devanagari, or Hinglish in Latin letters) stands for every headword it renders, looked
+    up like a glossary entry (phrases, Hindi inflections), so कमी → shortage, lack, deficiency.
+    Concept ids are the headwords' positions, 0 .. size-1.
+    """
+
+    def __init__(
+        self, to_terms: Callable[[str], list[str]], pairs: Sequence[tuple[str, Sequence[str]]]
+    ) -> None:
+        self.headwords = frozenset(word for word, _ in pairs)
+        self._english: dict[str, int] = {}
+        for concept, (word, _) in enumerate(pairs):
+            for found in to_terms(word)[:1]:
+                self._english.setdefault(found, concept)
+        self._hindi = Glossary(to_terms, [renderings for _, renderings in pairs])
+        self.size = len(pairs)
+
+    def english(self, term: str) -> int | None:
+        """The concept of an English word's matching term."""
+        return self._english.get(term)
+
+    def spans(
+        self, words: Sequence[str], english: Set[str]
+    ) -> list[tuple[int, int, tuple[int, ...]]]:
+        """(start, end, concepts) of a text's terms: English words give their own headword,
+        other words every headword they render. `english` holds the terms that came from
+        English words."""
+        out: list[tuple[int, int, tuple[int, ...]]] = []
+        rest: list[int] = []
+        for i, word in enumerate(words):
+            if word in english:
+                concept = self._english.get(word)
+                if concept is not None:
+                    out.append((i, i + 1, (concept,)))
+            else:
+                rest.append(i)
+        # Runs of non-English words go through the Hindi side, phrases included.
+        for run in _runs(rest):
+            start = run[0]
+            for s, e, found in self._hindi.spans([words[i] for i in run]):
+                out.append((start + s, start + e, found))
+        out.sort()
+        return out
+
+
+def _runs(positions: Sequence[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in positions:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def dictionary(to_terms: Callable[[str], list[str]], path: Path = DICTIONARY_FILE) -> Dictionary:
+    """The shipped English→Hindi dictionary in the matching form given by `to_terms`."""
+    return Dictionary(to_terms, read_dictionary(path))
 
 
 # Numbers in words. Units up to 99 that forwards spell out; multipliers scale what precedes.

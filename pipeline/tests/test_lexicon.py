@@ -4,8 +4,16 @@ import re
 
 import pytest
 
-from pipeline.claims import Doc, LexicalConfig, LexicalIndex, concepts, terms
-from pipeline.lexicon import _groups, spoken_numbers
+from pipeline.claims import (
+    Doc,
+    LexicalConfig,
+    LexicalIndex,
+    bridge_spans,
+    concepts,
+    english_terms,
+    terms,
+)
+from pipeline.lexicon import _groups, read_dictionary, spoken_numbers
 
 DOCS = [
     Doc(1, "Police in the village arrested a man selling fake vaccine"),
@@ -107,3 +115,82 @@ def test_every_glossary_line_pairs_both_languages():
         # then each concept has a Hindi word in Devanagari and an English or Hinglish word
         assert any(devanagari.search(e) for e in line), line
         assert any(e.isascii() for e in line), line
+
+
+# The dictionary behind the glossary (FreeDict eng-hin): words the glossary has no line for.
+DICTIONARY_DOCS = [
+    Doc(1, "A pregnant elephant was fed a fruit filled with crackers"),
+    Doc(2, "Putting oil in the stomach cures every disease"),
+    Doc(3, "हाथी ने गांव में फसल बर्बाद कर दी"),
+    Doc(4, "There is a shortage of books in government schools"),
+]
+
+
+@pytest.mark.parametrize(
+    ("_case", "query", "expected"),
+    [
+        ("hindi_to_english", "गर्भवती हाथी को पटाखे वाला फल खिलाया", 1),
+        ("hinglish_to_english", "pet me tel dalne se har bimari theek", 2),
+        ("inflected", "सरकारी स्कूलों में किताबों की कमी है", 4),
+    ],
+)
+def test_the_dictionary_bridges_words_the_glossary_lacks(_case, query, expected):
+    # given claims in English whose words the hand-written glossary lacks (हाथी, तेल, किताब)
+    index = LexicalIndex()
+    index.add(DICTIONARY_DOCS)
+    # when a Hindi or Hinglish forward is searched
+    hits = index.search(query, 3)
+    # then the English claim it repeats comes first
+    assert hits[0].id == expected
+    # and scores more than it does without the dictionary
+    plain = LexicalIndex(LexicalConfig(dictionary_weight=0.0))
+    plain.add(DICTIONARY_DOCS)
+    without = {h.id: h.score for h in plain.search(query, 4)}
+    assert hits[0].score > without.get(expected, 0.0)
+
+
+def test_an_ambiguous_word_counts_once_for_its_best_sense():
+    # given a claim naming five senses of कमी, and five claims naming one each (same lengths,
+    # so every sense has the same idf and every claim the same length)
+    senses = ["lack", "dearth", "scarcity", "paucity", "shortage"]
+    filler = "zebra yak walrus camel"
+    docs = [Doc(1, " ".join(senses))]
+    docs += [Doc(i, f"{sense} {filler}") for i, sense in enumerate(senses, start=2)]
+    index = LexicalIndex(LexicalConfig(title_weight=0))
+    index.add(docs)
+    # when a forward with कमी is searched
+    scores = {h.id: h.score for h in index.search("कमी", 6)}
+    # then the claim with five senses scores as one sense does, not five times as much
+    assert set(scores) == {1, 2, 3, 4, 5, 6}
+    assert scores[1] == pytest.approx(scores[2], rel=1e-6)
+
+
+def test_english_words_are_read_as_english_only():
+    # given "pet" (an English headword) and पेट (Hindi for stomach)
+    words = terms("my pet dog")
+    english = english_terms("my pet dog")
+    spans = bridge_spans(words, english, dictionary_weight=1.0, max_senses=20)
+    hindi = bridge_spans(terms("पेट"), set(), dictionary_weight=1.0, max_senses=20)
+    # then the English word carries one concept, and the Hindi one another
+    pet = [found for s, e, found, _ in spans if words[s:e] == [terms("pet")[0]]]
+    assert len(pet) == 1
+    assert len(pet[0]) == 1
+    assert pet[0] != hindi[0][2]
+
+
+def test_dictionary_renderings_lose_their_light_verbs(tmp_path):
+    # given a dictionary file with renderings ending in करना and हुआ
+    path = tmp_path / "eng-hin.tsv"
+    path.write_text("# header\narrest\tगिरफ्तार करना|रोकना\nabandoned\tछोड़ा हुआ\n", "utf-8")
+    # when it is read
+    pairs = read_dictionary(path)
+    # then the content words remain
+    assert pairs == [("arrest", ["गिरफ्तार", "रोकना"]), ("abandoned", ["छोड़ा"])]
+
+
+def test_the_shipped_dictionary_is_read_whole():
+    # given the extract in pipeline/data
+    pairs = read_dictionary()
+    # then every headword line was read, with at least one rendering each
+    assert len(pairs) > 17_000
+    assert all(word.isalpha() and renderings for word, renderings in pairs)
