@@ -440,7 +440,7 @@ class LexicalIndex:
             shared = _concept_scores(self._concept, self._word, words, spans, n)
             if shared is not None:
                 # Divided by the words' mass: a concept shared across languages stands in for
-                # a word, at a discount, and never adds to the share of the query explained.
+                # the word it came from, and only where that word is missing.
                 total += self.config.concept_weight * shared / mass
         return total
 
