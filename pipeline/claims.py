@@ -158,10 +158,7 @@ def _words(found: Iterable[str]) -> list[str]:
 def terms(text: str) -> list[str]:
     """Word terms of a text: skeletons of its tokens, without function words, then numbers
     written with words (दो हज़ार, 2 lakh) as digits."""
-    found = tokens(clean(text))
-    out = _words(found)
-    out.extend(spoken_numbers(found))
-    return out
+    return analyse(text, english=False)[0]
 
 
 _GLOSSARY: Glossary | None = None
@@ -189,15 +186,27 @@ def _dictionary() -> Dictionary:
     return _DICTIONARY
 
 
+def _english(found: Iterable[str]) -> set[str]:
+    headwords = _dictionary().headwords
+    return {
+        term(token)
+        for token in found
+        if _LATIN_WORD.fullmatch(token) and (token in headwords or _stem(token) in headwords)
+    }
+
+
 def english_terms(text: str) -> set[str]:
     """Terms of a text that came from English words (Latin tokens that are dictionary
     headwords): the dictionary reads them as English, every other word as Hindi."""
-    headwords = _dictionary().headwords
-    out: set[str] = set()
-    for token in tokens(clean(text)):
-        if _LATIN_WORD.fullmatch(token) and (token in headwords or _stem(token) in headwords):
-            out.add(term(token))
-    return out
+    return _english(tokens(clean(text)))
+
+
+def analyse(text: str, *, english: bool) -> tuple[list[str], set[str]]:
+    """`terms` and (when asked) `english_terms` of a text, tokenised once."""
+    found = tokens(clean(text))
+    words = _words(found)
+    words.extend(spoken_numbers(found))
+    return words, (_english(found) if english else set())
 
 
 Span = tuple[int, int, tuple[int, ...], float]
@@ -316,19 +325,15 @@ class LexicalIndex:
         """The doc with this id."""
         return self._docs[doc_id]
 
-    def _doc_english(self, doc: Doc) -> set[str]:
-        if not self.config.dictionary_weight:
-            return set()
-        found = english_terms(doc.text)
+    def _analyse(self, doc: Doc) -> tuple[list[str], set[str]]:
+        """A doc's terms (the title's counted `title_weight` times) and its English terms."""
+        english = self.config.dictionary_weight > 0
+        words, english_words = analyse(doc.text, english=english)
         if doc.title and self.config.title_weight:
-            found |= english_terms(doc.title)
-        return found
-
-    def _doc_terms(self, doc: Doc) -> list[str]:
-        found = terms(doc.text)
-        if doc.title and self.config.title_weight:
-            found.extend(terms(doc.title) * self.config.title_weight)
-        return found
+            title, title_english = analyse(doc.title, english=english)
+            words.extend(title * self.config.title_weight)
+            english_words |= title_english
+        return words, english_words
 
     def _grams_of(self, word: str) -> tuple[str, ...]:
         found = self._gram_cache.get(word)
@@ -339,16 +344,17 @@ class LexicalIndex:
 
     def build(self) -> None:
         """Rebuild the arrays from the docs added so far."""
-        docs = sorted(self._docs.values(), key=lambda d: d.id)
+        analysed = [(d, *self._analyse(d)) for d in sorted(self._docs.values(), key=lambda d: d.id)]
         if self.config.collapse_duplicates:
             seen: set[tuple[str, ...]] = set()
-            unique: list[Doc] = []
-            for doc in docs:
-                key = tuple(self._doc_terms(doc))
+            unique = []
+            for doc, words, english in analysed:
+                key = tuple(words)
                 if key not in seen:
                     seen.add(key)
-                    unique.append(doc)
-            docs = unique
+                    unique.append((doc, words, english))
+            analysed = unique
+        docs = [doc for doc, _, _ in analysed]
         self._ids = np.fromiter((d.id for d in docs), dtype=np.int64, count=len(docs))
         word_vocab: dict[str, int] = {}
         word_list: list[str] = []
@@ -360,13 +366,10 @@ class LexicalIndex:
         k_rows, k_cols, k_tf = array("i"), array("i"), array("f")
         use_concepts = self.config.concept_weight > 0
         use_dictionary = use_concepts and self.config.dictionary_weight > 0
-        for col, doc in enumerate(docs):
+        for col, (_, doc_words, doc_english) in enumerate(analysed):
             word_ids = []
-            doc_words = self._doc_terms(doc)
             if use_concepts:
-                found = Counter(
-                    doc_concepts(doc_words, self._doc_english(doc), dictionary=use_dictionary)
-                )
+                found = Counter(doc_concepts(doc_words, doc_english, dictionary=use_dictionary))
                 k_rows.extend(found.keys())
                 k_tf.extend(found.values())
                 k_cols.extend([col] * len(found))
@@ -421,7 +424,7 @@ class LexicalIndex:
         """The fused score of every doc (row order of the index) for a query."""
         self._ensure()
         assert self._word is not None
-        words = terms(text)
+        words, english = analyse(text, english=self.config.dictionary_weight > 0)
         n = len(self._ids)
         raw, mass = _score(self._word, Counter(words), n, max_df=1.0)
         total = raw / mass
@@ -430,7 +433,6 @@ class LexicalIndex:
             chars, char_mass = _score(self._char, grams, n, max_df=self.config.max_char_df)
             total += self.config.char_weight * chars / char_mass
         if self._concept is not None and words:
-            english = english_terms(text) if self.config.dictionary_weight > 0 else set()
             spans = bridge_spans(
                 words,
                 english,
