@@ -1,4 +1,4 @@
-"""The one check services make before a write: the role allows it, and the unit is in the area."""
+"""The checks made before a write: the role allows it, and (services) the unit is in the area."""
 
 from __future__ import annotations
 
@@ -10,11 +10,16 @@ from sampark.geo import scope
 from sampark.geo.models import Unit
 
 
+def require_capability(actor: User, capability: str) -> None:
+    """PermissionDenied unless the actor's roles grant `capability`."""
+    if not actor.can(capability):
+        raise PermissionDenied(_("Your role may not do this."))
+
+
 def require_in_area(actor: User, capability: str, unit: Unit) -> None:
     """PermissionDenied unless the actor's roles grant `capability` and `unit` lies in the
     actor's subtree."""
-    if not actor.can(capability):
-        raise PermissionDenied(_("Your role may not do this."))
+    require_capability(actor, capability)
     root = actor.unit
     if root is None or not scope.contains(root, unit):
         raise PermissionDenied(_("This unit is outside your area."))

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
+from sampark.accounts.permissions import require_capability as _require
 from sampark.content import gates, hashing, reports, selectors, services
 from sampark.content.enums import (
     DeliveryStatus,
@@ -76,11 +76,6 @@ VERB_LABELS = {
     "content.recalled": _lazy("Withdrawn"),
 }
 LIVE = (DistributionStatus.SCHEDULED, DistributionStatus.EXPANDING, DistributionStatus.SENDING)
-
-
-def _require(user: User, capability: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _language() -> str:

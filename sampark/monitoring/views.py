@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
+from sampark.accounts.permissions import require_capability as _require
 from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.core.http import wants_fragment as _partial
@@ -66,11 +67,6 @@ def _int(raw: str | None) -> int | None:
     except ValueError:
         return None
     return value if value >= 0 else None
-
-
-def _require(user: User, capability: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _unit_choices(user: User) -> list[Unit]:

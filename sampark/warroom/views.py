@@ -23,9 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
+from sampark.accounts.permissions import require_capability as _require
 from sampark.accounts.selectors import scope_root
 from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
+from sampark.core.http import wants_fragment as _partial
 from sampark.monitoring import selectors as monitoring_selectors
 from sampark.warroom import selectors, services
 from sampark.warroom.enums import (
@@ -52,15 +54,6 @@ QUEUE_SHOWN = 200
 def _require_warroom(user: User) -> None:
     if not (user.can(Capability.TRIAGE) or user.can(Capability.APPROVE_RESPONSES)):
         raise PermissionDenied(_("Your role has no place in the war room."))
-
-
-def _require(user: User, capability: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
-def _partial(request: HtmxRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _fact_check_choices(incident: Incident) -> list[tuple[int, str]]:
