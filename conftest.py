@@ -13,8 +13,8 @@ import pytest
 
 from sampark.accounts.enums import Role
 from sampark.accounts.models import RoleGrant, User
+from sampark.devtools.synthetic import Tree, build_tree
 from sampark.geo.models import Unit
-from sampark.geo.synthetic import Tree, build_tree
 
 # The browser tests' Playwright fixtures, shared by every app.
 pytest_plugins = ["sampark.core.tests.browser"]

@@ -40,7 +40,7 @@ def ensure_full_scale() -> float | None:
         return None
     if Person.objects.exists():
         raise SystemExit("bench database holds a smaller demo; drop it (see README) and rerun")
-    from sampark.core import demo
+    from sampark.devtools import demo
 
     started = time.perf_counter()
     demo.load(scale="full")

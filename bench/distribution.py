@@ -315,7 +315,7 @@ def _small_world(n: int, *, sms: bool = True) -> tuple[int, list[int]]:
     (expanded); returns (distribution id, person ids)."""
     from sampark.content import expansion, services
     from sampark.content.models import DltTemplate
-    from sampark.geo.synthetic import build_tree
+    from sampark.devtools.synthetic import build_tree
 
     tree = build_tree(
         districts=2,
@@ -468,7 +468,7 @@ def measure_schedules(n: int) -> dict[str, Any]:
     from sampark.content.enums import ItemState
     from sampark.content.models import ContentItem
     from sampark.content.tests.schedules import Schedule, build_world, run_schedule, schedules
-    from sampark.geo.synthetic import build_tree
+    from sampark.devtools.synthetic import build_tree
 
     tree = build_tree()
     _state, head, _item = _staff()

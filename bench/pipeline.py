@@ -120,7 +120,7 @@ def setup_world() -> None:
     from django.core.management import call_command
 
     from sampark.accounts.models import User
-    from sampark.geo.synthetic import build_tree
+    from sampark.devtools.synthetic import build_tree
     from sampark.monitoring import services
 
     call_command("migrate", interactive=False, verbosity=0)

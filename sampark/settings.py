@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "sampark.factcheck",
     "sampark.warroom",
     "sampark.groups",
+    # Development tooling (demo, probe, benchmarks): after the product apps, imported by none.
+    "sampark.devtools",
 ]
 
 MIDDLEWARE = [

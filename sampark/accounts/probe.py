@@ -58,12 +58,12 @@ from sampark.accounts.enums import Role
 from sampark.accounts.models import RoleGrant, User
 from sampark.content.enums import DeliveryStatus, ItemState, MediaKind
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
+from sampark.devtools.synthetic import build_tree
 from sampark.directives.models import Directive, DirectiveRecipient
 from sampark.factcheck import selectors as factcheck_selectors
 from sampark.factcheck.models import FactCheck
 from sampark.geo.enums import Level
 from sampark.geo.models import RecruitmentTarget, Unit
-from sampark.geo.synthetic import build_tree
 from sampark.groups.models import Group as BoothGroup
 from sampark.groups.models import GroupJoin, MemberCountReport
 from sampark.monitoring.enums import AlertKind, SourceKind

@@ -15,9 +15,9 @@ from django.urls.converters import IntConverter
 
 from sampark.accounts import probe
 from sampark.accounts.models import User
+from sampark.devtools.synthetic import build_tree
 from sampark.directives.models import Directive
 from sampark.geo.models import Unit
-from sampark.geo.synthetic import build_tree
 from sampark.people.models import ImportJob, Person
 
 pytestmark = pytest.mark.django_db

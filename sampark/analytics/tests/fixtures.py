@@ -15,8 +15,8 @@ import pytest
 from conftest import make_user
 from sampark.accounts.enums import Role
 from sampark.accounts.models import User
+from sampark.devtools.synthetic import Tree
 from sampark.geo.models import Unit
-from sampark.geo.synthetic import Tree
 from sampark.people.enums import AssignmentStatus
 from sampark.people.models import Assignment, Person, PositionKind
 

@@ -253,7 +253,7 @@ def test_unit_page_query_budget(
 def test_unit_page_queries_do_not_grow_with_the_tree(client, alice, django_assert_max_num_queries):
     # given a tree four times as wide as the shared one
     from conftest import make_user
-    from sampark.geo.synthetic import build_tree
+    from sampark.devtools.synthetic import build_tree
 
     tree = build_tree(code="BR", districts=4, acs_per_district=3, sectors_per_mandal=3)
     head = make_user("head", tree.state, "state_head")

@@ -12,8 +12,8 @@ from sampark.accounts.enums import Role
 from sampark.accounts.models import User
 from sampark.content import services
 from sampark.content.models import ChannelPreference, ContentItem
+from sampark.devtools.synthetic import Tree
 from sampark.geo.models import Unit
-from sampark.geo.synthetic import Tree
 from sampark.people.enums import AssignmentStatus, ConsentAction
 from sampark.people.models import Assignment, ConsentEvent, Person, PositionKind
 

@@ -15,7 +15,7 @@ from sampark.accounts.models import User
 from sampark.content import compliance
 from sampark.content.models import ContentItem, Delivery, DndNumber, PollPhase
 from sampark.content.tests.fixtures import Volunteers, add_volunteers
-from sampark.geo.synthetic import Tree
+from sampark.devtools.synthetic import Tree
 from sampark.people.enums import ConsentAction
 from sampark.people.models import ConsentEvent
 

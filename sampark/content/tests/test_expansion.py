@@ -11,7 +11,7 @@ from sampark.content.enums import DeliveryStatus, DistributionStatus, ItemState
 from sampark.content.models import ContentItem, Delivery
 from sampark.content.tests.fixtures import Volunteers, add_volunteers
 from sampark.core.models import Task
-from sampark.geo.synthetic import Tree
+from sampark.devtools.synthetic import Tree
 from sampark.people.enums import AssignmentStatus
 from sampark.people.models import Assignment, PositionKind
 

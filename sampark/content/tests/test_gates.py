@@ -11,7 +11,7 @@ from sampark.content import gates, services
 from sampark.content.enums import DistributionKind, HoldReason
 from sampark.content.models import DndNumber, Election, PollPhase
 from sampark.content.tests.fixtures import approved_item
-from sampark.geo.synthetic import Tree
+from sampark.devtools.synthetic import Tree
 from sampark.people.enums import ConsentAction
 from sampark.people.models import ConsentEvent, Person
 

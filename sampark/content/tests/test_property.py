@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from sampark.accounts.models import User
 from sampark.content.models import ContentItem
 from sampark.content.tests.schedules import Schedule, build_world, run_schedule, schedules
-from sampark.geo.synthetic import Tree
+from sampark.devtools.synthetic import Tree
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from sampark.content import reports
 from sampark.content.enums import DeliveryStatus, DistributionKind, HoldReason
 from sampark.content.models import Distribution
 from sampark.content.tests.factories import make_deliveries, make_distribution
+from sampark.devtools.synthetic import Tree
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.geo.synthetic import Tree
 
 S = DeliveryStatus
 

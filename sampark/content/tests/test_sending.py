@@ -15,7 +15,7 @@ from sampark.content import expansion, gates, sending, services
 from sampark.content.enums import DeliveryStatus, DistributionStatus, HoldReason
 from sampark.content.models import ContentItem, Delivery, Distribution, DltTemplate, DndNumber
 from sampark.content.tests.fixtures import add_volunteers
-from sampark.geo.synthetic import Tree
+from sampark.devtools.synthetic import Tree
 from sampark.integrations.channels import reset_channels
 from sampark.integrations.loopback import FakeSmsGateway
 from sampark.people.enums import ConsentAction

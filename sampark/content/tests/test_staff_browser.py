@@ -14,7 +14,7 @@ from sampark.content.enums import DeliveryStatus
 from sampark.content.models import ContentItem, Delivery
 from sampark.content.tests.fixtures import Volunteers
 from sampark.core.tests.browser import ARTIFACTS
-from sampark.geo.synthetic import Tree
+from sampark.devtools.synthetic import Tree
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sampark.factcheck import demo
+from sampark.devtools.demo import factcheck as demo
 from sampark.factcheck.models import FactCheck
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

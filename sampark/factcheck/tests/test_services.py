@@ -8,11 +8,12 @@ import pytest
 from django.http import Http404
 
 from sampark.core.models import AuditEvent
-from sampark.factcheck import demo, selectors, services
+from sampark.devtools.demo import factcheck as demo
+from sampark.devtools.demo.monitoring import RUMOURS
+from sampark.factcheck import selectors, services
 from sampark.factcheck.claimreview import ClaimReviewData
 from sampark.factcheck.enums import Verdict
 from sampark.factcheck.models import FactCheck
-from sampark.monitoring.demo import RUMOURS
 
 
 def data(url: str = "https://www.altnews.in/evm-bluetooth-hack-false/", **kw) -> ClaimReviewData:

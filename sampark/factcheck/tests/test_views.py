@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sampark.factcheck import demo
+from sampark.devtools.demo import factcheck as demo
 from sampark.factcheck.models import FactCheck
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

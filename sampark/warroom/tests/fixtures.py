@@ -7,11 +7,11 @@ import pytest
 from conftest import make_user
 from sampark.accounts.enums import Role
 from sampark.accounts.models import User
+from sampark.devtools.synthetic import Tree
 from sampark.factcheck import services as factcheck_services
 from sampark.factcheck.enums import Verdict
 from sampark.factcheck.models import FactCheck
 from sampark.geo.models import Unit
-from sampark.geo.synthetic import Tree
 from sampark.warroom import services
 from sampark.warroom.enums import Language
 from sampark.warroom.models import Incident, Response, ResponseTemplate

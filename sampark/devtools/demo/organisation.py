@@ -1,18 +1,16 @@
-"""The demo: the whole real UP geography with a synthetic volunteer organisation on it.
+"""The demo organisation: synthetic volunteers, in-charges and users on the real UP tree.
 
 Coverage varies by district the way it does in a real campaign: a few strong districts are
 nearly fully staffed, most are patchy, some barely started. Everything is seeded, so two loads
-give the same organisation. Users for every role get known passwords (printed by `sampark start`).
+give the same organisation. Users for every role get known passwords (printed by `sampark demo`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import phonenumbers
 from django.conf import settings
@@ -33,8 +31,6 @@ from sampark.people.enums import (
 )
 from sampark.people.models import Assignment, ConsentEvent, Person, PositionKind
 from sampark.people.staffing import booth_recount
-
-logger = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "sampark-demo"  # noqa: S105  (demo users only; printed at start)
 NOTICE_VERSION = "2026-11-v1"
@@ -126,51 +122,6 @@ def district_strength(rng: random.Random, districts: list[Unit]) -> dict[int, fl
     return {d.id: min(1.0, max(0.05, rng.betavariate(2.0, 2.2) * 1.6)) for d in districts}
 
 
-def load(
-    *, scale: str = "small", data_dir: Path | None = None, stdout: object = None
-) -> DemoReport:
-    """Load UP geography (idempotent) and, if not there yet, the synthetic organisation."""
-    from sampark.geo.importer import import_state
-
-    plan = Scale.named(scale)
-    data = data_dir or (Path(settings.DATA_DIR) / "geo-up")
-    geo = import_state(state="UP", data_dir=data, name="Uttar Pradesh")
-    for problem in [*geo.errors, *geo.warnings]:
-        logger.warning("geo import: %s", problem)
-    if not geo.imported:
-        raise RuntimeError(f"could not import the UP geography from {data}; see the errors above")
-    report = DemoReport(scale=plan.name)
-    report.booths = Unit.objects.filter(level=Level.BOOTH).count()
-    if Person.objects.filter(source="demo").exists():
-        logger.info("demo organisation already loaded; leaving it as it is")
-        report.persons = Person.objects.filter(source="demo").count()
-        report.assignments = Assignment.objects.filter(person__source="demo").count()
-        report.users = demo_users_summary()
-        return report
-    rng = random.Random(SEED)  # noqa: S311  (seeded demo data, not security)
-    phones, names = PhoneSource(rng), NameSource(rng)
-    _load_organisation(plan=plan, rng=rng, phones=phones, names=names, report=report)
-    report.users = _create_users(rng=rng, phones=phones, names=names)
-    _create_targets()
-    from sampark.content import demo as content_demo
-    from sampark.factcheck import demo as factcheck_demo
-    from sampark.groups import demo as groups_demo
-    from sampark.monitoring import demo as listening_demo
-    from sampark.monitoring import processing
-    from sampark.warroom import demo as warroom_demo
-
-    listening_demo.load(rng=rng)
-    # The demo's rumours go through the real pipeline now, so the war room opens on incidents.
-    processor = processing.Processor()
-    while processor.run_batch(owner="demo"):
-        pass
-    factcheck_demo.load()
-    groups_demo.load(rng=rng)
-    content_demo.load(rng=rng)
-    warroom_demo.load(rng=rng)
-    return report
-
-
 def _person(
     phones: PhoneSource, names: NameSource, rng: random.Random, today: dt.date, unit_id: int
 ) -> Person:
@@ -190,7 +141,7 @@ def _person(
     )
 
 
-def _load_organisation(
+def load_organisation(
     *, plan: Scale, rng: random.Random, phones: PhoneSource, names: NameSource, report: DemoReport
 ) -> None:
     today = timezone.localdate()
@@ -324,7 +275,7 @@ def _demo_user_plan() -> list[tuple[str, str, Unit]]:
     return [(u, r, unit) for u, r, unit in plan if unit is not None]
 
 
-def _create_users(
+def create_users(
     *, rng: random.Random, phones: PhoneSource, names: NameSource
 ) -> list[tuple[str, str, str]]:
     today = timezone.localdate()
@@ -353,7 +304,7 @@ def _create_users(
     return created
 
 
-def _create_targets() -> None:
+def create_targets() -> None:
     due = dt.date(timezone.localdate().year, 12, 30)
     booths = Unit.objects.filter(level=Level.BOOTH).count()
     state = Unit.objects.get(path="UP")

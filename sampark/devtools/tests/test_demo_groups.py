@@ -6,8 +6,8 @@ import random
 
 from django.db.models import Sum
 
+from sampark.devtools.demo import groups as demo
 from sampark.geo.models import Unit
-from sampark.groups import demo
 from sampark.groups.models import Group, GroupJoin
 from sampark.groups.tests.factories import make_person
 from sampark.people.enums import AssignmentStatus

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from sampark.monitoring import demo, processing
+from sampark.devtools.demo import monitoring as demo
+from sampark.monitoring import processing
 from sampark.monitoring.enums import AlertKind, PostStatus
 from sampark.monitoring.models import Alert, Narrative, Post, Watchlist
 

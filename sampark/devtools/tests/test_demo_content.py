@@ -9,11 +9,11 @@ import pytest
 from conftest import make_user
 from sampark.accounts.enums import Role
 from sampark.accounts.models import User
-from sampark.content import demo
 from sampark.content.enums import DistributionStatus, ItemState
 from sampark.content.models import ContentItem, Delivery, Distribution
 from sampark.content.tests.fixtures import add_volunteers
-from sampark.geo.synthetic import Tree
+from sampark.devtools.demo import content as demo
+from sampark.devtools.synthetic import Tree
 
 pytestmark = pytest.mark.django_db
 

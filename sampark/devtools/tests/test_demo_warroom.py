@@ -8,9 +8,9 @@ import pytest
 
 from conftest import make_user
 from sampark.accounts.enums import Role
+from sampark.devtools.demo import warroom as demo
 from sampark.monitoring.models import Alert, Watchlist
 from sampark.monitoring.tests.factories import build_world
-from sampark.warroom import demo
 from sampark.warroom.enums import ResponseState
 from sampark.warroom.models import Incident, Response, ResponseTemplate, Shift
 

@@ -2,7 +2,8 @@
 
 Publishers are real organisations; the articles and their URLs are invented in the shape of
 each site's links (they do not resolve). The listening demo's five rumours
-(`sampark.monitoring.demo.RUMOURS`) each have fact-checks here, so matches show in the demo.
+(`sampark.devtools.demo.monitoring.RUMOURS`) each have fact-checks here, so matches show in the
+demo.
 """
 
 from __future__ import annotations

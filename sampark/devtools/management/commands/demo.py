@@ -1,14 +1,19 @@
-"""`sampark demo load [--scale small|full]`: the real UP tree with a synthetic organisation."""
+"""`sampark demo load [--scale small|full]`: the real UP tree with a synthetic organisation.
+
+`sampark demo logins` prints the demo's users again (`sampark start` calls it on a database that
+already holds the demo, without importing this app).
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sampark.core import demo
 from sampark.core.numbers import indian_group
+from sampark.devtools import demo
 
 
 class Command(BaseCommand):
@@ -18,8 +23,12 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load", help="load UP and the demo organisation (idempotent)")
         load.add_argument("--scale", choices=["small", "full"], default="small")
+        sub.add_parser("logins", help="print the demo users and their password")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "logins":
+            print_logins(self.stdout.write, demo.demo_users_summary())
+            return
         started = time.perf_counter()
         report = demo.load(scale=options["scale"])
         elapsed = time.perf_counter() - started
@@ -31,7 +40,7 @@ class Command(BaseCommand):
         print_logins(self.stdout.write, report.users)
 
 
-def print_logins(write: Any, users: list[tuple[str, str, str]]) -> None:
+def print_logins(write: Callable[[str], Any], users: list[tuple[str, str, str]]) -> None:
     write(f"\nLog in with any of these (password: {demo.DEMO_PASSWORD}):")
     for username, role, path in users:
         write(f"  {username:<16} {role:<20} {path}")
