@@ -376,7 +376,7 @@ def _worker_env(url: str, **extra: str) -> dict[str, str]:
 
 
 def measure_rate(*, rate: float, seconds: float, workers: int = 2) -> dict[str, Any]:
-    from sampark.integrations.loopback import FakeSmsGateway
+    from sampark.devtools.loopback import FakeSmsGateway
 
     n = int(rate * seconds)
     _small_world(n)
@@ -407,7 +407,7 @@ def measure_kill(*, kills: int, deliveries: int, workers: int = 2) -> dict[str, 
     from sampark.content.enums import DeliveryStatus
     from sampark.content.models import Delivery, idempotency_key
     from sampark.content.sending import ACTIVE
-    from sampark.integrations.loopback import FakeSmsGateway
+    from sampark.devtools.loopback import FakeSmsGateway
 
     distribution_id, _ids = _small_world(deliveries)
     rng = random.Random(5)

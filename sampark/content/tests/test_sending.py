@@ -15,9 +15,9 @@ from sampark.content import expansion, gates, sending, services
 from sampark.content.enums import DeliveryStatus, DistributionStatus, HoldReason
 from sampark.content.models import ContentItem, Delivery, Distribution, DltTemplate, DndNumber
 from sampark.content.tests.fixtures import add_volunteers
+from sampark.devtools.loopback import FakeSmsGateway
 from sampark.devtools.synthetic import Tree
 from sampark.integrations.channels import reset_channels
-from sampark.integrations.loopback import FakeSmsGateway
 from sampark.people.enums import ConsentAction
 from sampark.people.models import ConsentEvent
 
@@ -248,7 +248,7 @@ def test_a_push_subscription_that_is_gone_falls_back_to_the_inbox(
     tree: Tree, alice: User, kit: ContentItem
 ) -> None:
     from sampark.content.models import PushSubscription
-    from sampark.integrations.loopback import FakePushService
+    from sampark.devtools.loopback import FakePushService
     from sampark.integrations.webpush import vapid_keys
 
     # given an app volunteer whose browser subscription the push service has dropped

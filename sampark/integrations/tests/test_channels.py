@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
+from sampark.devtools.loopback import FakeTelegram
 from sampark.integrations import base, channels
 from sampark.integrations.channels import Channel, Outbound, PermanentError, Sent
 from sampark.integrations.email_channel import EmailChannel
-from sampark.integrations.loopback import FakeTelegram
 from sampark.integrations.sms import DltGateway
 from sampark.integrations.telegram_channel import MAX_TEXT, TelegramChannel
 from sampark.integrations.webpush import WebPush

@@ -10,10 +10,10 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.test import override_settings
 
+from sampark.devtools.loopback import FakeSmtp
 from sampark.integrations import base
 from sampark.integrations.channels import Outbound, PermanentError, Sent, get_channel
 from sampark.integrations.email_channel import EmailChannel, build, message_id
-from sampark.integrations.loopback import FakeSmtp
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 

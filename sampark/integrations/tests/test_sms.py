@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from sampark.devtools.loopback import FakeSmsGateway
 from sampark.integrations import base, sms
 from sampark.integrations.channels import Outbound, PermanentError, Sent
-from sampark.integrations.loopback import FakeSmsGateway
 from sampark.integrations.tests.fakes import PAYLOADS, Reply
 
 KEY = "test-gateway-key"

@@ -11,9 +11,9 @@ import pytest
 from django.test import override_settings
 from py_vapid import Vapid  # type: ignore[import-untyped]
 
+from sampark.devtools.loopback import FakePushService
 from sampark.integrations import base, webpush
 from sampark.integrations.channels import Outbound, PermanentError
-from sampark.integrations.loopback import FakePushService
 
 
 @pytest.fixture

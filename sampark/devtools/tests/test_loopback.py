@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from sampark.integrations import loopback
-from sampark.integrations.loopback import FakePushService, FakeSmsGateway, FakeSmtp
+from sampark.devtools import loopback
+from sampark.devtools.loopback import FakePushService, FakeSmsGateway, FakeSmtp
 
 BODY = {
     "to": "+919812345678",
@@ -225,7 +225,7 @@ def test_unknown_paths_are_404(gateway):
 def test_the_gateway_runs_standalone():
     # given the gateway started as a command
     process = subprocess.Popen(
-        [sys.executable, "-m", "sampark.integrations.loopback", "sms", "--port", "0"],
+        [sys.executable, "-m", "sampark.devtools.loopback", "sms", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

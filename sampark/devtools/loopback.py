@@ -4,7 +4,7 @@ Each fake listens on 127.0.0.1 (port 0 unless told), records what it accepted wi
 `time.monotonic()` and wall time, and is safe to use from many client threads. Benchmarks start
 them in-process and point worker subprocesses at `.url`; the SMS gateway also runs alone:
 
-    python -m sampark.integrations.loopback sms --port 8765 [--rate-limit 100] [--fail-every 50]
+    python -m sampark.devtools.loopback sms --port 8765 [--rate-limit 100] [--fail-every 50]
 
 Nothing here touches Django settings, so the command needs no DJANGO_SETTINGS_MODULE.
 """
@@ -672,7 +672,7 @@ class FakeSmtp:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sampark.integrations.loopback")
+    parser = argparse.ArgumentParser(prog="python -m sampark.devtools.loopback")
     commands = parser.add_subparsers(dest="fake", required=True)
     sms = commands.add_parser("sms", help="run the fake DLT SMS gateway")
     sms.add_argument("--host", default="127.0.0.1")
