@@ -29,7 +29,7 @@ def test_logins_prints_the_demo_users(tree: Tree) -> None:
     assert "state_head" in out.getvalue()
 
 
-@pytest.mark.parametrize("name", ["demo"])
+@pytest.mark.parametrize("name", ["demo", "security"])
 def test_dev_commands_come_from_devtools(name: str) -> None:
     assert get_commands()[name] == "sampark.devtools"
     assert get_commands()["start"] == "sampark.core"

@@ -1,4 +1,4 @@
-"""War-room objects for the randomized scope probe (`sampark.accounts.probe`).
+"""War-room objects for the randomized scope probe (`sampark.devtools.probe`).
 
 Incidents and shifts on random units, a response per incident (authored by a random user),
 templates on random units and one for everyone. Made directly with the ORM, like the probe's

@@ -58,6 +58,7 @@ from sampark.accounts.enums import Role
 from sampark.accounts.models import RoleGrant, User
 from sampark.content.enums import DeliveryStatus, ItemState, MediaKind
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
+from sampark.devtools.probe import warroom as warroom_probe_world
 from sampark.devtools.synthetic import build_tree
 from sampark.directives.models import Directive, DirectiveRecipient
 from sampark.factcheck import selectors as factcheck_selectors
@@ -92,7 +93,6 @@ from sampark.people.models import (
     SignupFlag,
 )
 from sampark.people.staffing import booth_recount
-from sampark.warroom import probe_world as warroom_probe_world
 from sampark.warroom.models import Incident, ResponseTemplate, Shift
 from sampark.warroom.models import Response as WarroomResponse
 
@@ -1708,7 +1708,7 @@ def _run(*, probes: int, seed: int, rng: random.Random, sizes: Sizes) -> ProbeRe
     for e in endpoints:
         missing = [n for n in e.int_params if n not in REGISTRY and n not in UNSCOPED]
         unregistered += [
-            f"add parameter {n!r} to the probe registry (sampark.accounts.probe.REGISTRY); "
+            f"add parameter {n!r} to the probe registry (sampark.devtools.probe.REGISTRY); "
             f"it is used by /{e.route}"
             for n in missing
         ]

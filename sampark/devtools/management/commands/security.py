@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sampark.accounts.probe import run_probe
+from sampark.devtools.probe import run_probe
 
 SHOWN_LEAKS = 50
 

@@ -13,8 +13,8 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
 
-from sampark.accounts import probe
 from sampark.accounts.models import User
+from sampark.devtools import probe
 from sampark.devtools.synthetic import build_tree
 from sampark.directives.models import Directive
 from sampark.geo.models import Unit
@@ -59,7 +59,7 @@ def test_no_endpoint_leaks_in_10000_probes():
     assert report.unreached == [], f"seed {seed}: {report.unreached}"
 
 
-@override_settings(ROOT_URLCONF="sampark.accounts.tests.leaky_urls")
+@override_settings(ROOT_URLCONF="sampark.devtools.tests.leaky_urls")
 def test_probe_catches_unscoped_endpoints():
     # given a urlconf with an unscoped page, an unscoped API endpoint, an unscoped roll-up
     # and a route whose id the registry does not know
@@ -95,7 +95,7 @@ def test_command_prints_json():
     assert not Unit.objects.filter(path__startswith=probe.PROBE_CODE).exists()
 
 
-@override_settings(ROOT_URLCONF="sampark.accounts.tests.leaky_urls")
+@override_settings(ROOT_URLCONF="sampark.devtools.tests.leaky_urls")
 def test_command_fails_on_leaks():
     out = StringIO()
     with pytest.raises(CommandError, match="leaks"):
