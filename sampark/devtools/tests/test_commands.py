@@ -1,4 +1,4 @@
-"""`sampark demo`: the command `sampark start` reaches by name (it does not import devtools)."""
+"""The development commands: `demo`, `security` and `bench` come from devtools, `start` does not."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_logins_prints_the_demo_users(tree: Tree) -> None:
     assert "state_head" in out.getvalue()
 
 
-@pytest.mark.parametrize("name", ["demo", "security"])
+@pytest.mark.parametrize("name", ["demo", "security", "bench"])
 def test_dev_commands_come_from_devtools(name: str) -> None:
     assert get_commands()[name] == "sampark.devtools"
     assert get_commands()["start"] == "sampark.core"
