@@ -3,6 +3,7 @@
 import json
 import os
 import random
+import re
 from collections.abc import Iterator
 from io import StringIO
 
@@ -12,9 +13,11 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
+from django.utils.module_loading import import_string
 
 from sampark.accounts.models import User
 from sampark.devtools import probe
+from sampark.devtools.probe import discovery, prober, registry, world
 from sampark.devtools.synthetic import build_tree
 from sampark.directives.models import Directive
 from sampark.geo.models import Unit
@@ -71,6 +74,10 @@ def test_probe_catches_unscoped_endpoints():
     assert "booths_total" in leaks
     assert "shows" in leaks  # the page names the out-of-scope unit
     assert any("widget_id" in u for u in report.unregistered)
+    # and the message names the registry where the parameter must be added
+    named = re.search(r"probe registry \(([\w.]+)\)", report.unregistered[0])
+    assert named is not None
+    assert import_string(named[1]) is registry.REGISTRY
     assert any(leak.startswith("UNREGISTERED") for leak in report.leaks)
     assert "/leaky/units/<int:unit_id>/" in report.endpoints
 
@@ -113,8 +120,8 @@ def test_subtree_of_a_pc_is_its_acs_and_below():
         u.id for u in units.values() if u.ac_id in {a.id for a in tree.acs if a.pc_id == pc.id}
     }
     expected |= {a.id for a in tree.acs if a.pc_id == pc.id}
-    assert probe.subtree_of(pc, units) == expected
-    assert probe.subtree_of(tree.state, units) == set(units)
+    assert world.subtree_of(pc, units) == expected
+    assert world.subtree_of(tree.state, units) == set(units)
 
 
 @pytest.mark.parametrize(
@@ -127,7 +134,7 @@ def test_subtree_of_a_pc_is_its_acs_and_below():
     ],
 )
 def test_mentions_matches_whole_tokens(body, secret, expected, _case):
-    assert probe._mentions(body, secret) is expected
+    assert prober._mentions(body, secret) is expected
 
 
 def test_minimal_body_fills_required_fields():
@@ -142,7 +149,7 @@ def test_minimal_body_fills_required_fields():
             "level": {"type": "string"},
         },
     }
-    assert probe._minimal(schema, {}) == {
+    assert discovery._minimal(schema, {}) == {
         "title": "Probe title",
         "due": "2030-01-01",
         "unit_ids": [],

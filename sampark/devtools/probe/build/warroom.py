@@ -1,34 +1,25 @@
-"""War-room objects for the randomized scope probe (`sampark.devtools.probe`).
+"""War-room objects for the probe.
 
 Incidents and shifts on random units, a response per incident (authored by a random user),
-templates on random units and one for everyone. Made directly with the ORM, like the probe's
-other objects; the probe's registry decides what lies outside a viewer.
+templates on random units and one for everyone. The registry decides what lies outside a viewer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from sampark.accounts.models import User
+from sampark.devtools.probe.world import World
 from sampark.geo.models import Unit
 from sampark.warroom.enums import IncidentOrigin, Language
-from sampark.warroom.models import Incident, Response, ResponseTemplate, Shift
+from sampark.warroom.models import Incident, ResponseTemplate, Shift
+from sampark.warroom.models import Response as WarroomResponse
 
 
-@dataclass
-class ProbeObjects:
-    incidents: dict[int, Incident] = field(default_factory=dict)
-    responses: dict[int, Response] = field(default_factory=dict)
-    templates: dict[int, ResponseTemplate] = field(default_factory=dict)
-    shifts: dict[int, Shift] = field(default_factory=dict)
-
-
-def build(*, rng: random.Random, units: list[Unit], users: list[User], token: str) -> ProbeObjects:
-    out = ProbeObjects()
+def build(w: World, *, rng: random.Random, units: list[Unit], token: str) -> None:
+    users = [u for u in w.users.values() if u.unit_id is not None]
     now = timezone.now()
     for n in range(6):
         incident = Incident.objects.create(
@@ -38,13 +29,13 @@ def build(*, rng: random.Random, units: list[Unit], users: list[User], token: st
             origin=IncidentOrigin.MANUAL,
             sla_due_at=now + dt.timedelta(hours=1),
         )
-        out.incidents[incident.id] = incident
-        response = Response.objects.create(
+        w.incidents[incident.id] = incident
+        response = WarroomResponse.objects.create(
             incident=incident,
             author=rng.choice(users),
             text_hi=f"Proberesponse {token}{n:02d}",
         )
-        out.responses[response.id] = response
+        w.responses[response.id] = response
     for n in range(4):
         template = ResponseTemplate.objects.create(
             name=f"Probetemplate {token}{n:02d}",
@@ -52,7 +43,7 @@ def build(*, rng: random.Random, units: list[Unit], users: list[User], token: st
             body="{claim}",
             unit=None if n == 0 else rng.choice(units),
         )
-        out.templates[template.id] = template
+        w.templates[template.id] = template
     for n in range(4):
         start = now - dt.timedelta(hours=4 - n)
         shift = Shift.objects.create(
@@ -62,5 +53,4 @@ def build(*, rng: random.Random, units: list[Unit], users: list[User], token: st
             ends_at=start + dt.timedelta(hours=8),
             handover_note=f"Probehandover {token}{n:02d}",
         )
-        out.shifts[shift.id] = shift
-    return out
+        w.shifts[shift.id] = shift
