@@ -144,101 +144,107 @@ def _person(
 def load_organisation(
     *, plan: Scale, rng: random.Random, phones: PhoneSource, names: NameSource, report: DemoReport
 ) -> None:
+    """A person in each planned position, written in bulk batches of BATCH rows."""
     today = timezone.localdate()
     now = timezone.now()
     kinds = {k.code: k for k in PositionKind.objects.all()}
     booth_kinds = [kinds[code] for code, _, _ in BOOTH_POSITIONS]
     districts = list(Unit.objects.filter(level=Level.DISTRICT).order_by("number"))
     strength = district_strength(rng, districts)
-    assignments: list[tuple[Person, Assignment]] = []
-
-    def plan_units() -> Iterator[tuple[int, int, str]]:
-        """(unit id, how many positions to fill, level) for every unit that gets people."""
-        booths = (
-            Unit.objects.filter(level=Level.BOOTH).values_list("id", "district_id").order_by("id")
-        )
-        for booth_id, district_id in booths.iterator(chunk_size=10_000):
-            s = strength[district_id] if plan.booth_share < 1 else 1.0
-            if rng.random() >= plan.booth_share * s * (1.6 if plan.booth_share < 1 else 1.0):
-                continue
-            full = rng.random() < plan.full_share * (0.6 + 0.4 * s)
-            yield (
-                booth_id,
-                (len(booth_kinds) if full else rng.randint(1, len(booth_kinds) - 1)),
-                Level.BOOTH,
-            )
-        incharge_levels = [
-            Level.STATE,
-            Level.DISTRICT,
-            Level.PC,
-            Level.AC,
-            Level.MANDAL,
-            Level.SECTOR,
-        ]
-        units = Unit.objects.filter(level__in=incharge_levels).values_list(
-            "id", "level", "district_id"
-        )
-        for unit_id, level, district_id in units.iterator(chunk_size=10_000):
-            s = strength.get(district_id, 1.0) if district_id else 1.0
-            if level in (Level.SECTOR, Level.MANDAL) and rng.random() > max(
-                plan.booth_share * 2 * s, 0.15
-            ):
-                continue
-            yield unit_id, 1, level
-
-    def flush() -> None:
-        if not assignments:
-            return
-        with transaction.atomic():
-            Person.objects.bulk_create([p for p, _ in assignments], batch_size=BATCH)
-            for person, assignment in assignments:
-                assignment.person_id = person.id
-            Assignment.objects.bulk_create([a for _, a in assignments], batch_size=BATCH)
-            ConsentEvent.objects.bulk_create(
-                [
-                    ConsentEvent(
-                        person_id=p.id,
-                        purpose=ConsentPurpose.VOLUNTEER_COORDINATION,
-                        channel=channel,
-                        action=ConsentAction.GIVEN,
-                        notice_version=NOTICE_VERSION,
-                        source="demo:signup",
-                        at=now,
-                    )
-                    for p, _ in assignments
-                    for channel in (ConsentChannel.SMS, ConsentChannel.PUSH)
-                ],
-                batch_size=BATCH,
-            )
-        report.persons += len(assignments)
-        report.assignments += len(assignments)
-        assignments.clear()
-
-    for unit_id, count, level in plan_units():
+    batch: list[tuple[Person, Assignment]] = []
+    # The plan is a generator drawing from the same rng as the people: it stays lazy, so the
+    # draws interleave as they always did and the seed gives the same organisation.
+    for unit_id, count, level in _plan_units(
+        plan=plan, rng=rng, strength=strength, booth_positions=len(booth_kinds)
+    ):
         level_kinds = (
             booth_kinds[:count] if level == Level.BOOTH else [kinds[f"it_incharge_{level}"]]
         )
         for kind in level_kinds:
             verified = rng.random() < plan.verified_share
             person = _person(phones, names, rng, today, unit_id)
-            assignments.append(
-                (
-                    person,
-                    Assignment(
-                        unit_id=unit_id,
-                        kind_id=kind.id,
-                        seat=1,
-                        status=AssignmentStatus.VERIFIED if verified else AssignmentStatus.PENDING,
-                        verify_method=VerifyMethod.INCHARGE if verified else "",
-                        verified_at=now if verified else None,
-                        started_at=now,
-                    ),
-                )
-            )
-        if len(assignments) >= BATCH:
-            flush()
-    flush()
+            batch.append((person, _assignment(unit_id, kind, verified=verified, now=now)))
+        if len(batch) >= BATCH:
+            _write(batch, now=now, report=report)
+    _write(batch, now=now, report=report)
     booth_recount()
+
+
+def _plan_units(
+    *, plan: Scale, rng: random.Random, strength: dict[int, float], booth_positions: int
+) -> Iterator[tuple[int, int, str]]:
+    """(unit id, how many positions to fill, level) for every unit that gets people."""
+    booths = Unit.objects.filter(level=Level.BOOTH).values_list("id", "district_id").order_by("id")
+    for booth_id, district_id in booths.iterator(chunk_size=10_000):
+        s = strength[district_id] if plan.booth_share < 1 else 1.0
+        if rng.random() >= plan.booth_share * s * (1.6 if plan.booth_share < 1 else 1.0):
+            continue
+        full = rng.random() < plan.full_share * (0.6 + 0.4 * s)
+        yield (
+            booth_id,
+            (booth_positions if full else rng.randint(1, booth_positions - 1)),
+            Level.BOOTH,
+        )
+    incharge_levels = [
+        Level.STATE,
+        Level.DISTRICT,
+        Level.PC,
+        Level.AC,
+        Level.MANDAL,
+        Level.SECTOR,
+    ]
+    units = Unit.objects.filter(level__in=incharge_levels).values_list("id", "level", "district_id")
+    for unit_id, level, district_id in units.iterator(chunk_size=10_000):
+        s = strength.get(district_id, 1.0) if district_id else 1.0
+        if level in (Level.SECTOR, Level.MANDAL) and rng.random() > max(
+            plan.booth_share * 2 * s, 0.15
+        ):
+            continue
+        yield unit_id, 1, level
+
+
+def _assignment(
+    unit_id: int, kind: PositionKind, *, verified: bool, now: dt.datetime
+) -> Assignment:
+    return Assignment(
+        unit_id=unit_id,
+        kind_id=kind.id,
+        seat=1,
+        status=AssignmentStatus.VERIFIED if verified else AssignmentStatus.PENDING,
+        verify_method=VerifyMethod.INCHARGE if verified else "",
+        verified_at=now if verified else None,
+        started_at=now,
+    )
+
+
+def _write(batch: list[tuple[Person, Assignment]], *, now: dt.datetime, report: DemoReport) -> None:
+    """Persons, their positions and their sign-up consents in bulk; empties the batch."""
+    if not batch:
+        return
+    with transaction.atomic():
+        Person.objects.bulk_create([p for p, _ in batch], batch_size=BATCH)
+        for person, assignment in batch:
+            assignment.person_id = person.id
+        Assignment.objects.bulk_create([a for _, a in batch], batch_size=BATCH)
+        ConsentEvent.objects.bulk_create(
+            [
+                ConsentEvent(
+                    person_id=p.id,
+                    purpose=ConsentPurpose.VOLUNTEER_COORDINATION,
+                    channel=channel,
+                    action=ConsentAction.GIVEN,
+                    notice_version=NOTICE_VERSION,
+                    source="demo:signup",
+                    at=now,
+                )
+                for p, _ in batch
+                for channel in (ConsentChannel.SMS, ConsentChannel.PUSH)
+            ],
+            batch_size=BATCH,
+        )
+    report.persons += len(batch)
+    report.assignments += len(batch)
+    batch.clear()
 
 
 # Known demo users: (username, role, unit path finder). Passwords are DEMO_PASSWORD.
