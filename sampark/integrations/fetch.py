@@ -34,10 +34,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-USER_AGENT = "Sampark/0.1 (+listening)"
+from sampark.integrations.base import USER_AGENT
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
-DEADLINE = 60.0
+DEADLINE = 30.0  # seconds for one fetch, redirects and body included
 TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 
 # host, port -> the host's addresses, in the order to try them
