@@ -236,6 +236,11 @@ SAMPARK_SMS_WEBHOOK_SECRET = envsecret("SAMPARK_SMS_WEBHOOK_SECRET", "")
 SAMPARK_VAPID_PRIVATE_KEY = envsecret("SAMPARK_VAPID_PRIVATE_KEY", "")
 SAMPARK_VAPID_PUBLIC_KEY = envstr("SAMPARK_VAPID_PUBLIC_KEY", "")
 SAMPARK_VAPID_SUBJECT = envstr("SAMPARK_VAPID_SUBJECT", "mailto:it-cell@example.org")
+# URLs users give (feeds, fact-check pages) are never fetched from loopback, private or other
+# non-public addresses (issue #12), except on these host names (a deployment's intranet feed).
+SAMPARK_FETCH_ALLOW_HOSTS = [
+    h.strip() for h in envstr("SAMPARK_FETCH_ALLOW_HOSTS", "").split(",") if h.strip()
+]
 
 # Fact-checks and the war room (issue #4).
 # Claim-match score bands: "auto" answers a tip by itself, "suggest" shows the match to analysts.

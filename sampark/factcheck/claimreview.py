@@ -560,7 +560,9 @@ def parse_feed(
     Entries whose page has none are reported, not guessed: a headline is not a verdict.
     """
     feedparser = import_module("feedparser")
-    feed = feedparser.parse(content)
+    data = content.encode() if isinstance(content, str) else content
+    # A stream, never bytes or str: feedparser fetches a URL (unchecked) or opens a path given so.
+    feed = feedparser.parse(io.BytesIO(data))
     if feed.get("bozo") and not feed.get("entries"):
         return Parsed(errors=[(where, f"not a feed: {feed.get('bozo_exception')}")])
     out = Parsed()

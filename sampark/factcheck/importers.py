@@ -1,12 +1,13 @@
 """Importing fact-checks from files, pages, feeds and the Google Fact Check Tools API.
 
 Each record is saved in its own transaction: one bad record is reported, the rest are kept.
+Every URL (a page, a feed, a feed's articles) is read through the safe fetcher: private
+addresses are refused unless SAMPARK_FETCH_ALLOW_HOSTS names the host, from the web and the
+shell alike.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ import httpx
 
 from sampark.factcheck import audit, services
 from sampark.factcheck.claimreview import ClaimReviewData, Fetch, Parsed, parse_bytes, sniff
-from sampark.integrations import base, factcheck_tools
+from sampark.integrations import base, factcheck_tools, fetch
 
 if TYPE_CHECKING:
     from sampark.accounts.models import User
@@ -102,14 +103,11 @@ def import_bytes(
     name: str = "",
     source: str = "",
     actor: User | None = None,
-    allow_private: bool = False,
 ) -> ImportReport:
     """An uploaded or local file (.json/.jsonld/.html/.csv/RSS); feeds fetch their articles."""
     kind = sniff(content, name=name)
-    with base.http_client() as client:
-        parsed = parse_bytes(
-            content, name=name, fetch=_fetcher(client, allow_private=allow_private)
-        )
+    with fetch.safe_client() as client:
+        parsed = parse_bytes(content, name=name, fetch=_fetcher(client))
     return save(
         parsed.records,
         source=source or default_source(kind),
@@ -120,23 +118,19 @@ def import_bytes(
 
 
 def import_path(path: str | Path, *, source: str = "", actor: User | None = None) -> ImportReport:
-    """A file on disk (the shell is trusted: its feeds may link to private hosts)."""
+    """A file on disk (the shell's; a feed's article links are fetched like any URL)."""
     file = Path(path)
     if not file.is_file():
         raise ImportRefused(f"no such file: {file}")
     if file.stat().st_size > MAX_FILE:
         raise ImportRefused(f"{file} is larger than {MAX_FILE // (1024 * 1024)} MB")
-    return import_bytes(
-        file.read_bytes(), name=file.name, source=source, actor=actor, allow_private=True
-    )
+    return import_bytes(file.read_bytes(), name=file.name, source=source, actor=actor)
 
 
-def import_url(
-    url: str, *, source: str = "", actor: User | None = None, allow_private: bool = False
-) -> ImportReport:
+def import_url(url: str, *, source: str = "", actor: User | None = None) -> ImportReport:
     """An article page (its ClaimReview), a feed (each entry's article) or a JSON/CSV file."""
-    with base.http_client() as client:
-        response = _get(client, url, allow_private=allow_private)
+    with fetch.safe_client() as client:
+        response = _get(client, url)
         content_type = response.headers.get("content-type", "")
         kind = sniff(response.content, name=urlsplit(url).path, content_type=content_type)
         parsed = parse_bytes(
@@ -144,7 +138,7 @@ def import_url(
             name=urlsplit(url).path,
             content_type=content_type,
             url=str(response.url),
-            fetch=_fetcher(client, allow_private=allow_private),
+            fetch=_fetcher(client),
         )
     return save(
         parsed.records,
@@ -173,12 +167,10 @@ def import_google(
     )
 
 
-def import_any(
-    target: str, *, source: str = "", actor: User | None = None, allow_private: bool = True
-) -> ImportReport:
+def import_any(target: str, *, source: str = "", actor: User | None = None) -> ImportReport:
     """FILE or http(s) URL, as the shell command takes it."""
     if target.lower().startswith(("http://", "https://")):
-        return import_url(target, source=source, actor=actor, allow_private=allow_private)
+        return import_url(target, source=source, actor=actor)
     return import_path(target, source=source, actor=actor)
 
 
@@ -190,34 +182,21 @@ def parse_only(content: bytes, *, name: str = "") -> Parsed:
 # --- fetching -------------------------------------------------------------------------------
 
 
-def _check_host(url: str) -> None:
-    """Refuse URLs that resolve to loopback, private or link-local addresses (web imports)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ImportRefused(f"not an http(s) URL: {url[:80]}")
+def _get(client: httpx.Client, url: str) -> httpx.Response:
+    """The page at `url` through the safe fetcher (private addresses refused, redirects checked)."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        raise ImportRefused(f"cannot resolve {parts.hostname}: {exc}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]))
-        if not address.is_global:
-            raise ImportRefused(f"{parts.hostname} is not a public address")
-
-
-def _get(client: httpx.Client, url: str, *, allow_private: bool) -> httpx.Response:
-    if not allow_private:
-        _check_host(url)
+        response = fetch.get(url, client=client)
+    except fetch.FetchError as exc:
+        raise ImportRefused(str(exc)) from exc
     try:
-        response = base.send(client, "GET", url, service=SERVICE)
         base.raise_for_status(response, service=SERVICE)
     except base.ConnectorError as exc:
         raise ImportRefused(str(exc)) from exc
     return response
 
 
-def _fetcher(client: httpx.Client, *, allow_private: bool) -> Fetch:
-    def fetch(url: str) -> str:
-        return _get(client, url, allow_private=allow_private).text
+def _fetcher(client: httpx.Client) -> Fetch:
+    def fetch_text(url: str) -> str:
+        return _get(client, url).text
 
-    return fetch
+    return fetch_text

@@ -41,7 +41,11 @@ class Connector(Protocol):
 
 
 def http_client(timeout: float | httpx.Timeout = 20.0) -> httpx.Client:
-    """An httpx client with our User-Agent, a timeout and redirects followed."""
+    """An httpx client with our User-Agent, a timeout and redirects followed.
+
+    For the services' own API addresses only; a URL a user gave goes through
+    `integrations.fetch`, which refuses private addresses.
+    """
     return httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=True)
 
 
@@ -93,9 +97,13 @@ def send(
         raise ConnectorError(
             f"{service}: could not reach {where(request.url)} ({type(exc).__name__}: {exc})"
         ) from exc
+    headers = httpx.Headers(response.headers)
+    # The chunks were decoded as they streamed: the copy must not be decoded a second time.
+    for name in ("content-encoding", "content-length"):
+        headers.pop(name, None)
     return httpx.Response(
         response.status_code,
-        headers=response.headers,
+        headers=headers,
         content=b"".join(chunks),
         request=response.request,
     )

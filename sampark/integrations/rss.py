@@ -1,5 +1,8 @@
 """News feeds (RSS/Atom): conditional GET, new entries only, article text on request.
 
+The feed's URL and the article links in it come from users: both are read through the safe
+fetcher (`integrations.fetch`), which refuses private addresses at every fetch and redirect.
+
 config: {"url": str, "fetch_articles": bool = False, "max_articles": int = 20}
 cursor: {"etag": str, "modified": str, "seen": [entry ids, newest first]}
 """
@@ -18,7 +21,7 @@ import feedparser
 import httpx
 
 from pipeline.types import FetchResult, Platform, RawPost
-from sampark.integrations import base
+from sampark.integrations import base, fetch
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +111,11 @@ class RssConnector:
         if cursor.get("modified"):
             headers["If-Modified-Since"] = str(cursor["modified"])
         seen = [str(s) for s in cursor.get("seen") or []]
-        with base.http_client() as client:
-            response = base.send(client, "GET", url, service=SERVICE, headers=headers)
+        with fetch.safe_client() as client:
+            try:
+                response = fetch.get(url, client=client, headers=headers)
+            except fetch.FetchError as exc:
+                raise base.ConnectorError(f"{SERVICE}: {exc}") from exc
             if response.status_code == 304:
                 return FetchResult(posts=[], cursor=dict(cursor))
             base.raise_for_status(response, service=SERVICE)
@@ -144,8 +150,10 @@ def _with_article(client: httpx.Client, post: RawPost) -> RawPost:
     if urlsplit(post.url).scheme not in ("http", "https"):
         return post
     try:
-        page = base.send(client, "GET", post.url, service=f"{SERVICE} article")
-    except base.ConnectorError as exc:  # an article that will not load keeps the summary
+        page = fetch.get(post.url, client=client)
+    except (
+        fetch.FetchError
+    ) as exc:  # an article that will not load (or is refused) keeps the summary
         logger.info("article not fetched: %s", exc)
         return post
     if page.status_code >= 400:

@@ -16,6 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.models import User
 from sampark.geo.models import Unit
+from sampark.integrations import fetch
 from sampark.monitoring.enums import SourceKind
 
 EXPORT_MAX_BYTES = 50 * 1024 * 1024
@@ -121,6 +122,12 @@ class SourceForm(forms.Form):
                 self.add_error(name, _("Needed for this kind of source."))
         if optional and not any(str(data.get(n) or "").strip() for n in optional):
             self.add_error(None, _("Give a video id or a channel id."))
+        if kind == SourceKind.RSS and data.get("url"):
+            try:
+                # The worker checks again at every fetch: a name may resolve elsewhere later.
+                fetch.check_url(str(data["url"]))
+            except fetch.FetchRefused as exc:
+                self.add_error("url", str(exc))
         return data
 
     def config(self) -> dict[str, str]:

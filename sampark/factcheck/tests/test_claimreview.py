@@ -137,6 +137,27 @@ def test_a_feed_fetches_each_article_and_extracts_its_claimreview():
     assert parsed.errors[1][1] == "fetch failed: 404 Not Found"
 
 
+@pytest.mark.parametrize("spelled", ["path", "url"], ids=["path_bytes_case", "url_text_case"])
+def test_a_feed_is_never_read_from_the_path_or_url_its_content_spells(tmp_path, spelled):
+    # given content that spells the path of a real feed file, or a URL
+    path = tmp_path / "feed.xml"
+    path.write_bytes(read("feed.xml").replace(b"{{BASE}}", b"https://www.vishvasnews.com"))
+    content: str | bytes = str(path).encode() if spelled == "path" else "http://127.0.0.1:9/feed"
+    fetched: list[str] = []
+
+    def fetch(url: str) -> str:
+        fetched.append(url)
+        return ""
+
+    # when it is parsed as a feed
+    parsed = claimreview.parse_feed(content, fetch=fetch, where="upload")
+    # then it is read as a (broken) document: no file opened, nothing fetched
+    assert parsed.records == []
+    assert parsed.errors[0][0] == "upload"
+    assert parsed.errors[0][1].startswith("not a feed")
+    assert fetched == []
+
+
 def test_a_feed_without_network_access_is_reported():
     parsed = parse_bytes(read("feed.xml"), name="feed.xml")
     assert parsed.records == []

@@ -57,11 +57,17 @@ def test_a_missing_file_is_refused(db, tmp_path):
         importers.import_path(tmp_path / "nope.json")
 
 
-def test_an_article_url_is_fetched_and_its_claimreview_stored(db, fake_http):
+@pytest.fixture
+def loopback_allowed(settings):
+    # The fake listens on loopback, which the fetcher refuses unless the deployment allows it.
+    settings.SAMPARK_FETCH_ALLOW_HOSTS = ["127.0.0.1"]
+
+
+def test_an_article_url_is_fetched_and_its_claimreview_stored(db, fake_http, loopback_allowed):
     # given an article page with an embedded ClaimReview
     serve_feed(fake_http)
     # when its URL is imported
-    report = importers.import_url(fake_http.url + ARTICLE, allow_private=True)
+    report = importers.import_url(fake_http.url + ARTICLE)
     # then the fact-check is stored under its canonical URL
     assert report.created == 1
     fc = FactCheck.objects.get()
@@ -69,11 +75,11 @@ def test_an_article_url_is_fetched_and_its_claimreview_stored(db, fake_http):
     assert (fc.source, fc.verdict, fc.language) == ("jsonld:url", "false", "hi")
 
 
-def test_a_feed_url_imports_the_claimreviews_of_its_articles(db, fake_http):
+def test_a_feed_url_imports_the_claimreviews_of_its_articles(db, fake_http, loopback_allowed):
     # given a feed whose entries link to a fact-check, an explainer and a dead page
     url = serve_feed(fake_http)
     # when the feed is imported
-    report = importers.import_url(url, allow_private=True)
+    report = importers.import_url(url)
     # then the fact-check is stored and the other two are reported
     assert report.created == 1
     assert len(report.errors) == 2
@@ -96,7 +102,40 @@ def test_web_imports_refuse_private_addresses(db, fake_http):
     assert fake_http.requests == []
 
 
-def test_a_failing_url_is_refused_with_the_reason(db, fake_http):
+def test_a_redirect_to_a_private_address_is_refused(db, fake_http, loopback_allowed):
+    # given an allowed page that redirects into the internal network
+    fake_http.add("/moved/", Reply(302, b"", {"Location": "http://10.0.0.1/admin/"}))
+    # when it is imported, then the hop is refused before it is followed
+    with pytest.raises(importers.ImportRefused, match=r"10\.0\.0\.1 is not a public address"):
+        importers.import_url(fake_http.url + "/moved/")
+    assert FactCheck.objects.count() == 0
+
+
+def test_the_shell_imports_urls_and_feed_files_within_the_allow_list(
+    db, settings, fake_http, tmp_path
+):
+    # given a feed file on disk whose articles are on the loopback fake
+    url = serve_feed(fake_http)
+    path = tmp_path / "feed.xml"
+    path.write_bytes(
+        (FIXTURES / "feed.xml").read_bytes().replace(b"{{BASE}}", fake_http.url.encode())
+    )
+    # when the shell imports the URL and the file with no host allowed
+    settings.SAMPARK_FETCH_ALLOW_HOSTS = []
+    with pytest.raises(importers.ImportRefused, match="not a public address"):
+        importers.import_any(url)
+    report = importers.import_any(str(path))
+    # then the file is read, and each article's refusal is reported against its entry
+    assert report.created == 0
+    assert len(report.errors) == 3
+    assert all("not a public address" in reason for _, reason in report.errors)
+    assert fake_http.requests == []
+    # and once the deployment allows the host, the same file imports its fact-check
+    settings.SAMPARK_FETCH_ALLOW_HOSTS = ["127.0.0.1"]
+    assert importers.import_any(str(path)).created == 1
+
+
+def test_a_failing_url_is_refused_with_the_reason(db, fake_http, loopback_allowed):
     fake_http.add("/down/", Reply(500, b"oops", {"Content-Type": "text/plain"}))
     with pytest.raises(importers.ImportRefused, match="500"):
-        importers.import_url(fake_http.url + "/down/", allow_private=True)
+        importers.import_url(fake_http.url + "/down/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -118,6 +119,13 @@ def test_a_body_over_the_limit_is_refused(fake_http):
         pytest.raises(base.ConnectorError, match="more than 1000 bytes"),
     ):
         base.send(client, "GET", fake_http.url + "/big", service="Test", max_bytes=1000)
+
+
+def test_a_compressed_answer_is_read_once_decoded(fake_http):
+    # given an API that gzips its JSON (httpx asks for it with Accept-Encoding)
+    fake_http.add("/api", Reply(200, gzip.compress(b'{"ok": true}'), {"Content-Encoding": "gzip"}))
+    # when it is read, then the body is decoded once, not a second time
+    assert base.json_of(_get(fake_http, "/api"), service="Test") == {"ok": True}
 
 
 def test_non_json_is_a_connector_error(fake_http):

@@ -16,6 +16,12 @@ ETAG = '"5f3a-61c2b7e0"'
 MODIFIED = "Wed, 01 May 2024 05:35:00 GMT"
 
 
+@pytest.fixture(autouse=True)
+def _loopback_allowed(settings):
+    # The fakes listen on loopback, which the fetcher refuses unless the deployment allows it.
+    settings.SAMPARK_FETCH_ALLOW_HOSTS = ["127.0.0.1"]
+
+
 def poll(fake_http: FakeServer, cursor: dict[str, Any] | None = None, **config: Any) -> FetchResult:
     return rss.RssConnector().fetch(
         config={"url": fake_http.url + FEED, **config}, cursor=cursor or {}
@@ -162,6 +168,31 @@ def test_a_rate_limited_feed_says_when_to_return(fake_http):
 def test_a_url_that_is_not_http_is_refused():
     with pytest.raises(base.ConnectorError, match="needs an http"):
         rss.RssConnector().fetch(config={"url": "file:///etc/passwd"}, cursor={})
+
+
+def test_a_feed_at_a_private_address_is_refused_at_fetch_time(settings, fake_http):
+    # given a feed on loopback, and a deployment that allows no private host
+    settings.SAMPARK_FETCH_ALLOW_HOSTS = []
+    fake_http.add(FEED, file="rss_hindi.xml")
+    # when it is polled, then it is refused with the reason, and nothing was asked
+    with pytest.raises(base.ConnectorError, match=r"^RSS: 127\.0\.0\.1 is not a public address"):
+        poll(fake_http)
+    assert fake_http.requests == []
+
+
+def test_an_article_link_to_a_private_address_is_not_fetched(fake_http):
+    # given an allowed feed whose entry links to the cloud metadata address
+    feed = (
+        b'<rss version="2.0"><channel><title>t</title><item><title>one</title><guid>1</guid>'
+        b"<description>summary</description>"
+        b"<link>http://169.254.169.254/latest/meta-data/</link></item></channel></rss>"
+    )
+    fake_http.add(FEED, Reply(200, feed, {"Content-Type": "application/rss+xml"}))
+    # when it is polled with article fetching on
+    (post,) = poll(fake_http, fetch_articles=True).posts
+    # then the link was refused and the entry keeps the feed's summary
+    assert post.text == "one\nsummary"
+    assert "article" not in post.extra
 
 
 def test_parse_feed_reads_a_local_file_without_any_network():

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from pipeline.types import FetchResult, Platform, RawPost
 from sampark.integrations import base as connectors
+from sampark.integrations.tests.fakes import FakeServer, Reply
 from sampark.monitoring import polling
 from sampark.monitoring.enums import SourceKind
 from sampark.monitoring.models import Post, Source
@@ -101,6 +102,26 @@ def test_paused_and_unpolled_sources_are_left_alone(fake, feed, db):
     Source.objects.create(kind=SourceKind.WHATSAPP_EXPORT, name="group")
     assert polling.poll_due() == 0
     assert fake.calls == []
+
+
+def test_a_feed_at_a_private_address_is_refused_at_fetch_time(db):
+    # given a feed that points at loopback (saved before, or its name moved inside since)
+    server = FakeServer().start()
+    try:
+        server.add("/feed", Reply(200, b"<rss/>"))
+        source = Source.objects.create(
+            kind=SourceKind.RSS, name="news", config={"url": server.url + "/feed"}
+        )
+        # when the worker polls it with the real connector
+        polling.poll_due()
+        # then nothing was requested, nothing stored, and the source shows why
+        assert server.requests == []
+    finally:
+        server.stop()
+    source.refresh_from_db()
+    assert "127.0.0.1 is not a public address" in source.last_error
+    assert source.failures == 1
+    assert Post.objects.count() == 0
 
 
 def test_next_delay_grows_and_is_capped():

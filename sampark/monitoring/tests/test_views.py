@@ -12,6 +12,7 @@ from PIL import Image
 
 from conftest import make_user
 from sampark.accounts.enums import Role
+from sampark.integrations import fetch
 from sampark.monitoring import forms as monitoring_forms
 from sampark.monitoring.enums import AlertKind, NarrativeStatus, SourceKind
 from sampark.monitoring.models import (
@@ -413,6 +414,44 @@ def test_source_form_refuses_bad_config(client, alice, tree, data, field):
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Source.objects.filter(name="s").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://127.0.0.1:8080/feed", "127.0.0.1 is loopback"),
+        ("http://[::1]/feed", "::1 is loopback"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is link-local"),
+        ("https://intranet.example/rss", "10.0.0.5 is private"),
+    ],
+    ids=["loopback_case", "v6_loopback_case", "metadata_case", "name_inside_case"],
+)
+def test_an_rss_source_at_a_private_address_is_refused(client, bob, tree, monkeypatch, url, reason):
+    # given a district in-charge (who may manage listening) and a name that resolves inside
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["10.0.0.5"])
+    client.force_login(bob)
+    # when they add a feed at a non-public address
+    response = client.post(
+        reverse("monitoring:source_new"),
+        {"kind": "rss", "name": "s", "interval_min": 5, "url": url},
+    )
+    # then the form says why, and no source is stored
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["url"]
+    assert "is not a public address" in error
+    assert reason in error
+    assert not Source.objects.filter(name="s").exists()
+
+
+def test_an_rss_source_at_a_public_address_is_added(client, bob, tree, monkeypatch):
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["93.184.216.34"])
+    client.force_login(bob)
+    response = client.post(
+        reverse("monitoring:source_new"),
+        {"kind": "rss", "name": "s", "interval_min": 5, "url": "https://news.example/rss"},
+    )
+    assert response.status_code == 302
+    assert Source.objects.get(name="s").config == {"url": "https://news.example/rss"}
 
 
 def test_pause_and_resume_a_source(client, alice, bob, world):
