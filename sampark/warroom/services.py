@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -28,14 +28,13 @@ from sampark.accounts.permissions import require_in_area as _require
 from sampark.accounts.selectors import scope_root
 from sampark.content import services as content_services
 from sampark.content.services import ContentError
+from sampark.factcheck import selectors as factcheck_selectors
 from sampark.factcheck import services as factcheck_services
 from sampark.factcheck.enums import MatchBand, Verdict
-from sampark.factcheck.models import ClaimMatch, FactCheck
 from sampark.geo import scope
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.monitoring import selectors as monitoring_selectors
-from sampark.monitoring.models import Alert, Narrative, NarrativeHour, Post, WatchHit
 from sampark.people.enums import ConsentPurpose
 from sampark.warroom import audit
 from sampark.warroom.enums import (
@@ -49,6 +48,9 @@ from sampark.warroom.enums import (
     Severity,
 )
 from sampark.warroom.models import Incident, Response, ResponseTemplate, Shift
+
+if TYPE_CHECKING:
+    from sampark.factcheck.models import FactCheck
 
 
 class WarroomError(ValueError):
@@ -165,19 +167,15 @@ def _open(
     title: str,
     claim: str,
     actor: User | None,
-    alert: Alert | None = None,
-    narrative: Narrative | None = None,
-    post: Post | None = None,
+    alert_id: int | None = None,
+    narrative_id: int | None = None,
+    post_id: int | None = None,
     severity_floor: int = 1,
 ) -> tuple[Incident, bool]:
     """Open (and triage) an incident, or return the one already open for the same signal."""
     if actor is not None:
         _require(actor, Capability.TRIAGE, unit)
-    ids = {
-        "alert_id": alert.id if alert else None,
-        "narrative_id": narrative.id if narrative else None,
-        "post_id": post.id if post else None,
-    }
+    ids = {"alert_id": alert_id, "narrative_id": narrative_id, "post_id": post_id}
     where = _existing(**ids)
     with transaction.atomic():
         if where is not None:
@@ -192,9 +190,9 @@ def _open(
                     title=headline(title)[:300] or _("Untitled incident"),
                     claim=claim.strip(),
                     origin=origin,
-                    alert=alert,
-                    narrative=narrative,
-                    post=post,
+                    alert_id=alert_id,
+                    narrative_id=narrative_id,
+                    post_id=post_id,
                     opened_by=actor if actor is not None and actor.pk else None,
                     severity=severity_floor,
                 )
@@ -244,7 +242,7 @@ def _link(
 
 def incident_open_from_alert(*, alert_id: int, actor: User | None = None) -> tuple[Incident, bool]:
     """Open the incident for an alert (idempotent; an open incident on its narrative is reused)."""
-    alert = Alert.objects.select_related("unit", "narrative", "post").get(id=alert_id)
+    alert = monitoring_selectors.alert_get(alert_id=alert_id)
     # The alert's own words: a narrative's title may come from a group outside the alert's unit.
     claim = (alert.post.text if alert.post else "") or alert.message
     return _open(
@@ -253,9 +251,9 @@ def incident_open_from_alert(*, alert_id: int, actor: User | None = None) -> tup
         title=alert.message,
         claim=claim,
         actor=actor,
-        alert=alert,
-        narrative=alert.narrative,
-        post=alert.post,
+        alert_id=alert.id,
+        narrative_id=alert.narrative_id,
+        post_id=alert.post_id,
     )
 
 
@@ -270,24 +268,24 @@ def incident_open_from_narrative(
         title = getattr(narrative, "visible_title", None) or narrative.title
         unit = scope_root(user=actor)
     else:
-        narrative = Narrative.objects.get(id=narrative_id)
+        narrative = monitoring_selectors.narrative_get(narrative_id=narrative_id)
         title = narrative.title
-        districts = NarrativeHour.objects.filter(narrative=narrative, district_key__gt=0)
-        unit = _state_of(districts.values_list("district_key", flat=True)[:1])
+        districts = monitoring_selectors.narrative_district_ids(narrative_id=narrative.id)
+        unit = _state_of(districts[:1])
     return _open(
         origin=IncidentOrigin.NARRATIVE,
         unit=unit,
         title=title,
         claim=title,
         actor=actor,
-        narrative=narrative,
+        narrative_id=narrative.id,
     )
 
 
 def incident_open_from_tip(*, post_id: int, actor: User | None = None) -> tuple[Incident, bool]:
     """Open the incident for one post (a tip, or any post an analyst flags): in its district
     when it came from a group inside the actor's area, else in the actor's unit (or the state)."""
-    post = Post.objects.select_related("unit").get(id=post_id)
+    post = monitoring_selectors.post_get(post_id=post_id)
     unit = _district_unit(post.unit)
     if (
         actor is not None
@@ -303,8 +301,8 @@ def incident_open_from_tip(*, post_id: int, actor: User | None = None) -> tuple[
         title=post.text[:120] or _("Tip"),
         claim=post.text,
         actor=actor,
-        post=post,
-        narrative=post.narrative,
+        post_id=post.id,
+        narrative_id=post.narrative_id,
     )
 
 
@@ -367,27 +365,15 @@ def severity_for(s: Signals) -> int:
 
 
 def _signals(incident: Incident) -> Signals:
-    s = Signals()
-    if incident.narrative_id is not None:
-        narrative = Narrative.objects.get(id=incident.narrative_id)
-        s.reach = narrative.posts
-        s.velocity = narrative.velocity
-        s.watch_hits = WatchHit.objects.filter(post__narrative_id=narrative.id).count()
-        rows = (
-            NarrativeHour.objects.filter(narrative_id=narrative.id, district_key__gt=0)
-            .values_list("district_key", flat=True)
-            .distinct()
-        )
-        s.district_ids = sorted(int(d) for d in rows)
-    elif incident.post_id is not None:
-        post = Post.objects.get(id=incident.post_id)
-        s.reach = 1 + Post.objects.filter(duplicate_of_id=post.id).count()
-        s.watch_hits = WatchHit.objects.filter(post_id=post.id).count()
-        s.district_ids = [post.district_id] if post.district_id else []
-    if incident.alert_id is not None and not s.watch_hits:
-        alert = Alert.objects.filter(id=incident.alert_id).first()
-        if alert is not None and alert.watchlist_id is not None:
-            s.watch_hits = alert.count
+    spread = monitoring_selectors.spread_of(
+        narrative_id=incident.narrative_id, post_id=incident.post_id, alert_id=incident.alert_id
+    )
+    s = Signals(
+        reach=spread.reach,
+        velocity=spread.velocity,
+        watch_hits=spread.watch_hits,
+        district_ids=list(spread.district_ids),
+    )
     if not s.district_ids:
         unit = incident.unit
         district = unit.id if unit.level == Level.DISTRICT else unit.district_id
@@ -396,42 +382,25 @@ def _signals(incident: Incident) -> Signals:
     if s.matches:
         best = s.matches[0]
         s.match_band = best["band"]
-        s.match_verdict = (
-            FactCheck.objects.filter(id=best["fact_check_id"])
-            .values_list("verdict", flat=True)
-            .first()
-            or ""
-        )
+        s.match_verdict = factcheck_selectors.factcheck_verdict(factcheck_id=best["fact_check_id"])
     return s
 
 
 def _matches(incident: Incident) -> list[dict[str, Any]]:
     """The best fact-checks for the incident: the pipeline's matches, else a fresh search."""
-    where = Q()
-    if incident.narrative_id is not None:
-        where |= Q(narrative_id=incident.narrative_id)
-    if incident.post_id is not None:
-        where |= Q(post_id=incident.post_id)
     out: list[dict[str, Any]] = []
     seen: set[int] = set()
-    if where:
-        rows = (
-            ClaimMatch.objects.filter(where, fact_check__is_own_response=False)
-            .order_by("-score", "rank")
-            .values_list("fact_check_id", "score", "band")[:50]
-        )
-        for fc_id, score, band in rows:
-            if fc_id not in seen:
-                seen.add(fc_id)
-                out.append({"fact_check_id": fc_id, "score": round(score, 4), "band": band})
+    rows = factcheck_selectors.claim_matches_best(
+        narrative_id=incident.narrative_id, post_id=incident.post_id
+    )
+    for fc_id, score, band in rows:
+        if fc_id not in seen:
+            seen.add(fc_id)
+            out.append({"fact_check_id": fc_id, "score": round(score, 4), "band": band})
     if not out:
         text = incident.claim or incident.title
         hits = factcheck_services.match_text(text=text, k=MATCHES_KEPT * 2)
-        own = set(
-            FactCheck.objects.filter(
-                id__in=[h.fact_check_id for h in hits], is_own_response=True
-            ).values_list("id", flat=True)
-        )
+        own = factcheck_selectors.own_response_ids(ids=[h.fact_check_id for h in hits])
         out = [
             {"fact_check_id": h.fact_check_id, "score": round(h.score, 4), "band": h.band}
             for h in hits
@@ -656,13 +625,12 @@ def open_from_alerts(*, hours: int = 24, limit: int = 20) -> int:
     open_narratives = Incident.objects.filter(narrative__isnull=False).exclude(
         state=IncidentState.CLOSED
     )
-    fresh = list(
-        Alert.objects.filter(created_at__gte=since)
-        .exclude(id__in=Incident.objects.filter(alert__isnull=False).values("alert_id"))
+    fresh = monitoring_selectors.alert_ids_since(
+        since=since,
+        limit=limit,
+        exclude_ids=Incident.objects.filter(alert__isnull=False).values("alert_id"),
         # An alert on a narrative that already has an open incident adds nothing to the queue.
-        .exclude(narrative_id__in=open_narratives.values("narrative_id"))
-        .order_by("-created_at")
-        .values_list("id", flat=True)[:limit]
+        exclude_narrative_ids=open_narratives.values("narrative_id"),
     )
     for alert_id in fresh:
         incident_open_from_alert(alert_id=alert_id)
@@ -709,12 +677,22 @@ def fill_template(*, body: str, claim: str, fact_check: FactCheck | None, langua
 def _citable(fact_check_id: int | None) -> FactCheck | None:
     if fact_check_id is None:
         return None
-    fact_check = FactCheck.objects.filter(id=fact_check_id).first()
+    fact_check = factcheck_selectors.factcheck_find(factcheck_id=fact_check_id)
     if fact_check is None:
         raise WarroomError(_("That fact-check does not exist."))
     if fact_check.is_own_response:
         raise WarroomError(_("Cite a third-party fact-check, not one of our own responses."))
     return fact_check
+
+
+def _best_citable(incident: Incident) -> FactCheck | None:
+    """The incident's best match, when it is still there and not one of our own responses."""
+    if not incident.matches:
+        return None
+    best = factcheck_selectors.factcheck_find(
+        factcheck_id=int(incident.matches[0]["fact_check_id"])
+    )
+    return best if best is not None and not best.is_own_response else None
 
 
 def _template(template_id: int, *, user: User, language: str) -> ResponseTemplate:
@@ -756,11 +734,9 @@ def response_draft(
         _require(author, Capability.TRIAGE, incident.unit)
         if incident.state == IncidentState.CLOSED:
             raise WarroomError(_("This incident is closed."))
-        if fact_check_id is None and incident.matches:
-            fact_check_id = int(incident.matches[0]["fact_check_id"])
-            if not FactCheck.objects.filter(id=fact_check_id, is_own_response=False).exists():
-                fact_check_id = None
-        fact_check = _citable(fact_check_id)
+        fact_check = (
+            _citable(fact_check_id) if fact_check_id is not None else _best_citable(incident)
+        )
         claim = incident.claim or incident.title
         if template_hi_id:
             body = _template(template_hi_id, user=author, language=Language.HINDI).body
@@ -952,8 +928,8 @@ def response_publish(*, response_id: int, actor: User) -> Response:
     """Approved → published: a content kit for the affected units' volunteers, the response
     recorded as our own fact-check, and (where switched on) the official accounts.
 
-    The kit is written by the response's author, submitted, and approved by the response's
-    approver: that approval is the human approval the kit needs, and reviewer ≠ author holds.
+    Content publishes the kit in one call, as written by the response's author and approved by
+    its approver: that approval is the human approval the kit needs, and reviewer ≠ author holds.
     """
     from sampark.warroom import official
 
@@ -966,24 +942,20 @@ def response_publish(*, response_id: int, actor: User) -> Response:
         fact_check = response.fact_check
         assert fact_check is not None  # submit requires it
         now = timezone.now()
+        targets = distribution_targets(incident)
         try:
-            item = content_services.item_create(
-                actor=response.author,
+            distribution = content_services.response_kit_publish(
+                actor=actor,
+                author=response.author,
+                approver=response.approver,
+                approval_note=response.review_note,
                 unit=incident.unit,
                 title=(_("Response") + ": " + incident.title)[:200],
                 text_hi=response.full_text_hi,
                 text_en=response.full_text_en,
                 tags=["war-room"],
                 origin=f"warroom.response:{response.id}",
-            )
-            content_services.item_submit(item_id=item.id, actor=response.author)
-            content_services.item_approve(
-                item_id=item.id, actor=response.approver, note=response.review_note
-            )
-            distribution = content_services.distribution_create(
-                actor=actor,
-                item_id=item.id,
-                target_ids=distribution_targets(incident),
+                target_ids=targets,
                 purpose=ConsentPurpose.VOLUNTEER_COORDINATION,
                 scheduled_at=now,
             )
@@ -1000,7 +972,7 @@ def response_publish(*, response_id: int, actor: User) -> Response:
         )
         response.state = ResponseState.PUBLISHED
         response.published_at = now
-        response.content_item = item
+        response.content_item_id = distribution.item_id
         response.distribution = distribution
         response.official = {name: {"status": "queued"} for name in official.enabled_accounts()}
         response.official_pending = bool(response.official)
@@ -1013,9 +985,9 @@ def response_publish(*, response_id: int, actor: User) -> Response:
             actor=actor,
             data={
                 "response": response.id,
-                "item": item.id,
+                "item": distribution.item_id,
                 "distribution": distribution.id,
-                "targets": distribution_targets(incident),
+                "targets": targets,
                 "official": sorted(response.official),
             },
         )
