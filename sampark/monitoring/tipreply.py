@@ -361,7 +361,7 @@ def open_incidents(*, post_ids: list[int]) -> int:
     `incident_open_from_tip` is idempotent per post, so a repeat after a crash adds nothing.
     """
     try:
-        warroom = import_module("sampark.warroom.services")
+        warroom = import_module("sampark.warroom.services.incidents")
     except ImportError:
         return 0
     opener: Callable[..., Any] | None = getattr(warroom, "incident_open_from_tip", None)

@@ -377,7 +377,7 @@ def test_queued_tips_open_war_room_incidents_when_the_war_room_is_there(
     warroom = types.SimpleNamespace(
         incident_open_from_tip=lambda *, post_id: opened.append(post_id)
     )
-    monkeypatch.setitem(sys.modules, "sampark.warroom.services", warroom)
+    monkeypatch.setitem(sys.modules, "sampark.warroom.services.incidents", warroom)
     short = telegram_tip("फेक है क्या?", update=1)
     matching = telegram_tip(GPS_TIP, update=2)
     answer(bot)
@@ -391,7 +391,7 @@ def test_queued_tips_open_war_room_incidents_when_the_war_room_is_there(
 
 
 def test_without_a_war_room_nothing_is_opened(db, monkeypatch):
-    monkeypatch.setitem(sys.modules, "sampark.warroom.services", types.SimpleNamespace())
+    monkeypatch.setitem(sys.modules, "sampark.warroom.services.incidents", types.SimpleNamespace())
     assert tipreply.open_incidents(post_ids=[1, 2]) == 0
 
 
