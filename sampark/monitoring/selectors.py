@@ -36,6 +36,7 @@ from sampark.monitoring.models import (
     WatchHit,
     Watchlist,
 )
+from sampark.monitoring.tipreply import HANDED_OVER, KEY, TIP_KINDS, State
 
 
 def require_listen(user: User) -> None:
@@ -326,3 +327,18 @@ def spread_of(
         if alert is not None and alert.watchlist_id is not None:
             hits = alert.count
     return Spread(reach=reach, velocity=velocity, watch_hits=hits, district_ids=districts)
+
+
+def tip_ids_for_war_room(*, since: datetime, limit: int) -> list[int]:
+    """Tips received since `since` that got no automatic reply and that the war room has not
+    taken yet (`services.tip_hand_over`), oldest first."""
+    return list(
+        Post.objects.filter(
+            source_id__in=Source.objects.filter(kind__in=TIP_KINDS).values("id"),
+            received_at__gte=since,
+            **{f"metrics__{KEY}__state": State.QUEUED},
+        )
+        .exclude(**{f"metrics__{KEY}__has_key": HANDED_OVER})
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
