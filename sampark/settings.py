@@ -157,7 +157,7 @@ SAMPARK_WORKER_STEPS = {
     "pipeline": "sampark.monitoring.processing.make_step",
     "poll": "sampark.monitoring.polling.make_step",
     "send": "sampark.content.sending.make_step",
-    "warroom": "sampark.warroom.services.make_step",
+    "warroom": "sampark.warroom.tasks.make_step",
     "embed": "sampark.factcheck.embedding.make_step",
 }
 

@@ -627,3 +627,73 @@ def stop_by_phone(*, phone: str, channel: str, source: str) -> int:
                 )
                 withdrawn += 1
     return withdrawn
+
+
+# --- kits approved outside the library (issue #11: one call per intent) ---
+
+
+def response_kit_publish(
+    *,
+    actor: User,
+    author: User,
+    approver: User,
+    unit: Unit,
+    title: str,
+    text_hi: str,
+    text_en: str,
+    origin: str,
+    target_ids: list[int],
+    approval_note: str = "",
+    tags: list[str] | None = None,
+    purpose: str = ConsentPurpose.VOLUNTEER_COORDINATION,
+    scheduled_at: dt.datetime | None = None,
+) -> Distribution:
+    """Publish a kit whose text was approved outside the library (a war-room response): the kit,
+    written by `author` and approved by `approver`, sent by `actor` to the target units.
+
+    The library's rules still hold: the author may create content in `unit`, the approver may
+    review there and is not the author, the kit has a title and a text, and its content hash is
+    frozen at approval; the distribution checks the actor's area and the kit, and every sending
+    rule is checked again as each message leaves. The audit trail reads as for a kit reviewed in
+    the library (created, submitted, approved, then scheduled).
+    """
+    _require(author, Capability.CREATE_CONTENT, unit)
+    if not title.strip():
+        raise ContentError(_("A kit needs a title."))
+    if not (text_hi.strip() or text_en.strip()):
+        raise ContentError(_("Add a text or a media file first."))
+    _require(approver, Capability.REVIEW_CONTENT, unit)
+    if approver.id == author.id:
+        raise PermissionDenied(_("A kit must be approved by someone other than its author."))
+    now = timezone.now()
+    with transaction.atomic():
+        item = ContentItem(
+            unit=unit,
+            title=title.strip(),
+            text_hi=text_hi,
+            text_en=text_en,
+            tags=sorted({t.strip() for t in tags or [] if t.strip()}),
+            author=author,
+            origin=origin,
+            state=ItemState.APPROVED,
+            submitted_at=now,
+            reviewer=approver,
+            reviewed_at=now,
+            review_note=approval_note,
+        )
+        item.content_hash = hashing.compute_hash(item, media_hashes=[])
+        item.save()
+        audit.item_event(verb="created", item=item, actor=author, data={"state": ItemState.DRAFT})
+        audit.item_event(
+            verb="submitted", item=item, actor=author, data={"state": ItemState.IN_REVIEW}
+        )
+        audit.item_event(
+            verb="approved", item=item, actor=approver, data={"hash": item.content_hash}
+        )
+        return distribution_create(
+            actor=actor,
+            item_id=item.id,
+            target_ids=target_ids,
+            purpose=purpose,
+            scheduled_at=scheduled_at,
+        )

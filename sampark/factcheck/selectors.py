@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
-from sampark.factcheck.models import FactCheck
+from sampark.factcheck.models import ClaimMatch, FactCheck
 
 READERS = (Capability.LISTEN, Capability.TRIAGE, Capability.MANAGE_FACTCHECKS)
 
@@ -69,3 +69,44 @@ def latest(qs: QuerySet[FactCheck]) -> QuerySet[FactCheck]:
 def by_ids_in_order(*, ids: list[int]) -> list[FactCheck]:
     rows = FactCheck.objects.in_bulk(ids)
     return [rows[i] for i in ids if i in rows]
+
+
+# --- for the war room (issue #11: other apps read fact-checks here, never the models) ---------
+
+
+def factcheck_find(*, factcheck_id: int) -> FactCheck | None:
+    """The fact-check with this id, or None (unscoped: fact-checks are public knowledge)."""
+    return FactCheck.objects.filter(id=factcheck_id).first()
+
+
+def factcheck_verdict(*, factcheck_id: int) -> str:
+    """The verdict of a fact-check ("" when there is none)."""
+    return FactCheck.objects.filter(id=factcheck_id).values_list("verdict", flat=True).first() or ""
+
+
+def own_response_ids(*, ids: list[int]) -> set[int]:
+    """Which of these fact-checks are the organisation's own responses."""
+    if not ids:
+        return set()
+    return set(
+        FactCheck.objects.filter(id__in=ids, is_own_response=True).values_list("id", flat=True)
+    )
+
+
+def claim_matches_best(
+    *, narrative_id: int | None, post_id: int | None, limit: int = 50
+) -> list[tuple[int, float, str]]:
+    """(fact-check id, score, band) of the stored matches of a narrative or a post to
+    third-party fact-checks, best first (a fact-check may appear more than once)."""
+    where = Q()
+    if narrative_id is not None:
+        where |= Q(narrative_id=narrative_id)
+    if post_id is not None:
+        where |= Q(post_id=post_id)
+    if not where:
+        return []
+    return list(
+        ClaimMatch.objects.filter(where, fact_check__is_own_response=False)
+        .order_by("-score", "rank")
+        .values_list("fact_check_id", "score", "band")[:limit]
+    )

@@ -9,6 +9,8 @@ through those posts only: its title is the first post the user may see.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,6 +36,7 @@ from sampark.monitoring.models import (
     WatchHit,
     Watchlist,
 )
+from sampark.monitoring.tipreply import HANDED_OVER, KEY, TIP_KINDS, State
 
 
 def require_listen(user: User) -> None:
@@ -229,3 +232,113 @@ def watch_hits_for(*, posts: list[Post]) -> dict[int, list[str]]:
     ):
         out.setdefault(post_id, []).append(matched)
     return out
+
+
+# --- for the war room (issue #11: other apps read listening here, never its models) ----------
+# Unscoped: the war room's worker and services call these with ids they already hold; a view
+# gets a user's object through the `access_*` selectors above.
+
+
+def alert_get(*, alert_id: int) -> Alert:
+    """An alert with its unit and post loaded."""
+    return Alert.objects.select_related("unit", "post").get(id=alert_id)
+
+
+def alert_ids_since(
+    *,
+    since: datetime,
+    limit: int,
+    exclude_ids: Iterable[int] | QuerySet[Any] = (),
+    exclude_narrative_ids: Iterable[int] | QuerySet[Any] = (),
+) -> list[int]:
+    """Ids of alerts raised since `since`, newest first, leaving out these alerts and alerts on
+    these narratives (querysets of ids are used as subqueries: one query in all)."""
+    return list(
+        Alert.objects.filter(created_at__gte=since)
+        .exclude(id__in=exclude_ids)
+        .exclude(narrative_id__in=exclude_narrative_ids)
+        .order_by("-created_at")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def narrative_get(*, narrative_id: int) -> Narrative:
+    """A narrative by id."""
+    return Narrative.objects.get(id=narrative_id)
+
+
+def narrative_district_ids(*, narrative_id: int) -> list[int]:
+    """Ids of the districts the narrative's group posts came from, ascending."""
+    rows = (
+        NarrativeHour.objects.filter(narrative_id=narrative_id, district_key__gt=0)
+        .values_list("district_key", flat=True)
+        .distinct()
+    )
+    return sorted(int(d) for d in rows)
+
+
+def narrative_posts_by_hour(
+    *, narrative_id: int, start: datetime, end: datetime
+) -> dict[datetime, int]:
+    """Posts of the narrative per hour (all districts together), for hours in [start, end)."""
+    rows = (
+        NarrativeHour.objects.filter(narrative_id=narrative_id, hour__gte=start, hour__lt=end)
+        .values("hour")
+        .annotate(n=Sum("posts"))
+        .values_list("hour", "n")
+    )
+    return {hour: int(n) for hour, n in rows}
+
+
+def post_get(*, post_id: int) -> Post:
+    """A post with its unit loaded."""
+    return Post.objects.select_related("unit").get(id=post_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """How far a narrative or a post has spread (the war room's triage signals)."""
+
+    reach: int = 0
+    velocity: float = 0.0
+    watch_hits: int = 0
+    district_ids: tuple[int, ...] = ()
+
+
+def spread_of(
+    *, narrative_id: int | None = None, post_id: int | None = None, alert_id: int | None = None
+) -> Spread:
+    """Reach, velocity, watchlist hits and districts of a narrative, else of one post (with its
+    duplicates); an alert's watchlist count stands in when no post was hit."""
+    reach, velocity, hits = 0, 0.0, 0
+    districts: tuple[int, ...] = ()
+    if narrative_id is not None:
+        narrative = Narrative.objects.only("id", "posts", "velocity").get(id=narrative_id)
+        reach, velocity = narrative.posts, narrative.velocity
+        hits = WatchHit.objects.filter(post__narrative_id=narrative.id).count()
+        districts = tuple(narrative_district_ids(narrative_id=narrative.id))
+    elif post_id is not None:
+        post = Post.objects.only("id", "district_id").get(id=post_id)
+        reach = 1 + Post.objects.filter(duplicate_of_id=post.id).count()
+        hits = WatchHit.objects.filter(post_id=post.id).count()
+        districts = (post.district_id,) if post.district_id else ()
+    if alert_id is not None and not hits:
+        alert = Alert.objects.filter(id=alert_id).only("id", "watchlist_id", "count").first()
+        if alert is not None and alert.watchlist_id is not None:
+            hits = alert.count
+    return Spread(reach=reach, velocity=velocity, watch_hits=hits, district_ids=districts)
+
+
+def tip_ids_for_war_room(*, since: datetime, limit: int) -> list[int]:
+    """Tips received since `since` that got no automatic reply and that the war room has not
+    taken yet (`services.tip_hand_over`), oldest first."""
+    return list(
+        Post.objects.filter(
+            source_id__in=Source.objects.filter(kind__in=TIP_KINDS).values("id"),
+            received_at__gte=since,
+            **{f"metrics__{KEY}__state": State.QUEUED},
+        )
+        .exclude(**{f"metrics__{KEY}__has_key": HANDED_OVER})
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from pipeline import imagehash, whatsapp
@@ -22,7 +22,7 @@ from pipeline.types import Platform, RawPost
 from sampark.accounts.models import User
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.monitoring import audit
+from sampark.monitoring import audit, tipreply
 from sampark.monitoring.enums import NarrativeStatus, PostStatus, SourceKind
 from sampark.monitoring.models import (
     Alert,
@@ -382,3 +382,31 @@ def requeue_failed(*, older_than: timedelta | None = None) -> int:
     if older_than is not None:
         qs = qs.filter(received_at__lt=timezone.now() - older_than)
     return qs.update(status=PostStatus.PENDING, attempts=0, error="")
+
+
+# --- for the war room (issue #11: it pulls tips; listening never calls it) --------------------
+
+
+def tip_hand_over(*, post_id: int) -> bool:
+    """Mark a tip that got no automatic reply as taken by the war room; False when it is not
+    such a tip, or was taken already (first caller wins).
+
+    Call it in the transaction that opens the tip's incident: a rollback gives the tip back.
+    """
+    post = Post.objects.filter(id=post_id).only("id", "metrics").first()
+    value = (post.metrics or {}).get(tipreply.KEY) if post is not None else None
+    if (
+        post is None
+        or not isinstance(value, dict)
+        or value.get("state") != tipreply.State.QUEUED
+        or tipreply.HANDED_OVER in value
+    ):
+        return False
+    taken = {**value, tipreply.HANDED_OVER: timezone.now().isoformat()}
+    # The rest of `metrics` is written back as read: a queued tip's reply is settled, and
+    # nothing else writes a tip's metrics.
+    metrics = {**(post.metrics or {}), tipreply.KEY: taken}
+    still_queued = Q(**{f"metrics__{tipreply.KEY}__state": tipreply.State.QUEUED}) & ~Q(
+        **{f"metrics__{tipreply.KEY}__has_key": tipreply.HANDED_OVER}
+    )
+    return Post.objects.filter(Q(id=post.id) & still_queued).update(metrics=metrics) == 1

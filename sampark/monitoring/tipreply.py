@@ -3,13 +3,16 @@
 A tip (Telegram bot or web form) whose best fact-check match is in the "auto" band gets the
 fact-check's verdict, publisher and link, in the tip's language (Hindi unless it is English),
 on the channel it came from: a Telegram reply to the sender, or a stored reply the tip page
-shows. Every other tip is queued for the war room.
+shows. Every other tip is queued for the war room, which pulls it
+(`selectors.tip_ids_for_war_room`, `services.tip_hand_over`): listening sits below the war room
+and never calls it.
 
 The state of a tip's reply lives in `Post.metrics["tip_reply"]` (tips carry no metrics, and the
 inbox has no other free JSON field): absent = not yet looked at, then `queued`, `sending`,
 `sent`, `retry` or `failed`. Every move is a conditional UPDATE on that state, so two workers
 (or one run twice) reply at most once. The Bot API has no idempotency key: a worker that dies
-between `sending` and `sent` leaves the tip `sending`, and it is never sent again.
+between `sending` and `sent` leaves the tip `sending`, and it is never sent again. A queued tip
+gets one more key, `war_room_at`, when the war room takes it (again a conditional UPDATE).
 
 The step does not wait for the listening pipeline: a backlog of public posts in the inbox must
 not hold up a reply (the 60 s target). It takes the language from the pipeline when it has run,
@@ -23,7 +26,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +44,8 @@ from sampark.monitoring.models import Post, Source
 logger = logging.getLogger(__name__)
 
 KEY = "tip_reply"
+# Set on a queued tip when the war room takes it (its incident is opened in the same transaction).
+HANDED_OVER = "war_room_at"
 TIP_KINDS = (SourceKind.TELEGRAM_BOT, SourceKind.TIP_FORM)
 DEFAULTS: dict[str, Any] = {
     "BATCH": 50,
@@ -352,31 +356,6 @@ def telegram_address(post: Post) -> tuple[int | None, int | None]:
     return chat, message if isinstance(message, int) and message > 0 else None
 
 
-# --- the war room -----------------------------------------------------------------------------
-
-
-def open_incidents(*, post_ids: list[int]) -> int:
-    """Open a war-room incident for each queued tip, when the war room is installed.
-
-    `incident_open_from_tip` is idempotent per post, so a repeat after a crash adds nothing.
-    """
-    try:
-        warroom = import_module("sampark.warroom.services")
-    except ImportError:
-        return 0
-    opener: Callable[..., Any] | None = getattr(warroom, "incident_open_from_tip", None)
-    if opener is None:
-        return 0
-    opened = 0
-    for post_id in post_ids:
-        try:
-            opener(post_id=post_id)
-            opened += 1
-        except Exception:
-            logger.exception("incident for tip %s not opened", post_id)
-    return opened
-
-
 # --- reading the reply (the tip page) --------------------------------------------------------
 
 
@@ -409,9 +388,6 @@ def make_step(owner: str) -> Callable[[], int]:
         ids = tips_due(limit=conf("BATCH"), sources=sources)
         if not ids:
             return 0
-        outcome = tips_answer(post_ids=ids, owner=owner)
-        if outcome.queued:
-            open_incidents(post_ids=outcome.queued)
-        return outcome.handled
+        return tips_answer(post_ids=ids, owner=owner).handled
 
     return step

@@ -11,7 +11,8 @@ from ninja import Router, Status
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.core.http import request_user as _user
-from sampark.warroom import selectors, services
+from sampark.warroom import selectors
+from sampark.warroom.labels import publisher_of
 from sampark.warroom.models import Incident
 from sampark.warroom.schemas import (
     ErrorOut,
@@ -22,6 +23,7 @@ from sampark.warroom.schemas import (
     QueueOut,
     UnitRef,
 )
+from sampark.warroom.services import incidents as incident_services
 
 router = Router(tags=["warroom"])
 
@@ -85,7 +87,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> Status[Any]:
         MatchOut(
             fact_check_id=m["fact_check"].id,
             url=m["fact_check"].url,
-            publisher=services.publisher_of(m["fact_check"]),
+            publisher=publisher_of(m["fact_check"]),
             verdict=m["fact_check"].verdict,
             title=m["fact_check"].title,
             score=float(m["score"]),
@@ -117,7 +119,7 @@ def assign(request: HttpRequest, incident_id: int) -> Status[Any]:
     user = _user(request)
     incident = selectors.access_incident(user=user, incident_id=incident_id)
     try:
-        won = services.incident_assign(incident_id=incident.id, assignee=user, actor=user)
+        won = incident_services.incident_assign(incident_id=incident.id, assignee=user, actor=user)
     except PermissionDenied as exc:
         return Status(403, ErrorOut(detail=str(exc) or "forbidden"))
     if not won:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -16,10 +16,9 @@ from pipeline import score
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q
-from sampark.factcheck.models import FactCheck
+from sampark.factcheck import selectors as factcheck_selectors
 from sampark.geo.models import Unit
 from sampark.monitoring import selectors as monitoring_selectors
-from sampark.monitoring.models import Narrative, NarrativeHour
 from sampark.warroom.enums import (
     OPEN_STATES,
     SLA_STATES,
@@ -29,6 +28,9 @@ from sampark.warroom.enums import (
     SlaStatus,
 )
 from sampark.warroom.models import Incident, IncidentEvent, Response, ResponseTemplate, Shift
+
+if TYPE_CHECKING:
+    from sampark.monitoring.models import Narrative
 
 DUE_SOON = dt.timedelta(minutes=15)
 EFFECT_HOURS = 6
@@ -169,7 +171,7 @@ def timeline(*, incident: Incident) -> QuerySet[IncidentEvent]:
 def matches(*, incident: Incident) -> list[dict[str, Any]]:
     """The incident's best fact-checks, each with its score and band, best first."""
     ids = [int(m["fact_check_id"]) for m in incident.matches]
-    checks = FactCheck.objects.in_bulk(ids)
+    checks = {fc.id: fc for fc in factcheck_selectors.by_ids_in_order(ids=ids)}
     return [
         {"fact_check": checks[int(m["fact_check_id"])], "score": m["score"], "band": m["band"]}
         for m in incident.matches
@@ -279,15 +281,11 @@ def response_effect(
     at = score.hour_floor(incident.published_at)
     start = at - dt.timedelta(hours=hours)
     end = min(at + dt.timedelta(hours=hours), score.hour_floor(now))
-    rows = (
-        NarrativeHour.objects.filter(
-            narrative_id=incident.narrative_id, hour__gte=start, hour__lt=max(end, at)
-        )
-        .values("hour")
-        .annotate(n=Sum("posts"))
+    rows = monitoring_selectors.narrative_posts_by_hour(
+        narrative_id=incident.narrative_id, start=start, end=max(end, at)
     )
-    before = sum(int(r["n"]) for r in rows if r["hour"] < at)
-    after = sum(int(r["n"]) for r in rows if r["hour"] >= at)
+    before = sum(n for hour, n in rows.items() if hour < at)
+    after = sum(n for hour, n in rows.items() if hour >= at)
     hours_after = max(0, int((end - at).total_seconds() // 3600))
     return Effect(
         before=before / hours,

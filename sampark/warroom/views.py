@@ -29,13 +29,14 @@ from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.core.http import wants_fragment as _partial
 from sampark.monitoring import selectors as monitoring_selectors
-from sampark.warroom import selectors, services
+from sampark.warroom import selectors
 from sampark.warroom.enums import (
     MANUAL_TRANSITIONS,
     IncidentState,
     ResponseState,
     Severity,
 )
+from sampark.warroom.errors import WarroomError
 from sampark.warroom.forms import (
     DraftForm,
     HandoverForm,
@@ -45,8 +46,13 @@ from sampark.warroom.forms import (
     ShiftForm,
     TemplateForm,
 )
+from sampark.warroom.labels import publisher_of
 from sampark.warroom.models import Incident, Response
-from sampark.warroom.services import WarroomError
+from sampark.warroom.services import incidents as incident_services
+from sampark.warroom.services import responses as response_services
+from sampark.warroom.services import roster as roster_services
+from sampark.warroom.services import templates as template_services
+from sampark.warroom.services import triage as triage_services
 
 QUEUE_SHOWN = 200
 
@@ -61,7 +67,9 @@ def _fact_check_choices(incident: Incident) -> list[tuple[int, str]]:
     for m in selectors.matches(incident=incident):
         fc = m["fact_check"]
         if not fc.is_own_response:
-            label = f"{services.publisher_of(fc)} · {fc.get_verdict_display()} · {fc.title or fc.claim_reviewed}"
+            label = (
+                f"{publisher_of(fc)} · {fc.get_verdict_display()} · {fc.title or fc.claim_reviewed}"
+            )
             out.append((fc.id, label[:160]))
     return out
 
@@ -140,7 +148,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            incident = services.incident_open_manual(
+            incident = incident_services.incident_open_manual(
                 actor=user,
                 unit=data["unit"],
                 title=data["title"],
@@ -159,7 +167,7 @@ def _incident_context(user: User, incident: Incident) -> dict[str, Any]:
     now = timezone.now()
     responses = list(selectors.responses_of(incident=incident))
     for r in responses:
-        r.may_approve = services.can_approve(user=user, response=r)  # type: ignore[attr-defined]
+        r.may_approve = response_services.can_approve(user=user, response=r)  # type: ignore[attr-defined]
     return {
         "incident": incident,
         "sla": selectors.sla_status(incident, now=now),
@@ -196,7 +204,7 @@ def incident_assign(request: HtmxRequest, incident_id: int) -> HttpResponse:
     user = _user(request)
     incident = selectors.access_incident(user=user, incident_id=incident_id)
     _require(user, Capability.TRIAGE)
-    won = services.incident_assign(incident_id=incident.id, assignee=user, actor=user)
+    won = incident_services.incident_assign(incident_id=incident.id, assignee=user, actor=user)
     incident = selectors.access_incident(user=user, incident_id=incident.id)
     if _partial(request):
         return render(
@@ -215,7 +223,7 @@ def incident_release(request: HttpRequest, incident_id: int) -> HttpResponse:
     user = _user(request)
     incident = selectors.access_incident(user=user, incident_id=incident_id)
     _require(user, Capability.TRIAGE)
-    services.incident_release(incident_id=incident.id, actor=user)
+    incident_services.incident_release(incident_id=incident.id, actor=user)
     return redirect("warroom:incident", incident_id=incident.id)
 
 
@@ -226,7 +234,7 @@ def incident_triage(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = selectors.access_incident(user=user, incident_id=incident_id)
     _require(user, Capability.TRIAGE)
     try:
-        services.incident_triage(incident_id=incident.id, actor=user)
+        triage_services.incident_triage(incident_id=incident.id, actor=user)
     except WarroomError as exc:
         messages.error(request, str(exc))
     return redirect("warroom:incident", incident_id=incident.id)
@@ -239,7 +247,7 @@ def incident_state(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = selectors.access_incident(user=user, incident_id=incident_id)
     _require(user, Capability.TRIAGE)
     try:
-        services.incident_transition(
+        incident_services.incident_transition(
             incident_id=incident.id,
             to_state=request.POST.get("to", ""),
             actor=user,
@@ -267,7 +275,7 @@ def open_from_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = _user(request)
     alert = monitoring_selectors.access_alert(user=user, alert_id=alert_id)
     _require(user, Capability.TRIAGE)
-    incident, created = services.incident_open_from_alert(alert_id=alert.id, actor=user)
+    incident, created = incident_services.incident_open_from_alert(alert_id=alert.id, actor=user)
     return _opened(request, user, incident, created)
 
 
@@ -277,7 +285,9 @@ def open_from_narrative(request: HttpRequest, narrative_id: int) -> HttpResponse
     user = _user(request)
     narrative = monitoring_selectors.access_narrative(user=user, narrative_id=narrative_id)
     _require(user, Capability.TRIAGE)
-    incident, created = services.incident_open_from_narrative(narrative_id=narrative.id, actor=user)
+    incident, created = incident_services.incident_open_from_narrative(
+        narrative_id=narrative.id, actor=user
+    )
     return _opened(request, user, incident, created)
 
 
@@ -287,7 +297,7 @@ def open_from_post(request: HttpRequest, post_id: int) -> HttpResponse:
     user = _user(request)
     post = get_object_or_404(monitoring_selectors.posts_visible(user=user), id=post_id)
     _require(user, Capability.TRIAGE)
-    incident, created = services.incident_open_from_tip(post_id=post.id, actor=user)
+    incident, created = incident_services.incident_open_from_tip(post_id=post.id, actor=user)
     return _opened(request, user, incident, created)
 
 
@@ -306,7 +316,7 @@ def response_new(request: HttpRequest, incident_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            response = services.response_draft(
+            response = response_services.response_draft(
                 incident_id=incident.id,
                 author=user,
                 fact_check_id=data["fact_check"],
@@ -329,7 +339,7 @@ def _response_context(user: User, response: Response, form: ResponseForm | None)
         "note_form": NoteForm(),
         "editable": response.author_id == user.id
         and response.state in (ResponseState.DRAFT, ResponseState.REJECTED),
-        "may_approve": services.can_approve(user=user, response=response),
+        "may_approve": response_services.can_approve(user=user, response=response),
         "is_author": response.author_id == user.id,
     }
 
@@ -346,7 +356,11 @@ def response_detail(request: HttpRequest, response_id: int) -> HttpResponse:
         fc = response.fact_check
         assert fc is not None
         choices.insert(
-            0, (fc.id, f"{services.publisher_of(fc)} · {fc.title or fc.claim_reviewed}"[:160])
+            0,
+            (
+                fc.id,
+                f"{publisher_of(fc)} · {fc.title or fc.claim_reviewed}"[:160],
+            ),
         )
     form = ResponseForm(
         request.POST or None,
@@ -361,7 +375,7 @@ def response_detail(request: HttpRequest, response_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.response_update(
+            response_services.response_update(
                 response_id=response.id,
                 actor=user,
                 text_hi=data["text_hi"],
@@ -384,16 +398,16 @@ def _response_action(request: HttpRequest, response_id: int, action: str) -> Htt
     note = request.POST.get("note", "")
     try:
         if action == "submit":
-            services.response_submit(response_id=response.id, actor=user)
+            response_services.response_submit(response_id=response.id, actor=user)
             messages.success(request, _("Sent for approval."))
         elif action == "approve":
-            services.response_approve(response_id=response.id, actor=user, note=note)
+            response_services.response_approve(response_id=response.id, actor=user, note=note)
             messages.success(request, _("Approved. Publish it when ready."))
         elif action == "reject":
-            services.response_reject(response_id=response.id, actor=user, note=note)
+            response_services.response_reject(response_id=response.id, actor=user, note=note)
             messages.success(request, _("Sent back to the author."))
         else:
-            services.response_publish(response_id=response.id, actor=user)
+            response_services.response_publish(response_id=response.id, actor=user)
             messages.success(request, _("Published: the kit goes out to the volunteers."))
     except WarroomError as exc:
         messages.error(request, str(exc))
@@ -439,7 +453,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.template_save(
+                template_services.template_save(
                     actor=user,
                     name=data["name"],
                     language=data["language"],
@@ -482,7 +496,7 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.template_save(
+            template_services.template_save(
                 actor=user,
                 template_id=template.id,
                 name=data["name"],
@@ -505,7 +519,7 @@ def template_delete(request: HttpRequest, template_id: int) -> HttpResponse:
     user = _user(request)
     template = selectors.access_template(user=user, template_id=template_id)
     _require(user, Capability.APPROVE_RESPONSES)
-    services.template_delete(template_id=template.id, actor=user)
+    template_services.template_delete(template_id=template.id, actor=user)
     messages.success(request, _("Template retired."))
     return redirect("warroom:templates")
 
@@ -532,7 +546,7 @@ def shift_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.shift_create(
+                roster_services.shift_create(
                     actor=user,
                     unit=data["unit"],
                     user=data["user"],
@@ -578,7 +592,7 @@ def shift_edit(request: HttpRequest, shift_id: int) -> HttpResponse:
         _require(user, Capability.APPROVE_RESPONSES)
     form = HandoverForm(request.POST or None, initial={"handover_note": shift.handover_note})
     if request.method == "POST" and form.is_valid():
-        services.shift_handover(
+        roster_services.shift_handover(
             shift_id=shift.id, actor=user, note=form.cleaned_data["handover_note"]
         )
         messages.success(request, _("Hand-over note saved."))
@@ -596,6 +610,6 @@ def shift_delete(request: HttpRequest, shift_id: int) -> HttpResponse:
     user = _user(request)
     shift = selectors.access_shift(user=user, shift_id=shift_id)
     _require(user, Capability.APPROVE_RESPONSES)
-    services.shift_delete(shift_id=shift.id, actor=user)
+    roster_services.shift_delete(shift_id=shift.id, actor=user)
     messages.success(request, _("Shift removed."))
     return redirect("warroom:shifts")

@@ -18,9 +18,11 @@ from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.monitoring.enums import AlertKind, NarrativeStatus
 from sampark.monitoring.models import Alert, Narrative
-from sampark.warroom import services
 from sampark.warroom.enums import DutyRole, Language
 from sampark.warroom.models import Incident, ResponseTemplate, Shift
+from sampark.warroom.services import incidents as incident_services
+from sampark.warroom.services import responses as response_services
+from sampark.warroom.services import templates as template_services
 
 TEMPLATES: list[tuple[str, str, str]] = [
     (
@@ -60,7 +62,7 @@ def load(*, rng: random.Random, now: dt.datetime | None = None) -> dict[str, int
     head = User.objects.get(username="state-head")
     analyst = User.objects.get(username="analyst")
     templates = [
-        services.template_save(actor=head, name=name, language=lang, body=body, unit=None)
+        template_services.template_save(actor=head, name=name, language=lang, body=body, unit=None)
         for name, lang, body in TEMPLATES
     ]
     incidents: list[Incident] = []
@@ -68,18 +70,20 @@ def load(*, rng: random.Random, now: dt.datetime | None = None) -> dict[str, int
         "-burst", "-velocity", "id"
     )[:3]
     for narrative in narratives:
-        incident, _created = services.incident_open_from_narrative(narrative_id=narrative.id)
+        incident, _created = incident_services.incident_open_from_narrative(
+            narrative_id=narrative.id
+        )
         incidents.append(incident)
     for alert in Alert.objects.filter(kind=AlertKind.WATCH).order_by("-last_at")[:2]:
-        incident, created = services.incident_open_from_alert(alert_id=alert.id)
+        incident, created = incident_services.incident_open_from_alert(alert_id=alert.id)
         if created:
             incidents.append(incident)
     responses = 0
     if incidents:
         worked = incidents[0]
-        services.incident_assign(incident_id=worked.id, assignee=analyst, actor=analyst)
+        incident_services.incident_assign(incident_id=worked.id, assignee=analyst, actor=analyst)
         worked.refresh_from_db()
-        response = services.response_draft(
+        response = response_services.response_draft(
             incident_id=worked.id,
             author=analyst,
             template_hi_id=templates[0].id,
@@ -87,7 +91,7 @@ def load(*, rng: random.Random, now: dt.datetime | None = None) -> dict[str, int
         )
         responses = 1
         if response.fact_check_id is not None:
-            services.response_submit(response_id=response.id, actor=analyst)
+            response_services.response_submit(response_id=response.id, actor=analyst)
     shifts = _roster(now=now, head=head, analyst=analyst, rng=rng)
     return {
         "templates": len(templates),

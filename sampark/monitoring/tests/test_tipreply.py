@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import threading
 import time
-import types
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -22,7 +20,7 @@ from django.utils import timezone
 from sampark.factcheck import services as factcheck_services
 from sampark.factcheck.models import FactCheck
 from sampark.integrations.tests.fakes import FakeServer, Reply
-from sampark.monitoring import services, tipreply
+from sampark.monitoring import selectors, services, tipreply
 from sampark.monitoring.enums import SourceKind
 from sampark.monitoring.models import Post
 
@@ -369,15 +367,8 @@ def test_telegram_address(_case, author, metrics, expected):
     assert tipreply.telegram_address(Post(author=author, metrics=metrics)) == expected
 
 
-def test_queued_tips_open_war_room_incidents_when_the_war_room_is_there(
-    bot, fact_checks, monkeypatch
-):
-    # given a war room that records what it is asked to open
-    opened: list[int] = []
-    warroom = types.SimpleNamespace(
-        incident_open_from_tip=lambda *, post_id: opened.append(post_id)
-    )
-    monkeypatch.setitem(sys.modules, "sampark.warroom.services", warroom)
+def test_queued_tips_wait_for_the_war_room_which_takes_each_once(bot, fact_checks):
+    # given a tip too short to answer and a tip that matches a fact-check
     short = telegram_tip("फेक है क्या?", update=1)
     matching = telegram_tip(GPS_TIP, update=2)
     answer(bot)
@@ -385,14 +376,17 @@ def test_queued_tips_open_war_room_incidents_when_the_war_room_is_there(
     step = tipreply.make_step("w")
     step()
     step()
-    # then only the queued tip became an incident, once
-    assert opened == [short.id]
+    # then only the queued tip waits for the war room (listening opens nothing itself)
+    since = timezone.now() - timedelta(hours=1)
+    assert selectors.tip_ids_for_war_room(since=since, limit=10) == [short.id]
     assert state(matching)["state"] == tipreply.State.SENT
-
-
-def test_without_a_war_room_nothing_is_opened(db, monkeypatch):
-    monkeypatch.setitem(sys.modules, "sampark.warroom.services", types.SimpleNamespace())
-    assert tipreply.open_incidents(post_ids=[1, 2]) == 0
+    # and the war room takes it once; an answered tip is never taken
+    assert services.tip_hand_over(post_id=short.id) is True
+    assert services.tip_hand_over(post_id=short.id) is False
+    assert services.tip_hand_over(post_id=matching.id) is False
+    assert selectors.tip_ids_for_war_room(since=since, limit=10) == []
+    assert state(short)["state"] == tipreply.State.QUEUED
+    assert tipreply.HANDED_OVER in state(short)
 
 
 @pytest.mark.postgres

@@ -12,9 +12,11 @@ from sampark.factcheck import services as factcheck_services
 from sampark.factcheck.enums import Verdict
 from sampark.factcheck.models import FactCheck
 from sampark.geo.models import Unit
-from sampark.warroom import services
 from sampark.warroom.enums import Language
 from sampark.warroom.models import Incident, Response, ResponseTemplate
+from sampark.warroom.services import incidents as incident_services
+from sampark.warroom.services import responses as response_services
+from sampark.warroom.services import templates as template_services
 
 CLAIM = "EVM machines can be hacked with a bluetooth device from outside the polling booth"
 TEMPLATE_HI = (
@@ -61,19 +63,21 @@ def fact_check(db: None) -> FactCheck:
 
 @pytest.fixture
 def incident(bob: User, district1: Unit, fact_check: FactCheck) -> Incident:
-    return services.incident_open_manual(actor=bob, unit=district1, title=CLAIM, claim=CLAIM)
+    return incident_services.incident_open_manual(
+        actor=bob, unit=district1, title=CLAIM, claim=CLAIM
+    )
 
 
 @pytest.fixture
 def template_hi(alice: User) -> ResponseTemplate:
-    return services.template_save(
+    return template_services.template_save(
         actor=alice, name="खंडन", language=Language.HINDI, body=TEMPLATE_HI, unit=None
     )
 
 
 @pytest.fixture
 def template_en(alice: User) -> ResponseTemplate:
-    return services.template_save(
+    return template_services.template_save(
         actor=alice, name="Rebuttal", language=Language.ENGLISH, body=TEMPLATE_EN, unit=None
     )
 
@@ -87,11 +91,11 @@ def submitted(
     template_en: ResponseTemplate,
 ) -> Response:
     """A response by bob (District 1's in-charge), waiting for approval."""
-    response = services.response_draft(
+    response = response_services.response_draft(
         incident_id=incident.id,
         author=bob,
         fact_check_id=fact_check.id,
         template_hi_id=template_hi.id,
         template_en_id=template_en.id,
     )
-    return services.response_submit(response_id=response.id, actor=bob)
+    return response_services.response_submit(response_id=response.id, actor=bob)

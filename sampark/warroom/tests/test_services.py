@@ -24,9 +24,14 @@ from sampark.geo.models import Unit
 from sampark.monitoring.enums import AlertKind
 from sampark.monitoring.models import Alert, NarrativeHour
 from sampark.monitoring.tests.factories import build_world
-from sampark.warroom import official, selectors, services
+from sampark.warroom import official, selectors
 from sampark.warroom.enums import EventKind, IncidentState, Language, ResponseState, SlaStatus
+from sampark.warroom.errors import WarroomError
 from sampark.warroom.models import Incident, IncidentEvent, Response
+from sampark.warroom.services import incidents as incident_services
+from sampark.warroom.services import responses as response_services
+from sampark.warroom.services import templates as template_services
+from sampark.warroom.services import triage as triage_services
 from sampark.warroom.tests.fixtures import CLAIM
 
 pytestmark = pytest.mark.django_db
@@ -55,13 +60,13 @@ def test_opening_from_a_narrative_twice_gives_one_incident(tree, district1, dist
     # given a narrative seen in the listening feed
     world = build_world(district1=district1, district2=district2)
     # when the state head opens it twice and the pipeline once more
-    first, created = services.incident_open_from_narrative(
+    first, created = incident_services.incident_open_from_narrative(
         narrative_id=world["shared"].id, actor=alice
     )
-    again, created_again = services.incident_open_from_narrative(
+    again, created_again = incident_services.incident_open_from_narrative(
         narrative_id=world["shared"].id, actor=alice
     )
-    third, _c = services.incident_open_from_narrative(narrative_id=world["shared"].id)
+    third, _c = incident_services.incident_open_from_narrative(narrative_id=world["shared"].id)
     # then one incident exists, with the narrative's reach, velocity and districts
     assert created is True
     assert created_again is False
@@ -75,15 +80,15 @@ def test_opening_from_a_narrative_twice_gives_one_incident(tree, district1, dist
 def test_an_alert_on_an_open_narrative_joins_its_incident(tree, district1, district2, alice):
     # given an open incident on a narrative
     world = build_world(district1=district1, district2=district2)
-    incident, _c = services.incident_open_from_narrative(
+    incident, _c = incident_services.incident_open_from_narrative(
         narrative_id=world["shared"].id, actor=alice
     )
     alert = Alert.objects.create(
         kind=AlertKind.VELOCITY, unit=tree.state, narrative=world["shared"], message="fast"
     )
     # when the velocity alert is opened (twice)
-    joined, created = services.incident_open_from_alert(alert_id=alert.id, actor=alice)
-    services.incident_open_from_alert(alert_id=alert.id, actor=alice)
+    joined, created = incident_services.incident_open_from_alert(alert_id=alert.id, actor=alice)
+    incident_services.incident_open_from_alert(alert_id=alert.id, actor=alice)
     # then it is the same incident, with one "linked" line on its timeline
     assert created is False
     assert joined.id == incident.id
@@ -93,17 +98,21 @@ def test_an_alert_on_an_open_narrative_joins_its_incident(tree, district1, distr
 def test_closed_narrative_incident_allows_a_new_one(tree, district1, district2, alice):
     # given a closed incident on a narrative
     world = build_world(district1=district1, district2=district2)
-    old, _c = services.incident_open_from_narrative(narrative_id=world["shared"].id, actor=alice)
-    services.incident_transition(incident_id=old.id, to_state=IncidentState.CLOSED, actor=alice)
+    old, _c = incident_services.incident_open_from_narrative(
+        narrative_id=world["shared"].id, actor=alice
+    )
+    incident_services.incident_transition(
+        incident_id=old.id, to_state=IncidentState.CLOSED, actor=alice
+    )
     # when the narrative flares up again
-    new, created = services.incident_open_from_narrative(
+    new, created = incident_services.incident_open_from_narrative(
         narrative_id=world["shared"].id, actor=alice
     )
     # then a new incident opens, and the old one cannot be reopened beside it
     assert created is True
     assert new.id != old.id
-    with pytest.raises(services.WarroomError):
-        services.incident_transition(
+    with pytest.raises(WarroomError):
+        incident_services.incident_transition(
             incident_id=old.id, to_state=IncidentState.TRIAGED, actor=alice
         )
 
@@ -111,18 +120,21 @@ def test_closed_narrative_incident_allows_a_new_one(tree, district1, district2, 
 @pytest.mark.parametrize(
     ("signals", "expected"),
     [
-        (services.Signals(), 1),
-        (services.Signals(reach=150, velocity=12), 2),
-        (services.Signals(reach=150, velocity=12, watch_hits=1, district_ids=[1, 2, 3]), 3),
-        (services.Signals(reach=5000, velocity=80, watch_hits=20, district_ids=[1, 2, 3]), 4),
+        (triage_services.Signals(), 1),
+        (triage_services.Signals(reach=150, velocity=12), 2),
+        (triage_services.Signals(reach=150, velocity=12, watch_hits=1, district_ids=[1, 2, 3]), 3),
         (
-            services.Signals(
+            triage_services.Signals(reach=5000, velocity=80, watch_hits=20, district_ids=[1, 2, 3]),
+            4,
+        ),
+        (
+            triage_services.Signals(
                 reach=150, velocity=12, match_band=MatchBand.AUTO, match_verdict=Verdict.FALSE
             ),
             2,
         ),
         (
-            services.Signals(
+            triage_services.Signals(
                 reach=150,
                 velocity=12,
                 watch_hits=1,
@@ -132,7 +144,9 @@ def test_closed_narrative_incident_allows_a_new_one(tree, district1, district2, 
             3,
         ),
         (
-            services.Signals(reach=150, match_band=MatchBand.AUTO, match_verdict=Verdict.TRUE),
+            triage_services.Signals(
+                reach=150, match_band=MatchBand.AUTO, match_verdict=Verdict.TRUE
+            ),
             1,
         ),
     ],
@@ -147,7 +161,7 @@ def test_closed_narrative_incident_allows_a_new_one(tree, district1, district2, 
     ],
 )
 def test_severity_rule(signals, expected):
-    assert services.severity_for(signals) == expected
+    assert triage_services.severity_for(signals) == expected
 
 
 # -- taking an incident ------------------------------------------------------------------------
@@ -155,9 +169,13 @@ def test_severity_rule(signals, expected):
 
 def test_second_assign_loses(analyst, analyst2, incident):
     # given an incident already taken by another analyst
-    assert services.incident_assign(incident_id=incident.id, assignee=analyst2, actor=analyst2)
+    assert incident_services.incident_assign(
+        incident_id=incident.id, assignee=analyst2, actor=analyst2
+    )
     # when a second analyst tries to take it
-    won = services.incident_assign(incident_id=incident.id, assignee=analyst, actor=analyst)
+    won = incident_services.incident_assign(
+        incident_id=incident.id, assignee=analyst, actor=analyst
+    )
     # then they lose, and exactly one assignment is on the timeline
     assert won is False
     incident.refresh_from_db()
@@ -168,7 +186,7 @@ def test_second_assign_loses(analyst, analyst2, incident):
 
 def test_outsider_cannot_take_an_incident(outsider_analyst, incident):
     with pytest.raises(PermissionDenied):
-        services.incident_assign(
+        incident_services.incident_assign(
             incident_id=incident.id, assignee=outsider_analyst, actor=outsider_analyst
         )
     incident.refresh_from_db()
@@ -177,11 +195,11 @@ def test_outsider_cannot_take_an_incident(outsider_analyst, incident):
 
 def test_manual_transitions_are_guarded(alice, incident):
     # a triaged incident cannot jump to published by hand
-    with pytest.raises(services.WarroomError):
-        services.incident_transition(
+    with pytest.raises(WarroomError):
+        incident_services.incident_transition(
             incident_id=incident.id, to_state=IncidentState.PUBLISHED, actor=alice
         )
-    services.incident_transition(
+    incident_services.incident_transition(
         incident_id=incident.id, to_state=IncidentState.CLOSED, actor=alice, note="not spreading"
     )
     incident.refresh_from_db()
@@ -196,7 +214,7 @@ def test_template_fills_placeholders_in_hindi_and_keeps_the_label(
     bob, incident, fact_check, template_hi
 ):
     # when bob drafts from the Hindi template
-    response = services.response_draft(
+    response = response_services.response_draft(
         incident_id=incident.id, author=bob, template_hi_id=template_hi.id
     )
     # then the claim, the verdict in Hindi, the publisher and the link are filled in
@@ -214,9 +232,9 @@ def test_template_fills_placeholders_in_hindi_and_keeps_the_label(
 
 
 def test_the_label_cannot_be_edited_away(bob, incident, fact_check):
-    response = services.response_draft(incident_id=incident.id, author=bob)
+    response = response_services.response_draft(incident_id=incident.id, author=bob)
     # when the author writes a text without any label
-    services.response_update(
+    response_services.response_update(
         response_id=response.id,
         actor=bob,
         text_hi="यह खबर झूठी है।",
@@ -230,31 +248,33 @@ def test_the_label_cannot_be_edited_away(bob, incident, fact_check):
 
 
 def test_submit_needs_a_cited_fact_check(bob, district1):
-    incident = services.incident_open_manual(actor=bob, unit=district1, title="कोई नई अफवाह")
-    response = services.response_draft(incident_id=incident.id, author=bob, text_hi="जवाब")
+    incident = incident_services.incident_open_manual(
+        actor=bob, unit=district1, title="कोई नई अफवाह"
+    )
+    response = response_services.response_draft(incident_id=incident.id, author=bob, text_hi="जवाब")
     assert response.fact_check is None
-    with pytest.raises(services.WarroomError):
-        services.response_submit(response_id=response.id, actor=bob)
+    with pytest.raises(WarroomError):
+        response_services.response_submit(response_id=response.id, actor=bob)
 
 
 def test_own_responses_cannot_be_cited(bob, incident):
     own = FactCheck.objects.create(
         url="https://example.org/our-response", claim_reviewed=CLAIM, is_own_response=True
     )
-    with pytest.raises(services.WarroomError):
-        services.response_draft(incident_id=incident.id, author=bob, fact_check_id=own.id)
+    with pytest.raises(WarroomError):
+        response_services.response_draft(incident_id=incident.id, author=bob, fact_check_id=own.id)
 
 
 def test_author_cannot_approve_own_response(alice, district1, fact_check):
     # given a response written by the state head herself
-    incident = services.incident_open_manual(actor=alice, unit=district1, title=CLAIM)
-    response = services.response_draft(
+    incident = incident_services.incident_open_manual(actor=alice, unit=district1, title=CLAIM)
+    response = response_services.response_draft(
         incident_id=incident.id, author=alice, fact_check_id=fact_check.id, text_hi="जवाब"
     )
-    services.response_submit(response_id=response.id, actor=alice)
+    response_services.response_submit(response_id=response.id, actor=alice)
     # when she approves it, then she is refused
     with pytest.raises(PermissionDenied):
-        services.response_approve(response_id=response.id, actor=alice)
+        response_services.response_approve(response_id=response.id, actor=alice)
     response.refresh_from_db()
     assert response.state == ResponseState.AWAITING_APPROVAL
 
@@ -266,16 +286,16 @@ def test_approver_must_be_above_the_author(who, submitted, analyst, district2):
         analyst if who == "analyst_case" else make_user("gita", district2, Role.DISTRICT_INCHARGE)
     )
     with pytest.raises(PermissionDenied):
-        services.response_approve(response_id=submitted.id, actor=approver)
+        response_services.response_approve(response_id=submitted.id, actor=approver)
 
 
 def test_reject_sends_it_back_with_a_note(alice, bob, submitted):
-    services.response_reject(response_id=submitted.id, actor=alice, note="स्रोत जोड़ें")
+    response_services.response_reject(response_id=submitted.id, actor=alice, note="स्रोत जोड़ें")
     submitted.refresh_from_db()
     assert submitted.state == ResponseState.REJECTED
     assert submitted.incident.state == IncidentState.RESPONDING
     # the author edits it and it is a draft again
-    services.response_update(
+    response_services.response_update(
         response_id=submitted.id,
         actor=bob,
         text_hi="नया जवाब",
@@ -289,9 +309,9 @@ def test_reject_sends_it_back_with_a_note(alice, bob, submitted):
 def test_publish_sends_a_labelled_kit_to_the_affected_units(tree, alice, bob, submitted, district1):
     # given volunteers in both districts and an approved response to District 1's incident
     volunteers = add_volunteers(tree.booths)
-    services.response_approve(response_id=submitted.id, actor=alice, note="ठीक")
+    response_services.response_approve(response_id=submitted.id, actor=alice, note="ठीक")
     # when it is published
-    response = services.response_publish(response_id=submitted.id, actor=alice)
+    response = response_services.response_publish(response_id=submitted.id, actor=alice)
     # then an approved kit exists, written by the author and approved by the approver
     item = ContentItem.objects.get(origin=f"warroom.response:{response.id}")
     assert item.author == bob
@@ -326,19 +346,19 @@ def test_publish_sends_a_labelled_kit_to_the_affected_units(tree, alice, bob, su
 
 
 def test_only_an_approved_response_is_published(alice, submitted):
-    with pytest.raises(services.WarroomError):
-        services.response_publish(response_id=submitted.id, actor=alice)
+    with pytest.raises(WarroomError):
+        response_services.response_publish(response_id=submitted.id, actor=alice)
 
 
 def test_state_incident_goes_to_its_affected_districts(tree, alice, district1):
     # a state-level incident spreading in District 1 only is sent to District 1
-    incident = services.incident_open_manual(actor=alice, unit=tree.state, title=CLAIM)
+    incident = incident_services.incident_open_manual(actor=alice, unit=tree.state, title=CLAIM)
     Incident.objects.filter(id=incident.id).update(district_ids=[district1.id])
     incident.refresh_from_db()
-    assert services.distribution_targets(incident) == [district1.id]
+    assert response_services.distribution_targets(incident) == [district1.id]
     Incident.objects.filter(id=incident.id).update(district_ids=[])
     incident.refresh_from_db()
-    assert services.distribution_targets(incident) == [tree.state.id]
+    assert response_services.distribution_targets(incident) == [tree.state.id]
 
 
 @override_settings(SAMPARK_OFFICIAL_ACCOUNTS={"x": True, "facebook": False, "telegram": True})
@@ -354,8 +374,8 @@ def test_official_accounts_are_posted_once_after_publication(alice, submitted, m
 
     monkeypatch.setattr(connectors, "post_x", fake_post_x)
     monkeypatch.delattr(connectors, "post_telegram_channel")
-    services.response_approve(response_id=submitted.id, actor=alice)
-    response = services.response_publish(response_id=submitted.id, actor=alice)
+    response_services.response_approve(response_id=submitted.id, actor=alice)
+    response = response_services.response_publish(response_id=submitted.id, actor=alice)
     assert response.official == {"x": {"status": "queued"}, "telegram": {"status": "queued"}}
     # when the worker step runs twice
     assert official.post_pending() == 1
@@ -380,12 +400,12 @@ def test_sla_escalation_happens_once_when_the_deadline_passes(incident):
     assert due is not None
     # when the clock is a minute before the deadline, nothing happens
     with time_machine.travel(due - dt.timedelta(minutes=1)):
-        assert services.sla_check() == 0
+        assert incident_services.sla_check() == 0
         assert selectors.sla_status(incident) == SlaStatus.DUE_SOON
     # and a minute after it, the incident is escalated, once
     with time_machine.travel(due + dt.timedelta(minutes=1)):
-        assert services.sla_check() == 1
-        assert services.sla_check() == 0
+        assert incident_services.sla_check() == 1
+        assert incident_services.sla_check() == 0
         incident.refresh_from_db()
         assert incident.escalated_at is not None
         assert selectors.sla_status(incident) == SlaStatus.OVERDUE
@@ -394,16 +414,10 @@ def test_sla_escalation_happens_once_when_the_deadline_passes(incident):
 
 
 def test_published_incidents_are_not_escalated(alice, submitted):
-    services.response_approve(response_id=submitted.id, actor=alice)
-    services.response_publish(response_id=submitted.id, actor=alice)
+    response_services.response_approve(response_id=submitted.id, actor=alice)
+    response_services.response_publish(response_id=submitted.id, actor=alice)
     with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
-        assert services.sla_check() == 0
-
-
-def test_worker_step_escalates(incident):
-    step = services.make_step("test")
-    with time_machine.travel(incident.sla_due_at + dt.timedelta(minutes=5)):
-        assert step() == 1
+        assert incident_services.sla_check() == 0
 
 
 # -- the slow-down check -----------------------------------------------------------------------
@@ -413,7 +427,7 @@ def test_response_effect_compares_posts_per_hour_before_and_after(
     tree, district1, district2, alice
 ):
     world = build_world(district1=district1, district2=district2)
-    incident, _c = services.incident_open_from_narrative(
+    incident, _c = incident_services.incident_open_from_narrative(
         narrative_id=world["shared"].id, actor=alice
     )
     published = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -439,10 +453,10 @@ def test_response_effect_compares_posts_per_hour_before_and_after(
 
 def test_template_for_everyone_is_state_only(bob):
     with pytest.raises(PermissionDenied):
-        services.template_save(
+        template_services.template_save(
             actor=bob, name="x", language=Language.HINDI, body="{claim}", unit=None
         )
-    district_template = services.template_save(
+    district_template = template_services.template_save(
         actor=bob,
         name="x",
         language=Language.HINDI,
@@ -454,28 +468,6 @@ def test_template_for_everyone_is_state_only(bob):
 
 def test_response_lookup_count(submitted):
     assert Response.objects.filter(incident=submitted.incident).count() == 1
-
-
-def test_the_worker_opens_an_incident_for_each_new_alert_once(tree, district1, alice):
-    # given two fresh alerts from the listening pipeline, one on a narrative
-    world = build_world(district1=district1, district2=tree.districts[1])
-    first = Alert.objects.create(kind=AlertKind.WATCH, unit=district1, message="watchlist hit")
-    second = Alert.objects.create(
-        kind=AlertKind.VELOCITY, unit=tree.state, narrative=world["shared"], message="fast"
-    )
-    # when the war-room step runs twice
-    opened = services.open_from_alerts()
-    again = services.open_from_alerts()
-    # then each alert got its incident once, triaged, and nothing is opened the second time
-    assert opened == 2
-    assert again == 0
-    assert Incident.objects.filter(alert=first).count() == 1
-    assert Incident.objects.get(alert=second).narrative_id == world["shared"].id
-    # and a later alert on the same narrative joins nothing new to the queue
-    Alert.objects.create(
-        kind=AlertKind.VELOCITY, unit=tree.state, narrative=world["shared"], message="faster"
-    )
-    assert services.open_from_alerts() == 0
 
 
 @pytest.mark.parametrize(
@@ -492,4 +484,4 @@ def test_the_worker_opens_an_incident_for_each_new_alert_once(tree, district1, a
     ],
 )
 def test_incident_titles_drop_forward_marks(_case, raw, title):
-    assert services.headline(raw) == title
+    assert incident_services.headline(raw) == title

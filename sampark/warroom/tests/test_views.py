@@ -14,9 +14,11 @@ from sampark.accounts.enums import Role
 from sampark.monitoring.enums import AlertKind
 from sampark.monitoring.models import Alert
 from sampark.monitoring.tests.factories import build_world
-from sampark.warroom import services
 from sampark.warroom.enums import DutyRole, EventKind, ResponseState
 from sampark.warroom.models import Incident, Shift
+from sampark.warroom.services import incidents as incident_services
+from sampark.warroom.services import responses as response_services
+from sampark.warroom.services import templates as template_services
 from sampark.warroom.tests.fixtures import CLAIM
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +93,7 @@ def test_district_in_charge_sees_own_incident(client, bob, incident):
 
 def test_take_it_with_htmx_shows_who_won(client, analyst, analyst2, incident):
     # given erin took the incident first
-    services.incident_assign(incident_id=incident.id, assignee=analyst2, actor=analyst2)
+    incident_services.incident_assign(incident_id=incident.id, assignee=analyst2, actor=analyst2)
     # when dana presses "I'll take it"
     client.force_login(analyst)
     response = client.post(f"/warroom/incidents/{incident.id}/assign/", **HTMX)
@@ -125,11 +127,11 @@ def test_api_detail_has_matches_and_timeline(client, bob, incident, fact_check):
 
 
 def test_author_cannot_approve_own_response_page(client, alice, district1, fact_check):
-    incident = services.incident_open_manual(actor=alice, unit=district1, title=CLAIM)
-    response = services.response_draft(
+    incident = incident_services.incident_open_manual(actor=alice, unit=district1, title=CLAIM)
+    response = response_services.response_draft(
         incident_id=incident.id, author=alice, fact_check_id=fact_check.id, text_hi="जवाब"
     )
-    services.response_submit(response_id=response.id, actor=alice)
+    response_services.response_submit(response_id=response.id, actor=alice)
     client.force_login(alice)
     page = client.get(f"/warroom/responses/{response.id}/").content.decode()
     assert 'data-testid="approve"' not in page
@@ -247,20 +249,24 @@ def test_board_query_budget_does_not_grow_with_incidents(
     client, alice, bob, district1, fact_check, django_assert_max_num_queries
 ):
     client.force_login(alice)
-    services.incident_open_manual(actor=bob, unit=district1, title=CLAIM)
+    incident_services.incident_open_manual(actor=bob, unit=district1, title=CLAIM)
     url = reverse("warroom:board")
     client.get(url)  # warm the session
     with django_assert_max_num_queries(10):
         client.get(url, **HTMX)
     for n in range(15):
-        services.incident_open_manual(actor=bob, unit=district1, title=f"अफवाह {n}", severity=2)
+        incident_services.incident_open_manual(
+            actor=bob, unit=district1, title=f"अफवाह {n}", severity=2
+        )
     with django_assert_max_num_queries(10):
         response = client.get(url, **HTMX)
     assert response.content.decode().count('data-testid="incident-row"') == 10
 
 
 def test_queue_filters(client, alice, bob, district1, incident):
-    services.incident_open_manual(actor=bob, unit=district1, title="गंभीर अफवाह", severity=4)
+    incident_services.incident_open_manual(
+        actor=bob, unit=district1, title="गंभीर अफवाह", severity=4
+    )
     client.force_login(alice)
     html = client.get("/warroom/incidents/", {"severity": 4}).content.decode()
     assert "गंभीर अफवाह" in html
@@ -287,7 +293,7 @@ def test_templates_page_for_approvers(client, alice, analyst, template_hi):
 
 
 def test_district_template_is_404_for_another_district(client, bob, outsider_analyst, district1):
-    template = services.template_save(
+    template = template_services.template_save(
         actor=bob, name="जिला 1", language="hi", body="{claim}", unit=district1
     )
     client.force_login(outsider_analyst)
@@ -322,7 +328,7 @@ def test_roster_and_handover(client, alice, analyst, tree, outsider_analyst):
 
 
 def test_timeline_lists_every_action(client, alice, bob, submitted):
-    services.response_approve(response_id=submitted.id, actor=alice)
+    response_services.response_approve(response_id=submitted.id, actor=alice)
     client.force_login(bob)
     html = client.get(f"/warroom/incidents/{submitted.incident_id}/").content.decode()
     kinds = list(submitted.incident.events.values_list("kind", flat=True))
