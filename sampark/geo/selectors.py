@@ -67,3 +67,8 @@ def visible_ancestors(*, user: User, unit: Unit, include_self: bool = False) -> 
 def visible_unit_by_path(*, user: User, path: str) -> Unit:
     """The unit at `path` if it lies in the user's subtree, else 404."""
     return account_selectors.access_unit_by_path(user=user, path=path.strip().strip("/"))
+
+
+def tree_exists() -> bool:
+    """Whether any unit has been imported (a fresh database has none)."""
+    return Unit.objects.exists()
