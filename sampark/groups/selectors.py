@@ -2,7 +2,7 @@
 
 Scope: a group is visible inside the subtree of the user's unit. A user without MANAGE_GROUPS
 (a booth volunteer) sees, inside that subtree, only the groups they admin and the groups of
-their own booth. Roll-ups follow analytics: one GROUP BY over booth-level rows per figure,
+their own booth. Roll-ups follow analytics' shape: one GROUP BY over booth-level rows per figure,
 whatever the size of the subtree, never a query per child.
 """
 
@@ -18,8 +18,8 @@ from django.utils import timezone
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q
-from sampark.analytics import selectors as analytics_selectors
 from sampark.core.numbers import percent
+from sampark.geo import selectors as geo_selectors
 from sampark.geo.enums import CHILD_LEVEL, Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import ANCESTOR_FIELD, subtree_q
@@ -180,15 +180,15 @@ class GroupRollup:
         self.joins_recent += other.joins_recent
 
 
-def _of(cov: analytics_selectors.Coverage) -> GroupRollup:
+def _of(count: geo_selectors.BoothCount) -> GroupRollup:
     return GroupRollup(
-        id=cov.id,
-        level=cov.level,
-        path=cov.path,
-        name=cov.name,
-        name_hi=cov.name_hi,
-        number=cov.number,
-        booths=cov.booths_total,
+        id=count.id,
+        level=count.level,
+        path=count.path,
+        name=count.name,
+        name_hi=count.name_hi,
+        number=count.number,
+        booths=count.booths,
     )
 
 
@@ -249,15 +249,15 @@ def _tallies(*, unit: Unit, now: dt.datetime) -> dict[int | None, GroupRollup]:
 
 def rollup(*, unit: Unit, now: dt.datetime | None = None) -> GroupRollup:
     """The unit's group coverage with its children's (CHILD_LEVEL): four queries, whatever the
-    size of the subtree (booth counts and names from analytics, then groups and joins)."""
+    size of the subtree (booth counts and names from geo, then groups and joins)."""
     now = now or timezone.now()
-    cov = analytics_selectors.coverage(unit=unit)
-    total = _of(cov)
+    counts = geo_selectors.booth_counts(unit=unit)
+    total = _of(counts)
     tallies = _tallies(unit=unit, now=now)
     for tally in tallies.values():
         total.add(tally)
-    for child_cov in cov.children:
-        child = _of(child_cov)
+    for child_count in counts.children:
+        child = _of(child_count)
         found = tallies.get(child.id)
         if found is not None:
             child.add(found)
