@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -28,15 +28,16 @@ from sampark.geo.enums import CHILD_LEVEL, Level
 from sampark.geo.models import RecruitmentTarget, Unit
 from sampark.geo.scope import ANCESTOR_FIELD, contains
 from sampark.geo.selectors import UNIT_FIELDS, booths_under, units_at
+from sampark.people import selectors as people_selectors
 from sampark.people.enums import AssignmentStatus
-from sampark.people.models import Assignment, PositionKind
 from sampark.people.validation import display_phone
 
-INCHARGE_PREFIX = "it_incharge_"
+if TYPE_CHECKING:
+    from sampark.people.models import PositionKind
+
 # Levels whose pages show the choropleth of their ACs.
 MAP_LEVELS: frozenset[str] = frozenset({Level.STATE, Level.DISTRICT, Level.PC, Level.AC})
 LACKING_PAGE = 50
-ACTIVE = ~Q(status=AssignmentStatus.ENDED)
 
 # Depth of each level; a PC sits beside the district, above its ACs.
 _RANK: dict[str, int] = {
@@ -265,7 +266,7 @@ def incharges(*, unit_ids: Iterable[int]) -> dict[int, list[InCharge]]:
     if not ids:
         return found
     rows = (
-        Assignment.objects.filter(ACTIVE, unit_id__in=ids, kind__code__startswith=INCHARGE_PREFIX)
+        people_selectors.incharge_assignments(unit_ids=ids)
         .order_by("unit_id", "-status", "started_at", "id")  # "verified" sorts after "pending"
         .values_list(
             "unit_id",
@@ -475,7 +476,7 @@ class Vacancy:
 
 def booth_kinds() -> list[PositionKind]:
     """The booth position kinds (the five volunteers), in catalogue order."""
-    return list(PositionKind.objects.filter(counts_toward_staffing=True).order_by("order", "code"))
+    return people_selectors.booth_position_kinds()
 
 
 def vacancies_by_kind(*, unit: Unit, booths_total: int | None = None) -> list[Vacancy]:
@@ -486,14 +487,10 @@ def vacancies_by_kind(*, unit: Unit, booths_total: int | None = None) -> list[Va
     if booths_total is None:
         booths_total = booths_under(unit=unit).count()
     kinds = booth_kinds()
-    if unit.level == Level.BOOTH:
-        where = Q(unit_id=unit.id)
-    else:
-        where = Q(unit__level=Level.BOOTH, **{f"unit__{ANCESTOR_FIELD[unit.level]}_id": unit.id})
+    held = people_selectors.booth_assignments(unit=unit, kind_ids=[k.id for k in kinds])
     counts = {
         row["kind_key"]: row
-        for row in Assignment.objects.filter(where, ACTIVE, kind_id__in=[k.id for k in kinds])
-        .order_by()
+        for row in held.order_by()
         # Grouping by an expression keeps SQLite off the kind_id index (every assignment of
         # the state) and on the booths' (level, <ancestor>) index: 390 -> 6 ms for a district.
         .annotate(kind_key=opaque("kind_id"))
@@ -637,7 +634,7 @@ def booth_detail(*, unit: Unit, user: User) -> BoothDetail:
     rows = [PositionRow(kind=k) for k in booth_kinds()]
     by_kind = {r.kind.id: r for r in rows}
     assignments = (
-        Assignment.objects.filter(ACTIVE, unit_id=unit.id, kind_id__in=list(by_kind))
+        people_selectors.booth_assignments(unit=unit, kind_ids=list(by_kind))
         .select_related("person")
         .order_by("seat", "id")
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.shortcuts import get_object_or_404
@@ -25,8 +26,10 @@ from sampark.geo.models import Unit
 from sampark.geo.scope import ANCESTOR_FIELD, subtree_q
 from sampark.groups.enums import GROWTH_DAYS, STALE_DAYS
 from sampark.groups.models import Group, GroupJoin, MemberCountReport
-from sampark.people.enums import AssignmentStatus
-from sampark.people.models import Assignment, Person
+from sampark.people import selectors as people_selectors
+
+if TYPE_CHECKING:
+    from sampark.people.models import Person
 
 QUIET_SHOWN = 25
 
@@ -103,11 +106,10 @@ def admins_of(*, group: Group) -> list[Person]:
 def admin_candidates(*, group: Group | None = None, booth: Unit) -> list[Person]:
     """Persons holding an active position on the booth or living on it, and the group's
     current admins."""
-    holders = Assignment.objects.filter(unit=booth).exclude(status=AssignmentStatus.ENDED)
-    q = Q(id__in=holders.values("person_id")) | Q(home_unit=booth)
+    admins = None
     if group is not None:
-        q |= Q(id__in=Group.admins.through.objects.filter(group_id=group.id).values("person_id"))
-    return list(Person.objects.filter(q).order_by("name", "id"))
+        admins = Group.admins.through.objects.filter(group_id=group.id).values("person_id")
+    return people_selectors.booth_people(booth=booth, also=admins)
 
 
 def count_history(*, group: Group, limit: int = 20) -> list[MemberCountReport]:
