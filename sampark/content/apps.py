@@ -12,7 +12,7 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from sampark.content import (
-            expansion,  # noqa: F401  (registers the expand task)
+            tasks,  # noqa: F401  (registers the expand task)
             webhooks,
         )
         from sampark.integrations import telegram

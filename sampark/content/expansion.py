@@ -21,7 +21,6 @@ from sampark.content.enums import (
     ItemState,
 )
 from sampark.content.models import ContentItem, Delivery, Distribution
-from sampark.core.tasks import task
 from sampark.geo.models import Unit
 from sampark.people import selectors as people_selectors
 
@@ -105,8 +104,3 @@ def expand(*, distribution_id: int) -> int:
             state=ItemState.SENT
         )
     return total
-
-
-@task("content.expand")
-def expand_task(*, distribution_id: int) -> dict[str, Any]:
-    return {"deliveries": expand(distribution_id=distribution_id)}
