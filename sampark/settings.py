@@ -149,16 +149,17 @@ SECTOR_BOOTHS = envint("SECTOR_BOOTHS", "10")
 MANDAL_SECTORS = envint("MANDAL_SECTORS", "8")
 
 WORKER_SLEEP_SECONDS = envint("WORKER_SLEEP_SECONDS", "2")
-# What one `sampark worker` process does each round, in order (each a `make_step(owner)`).
+# What one `sampark worker` process does each round, in order: each a `make_*step(owner)` in
+# its app's tasks.py (tipreply still in monitoring/tipreply.py).
 # Split them over processes with `sampark worker --only <name>` when one is not enough.
 SAMPARK_WORKER_STEPS = {
     "tasks": "sampark.core.tasks.make_step",
     "tipreply": "sampark.monitoring.tipreply.make_step",
-    "pipeline": "sampark.monitoring.processing.make_step",
-    "poll": "sampark.monitoring.polling.make_step",
-    "send": "sampark.content.sending.make_step",
+    "pipeline": "sampark.monitoring.tasks.make_pipeline_step",
+    "poll": "sampark.monitoring.tasks.make_poll_step",
+    "send": "sampark.content.tasks.make_send_step",
     "warroom": "sampark.warroom.tasks.make_step",
-    "embed": "sampark.factcheck.embedding.make_step",
+    "embed": "sampark.factcheck.tasks.make_embed_step",
 }
 
 # Listening (issue #3): the inbox pipeline and its alert rules.

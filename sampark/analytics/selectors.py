@@ -13,29 +13,31 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.expressions import CombinedExpression
+from django.db.models import Count, Q, Sum
 
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
+from sampark.core.db import opaque
 from sampark.core.numbers import percent
 from sampark.geo import selectors as geo_selectors
 from sampark.geo.enums import CHILD_LEVEL, Level
 from sampark.geo.models import RecruitmentTarget, Unit
 from sampark.geo.scope import ANCESTOR_FIELD, contains
+from sampark.geo.selectors import UNIT_FIELDS, booths_under, units_at
+from sampark.people import selectors as people_selectors
 from sampark.people.enums import AssignmentStatus
-from sampark.people.models import Assignment, PositionKind
 from sampark.people.validation import display_phone
 
-INCHARGE_PREFIX = "it_incharge_"
+if TYPE_CHECKING:
+    from sampark.people.models import PositionKind
+
 # Levels whose pages show the choropleth of their ACs.
 MAP_LEVELS: frozenset[str] = frozenset({Level.STATE, Level.DISTRICT, Level.PC, Level.AC})
 LACKING_PAGE = 50
-ACTIVE = ~Q(status=AssignmentStatus.ENDED)
 
 # Depth of each level; a PC sits beside the district, above its ACs.
 _RANK: dict[str, int] = {
@@ -47,7 +49,6 @@ _RANK: dict[str, int] = {
     Level.SECTOR: 4,
     Level.BOOTH: 5,
 }
-_UNIT_FIELDS = ("id", "level", "path", "name", "name_hi", "number")
 
 
 def full_staff() -> int:
@@ -151,34 +152,14 @@ def _of_booth(cov: Coverage, volunteers: int) -> Coverage:
     return cov
 
 
-def booths_under(*, unit: Unit) -> QuerySet[Unit]:
-    """The booth rows of a unit's subtree (the booth itself for a booth)."""
-    if unit.level == Level.BOOTH:
-        return Unit.objects.filter(id=unit.id)
-    return Unit.objects.filter(level=Level.BOOTH, **{f"{ANCESTOR_FIELD[unit.level]}_id": unit.id})
-
-
-def _opaque(column: str) -> ExpressionWrapper[CombinedExpression]:
-    """`column + 0`: the same value, hidden from SQLite's planner.
-
-    Without statistics SQLite prefers an index that yields rows in GROUP BY order over one
-    that matches the WHERE clause, and walks every booth of the state to read one district's.
-    An expression cannot use an index, so the filter's index wins (77 ms -> 2 ms for a
-    district; PostgreSQL, which keeps statistics, plans the same either way).
-    """
-    return ExpressionWrapper(F(column) + Value(0), output_field=IntegerField())
-
-
 def _tallies(*, unit: Unit, group: str) -> dict[int | None, Coverage]:
     """One aggregate query over the unit's booths: counts by staffing band and volunteers, per
     `group` column (e.g. `district_id`)."""
     full = full_staff()
-    # Under a state every booth is read anyway, and reading them in group order is cheapest.
-    key = F(group) if unit.level == Level.STATE else _opaque(group)
     rows = (
         booths_under(unit=unit)
         .order_by()
-        .annotate(group_key=key)
+        .annotate(group_key=geo_selectors.group_key(unit=unit, column=group))
         .values("group_key")
         .annotate(
             total=Count("id"),
@@ -204,22 +185,6 @@ def _tallies(*, unit: Unit, group: str) -> dict[int | None, Coverage]:
     return out
 
 
-def _units_at(*, unit: Unit, level: str) -> QuerySet[Unit]:
-    """Units of `level` in `unit`'s subtree, by number (children use the parent index)."""
-    if CHILD_LEVEL.get(unit.level) == level:
-        return geo_selectors.children(unit=unit)
-    if unit.level == Level.BOOTH or unit.level not in ANCESTOR_FIELD:
-        return Unit.objects.none()
-    column = f"{ANCESTOR_FIELD[unit.level]}_id"
-    found = Unit.objects.filter(level=level)
-    if unit.level == Level.STATE:
-        # There is no (level, state) index and state_id matches every unit: go by level.
-        found = found.alias(ancestor=_opaque(column)).filter(ancestor=unit.id)
-    else:
-        found = found.filter(**{column: unit.id})
-    return found.order_by("number", "path")
-
-
 def _is_below(unit: Unit, level: str) -> bool:
     return level in _RANK and _RANK[level] > _RANK[unit.level]
 
@@ -230,11 +195,11 @@ def coverage_by_level(*, unit: Unit, level: str) -> list[Coverage]:
         raise ValueError(f"{level} is not below {unit.level}")
     booths = booths_under(unit=unit)
     if level == Level.BOOTH:
-        rows = booths.order_by("number", "path").values(*_UNIT_FIELDS, "volunteers")
+        rows = booths.order_by("number", "path").values(*UNIT_FIELDS, "volunteers")
         return [_of_booth(_blank(row), row["volunteers"]) for row in rows]
     tallies = _tallies(unit=unit, group=f"{ANCESTOR_FIELD[level]}_id")
     found = []
-    for row in _units_at(unit=unit, level=level).values(*_UNIT_FIELDS):
+    for row in units_at(unit=unit, level=level).values(*UNIT_FIELDS):
         cov = _blank(row)
         tally = tallies.get(cov.id)
         if tally is not None:
@@ -263,7 +228,7 @@ def coverage(*, unit: Unit, child_level: str | None = None) -> Coverage:
     tallies = _tallies(unit=unit, group=f"{ANCESTOR_FIELD[level]}_id")
     for tally in tallies.values():
         cov.add(tally)
-    for row in _units_at(unit=unit, level=level).values(*_UNIT_FIELDS):
+    for row in units_at(unit=unit, level=level).values(*UNIT_FIELDS):
         child = _blank(row)
         found = tallies.get(child.id)
         if found is not None:
@@ -301,7 +266,7 @@ def incharges(*, unit_ids: Iterable[int]) -> dict[int, list[InCharge]]:
     if not ids:
         return found
     rows = (
-        Assignment.objects.filter(ACTIVE, unit_id__in=ids, kind__code__startswith=INCHARGE_PREFIX)
+        people_selectors.incharge_assignments(unit_ids=ids)
         .order_by("unit_id", "-status", "started_at", "id")  # "verified" sorts after "pending"
         .values_list(
             "unit_id",
@@ -371,7 +336,7 @@ def _ref(prefix: str, row: dict[str, Any], level: str) -> Coverage | None:
 
 
 _LACKING_FIELDS = (
-    *_UNIT_FIELDS,
+    *UNIT_FIELDS,
     "volunteers",
     "mandal_id",
     "ac_id",
@@ -406,7 +371,7 @@ def _lacking_rows(*, unit: Unit, offset: int, count: int) -> list[dict[str, Any]
             .order_by("ac__number", "number", "id")
         )
         return list(ordered.values(*_LACKING_FIELDS)[offset:need])
-    ac_ids = list(_units_at(unit=unit, level=Level.AC).values_list("id", flat=True))
+    ac_ids = list(units_at(unit=unit, level=Level.AC).values_list("id", flat=True))
     rows: list[dict[str, Any]] = []
     start, size = 0, _AC_BATCH
     while start < len(ac_ids) and len(rows) < need:
@@ -511,7 +476,7 @@ class Vacancy:
 
 def booth_kinds() -> list[PositionKind]:
     """The booth position kinds (the five volunteers), in catalogue order."""
-    return list(PositionKind.objects.filter(counts_toward_staffing=True).order_by("order", "code"))
+    return people_selectors.booth_position_kinds()
 
 
 def vacancies_by_kind(*, unit: Unit, booths_total: int | None = None) -> list[Vacancy]:
@@ -522,17 +487,13 @@ def vacancies_by_kind(*, unit: Unit, booths_total: int | None = None) -> list[Va
     if booths_total is None:
         booths_total = booths_under(unit=unit).count()
     kinds = booth_kinds()
-    if unit.level == Level.BOOTH:
-        where = Q(unit_id=unit.id)
-    else:
-        where = Q(unit__level=Level.BOOTH, **{f"unit__{ANCESTOR_FIELD[unit.level]}_id": unit.id})
+    held = people_selectors.booth_assignments(unit=unit, kind_ids=[k.id for k in kinds])
     counts = {
         row["kind_key"]: row
-        for row in Assignment.objects.filter(where, ACTIVE, kind_id__in=[k.id for k in kinds])
-        .order_by()
+        for row in held.order_by()
         # Grouping by an expression keeps SQLite off the kind_id index (every assignment of
         # the state) and on the booths' (level, <ancestor>) index: 390 -> 6 ms for a district.
-        .annotate(kind_key=_opaque("kind_id"))
+        .annotate(kind_key=opaque("kind_id"))
         .values("kind_key")
         .annotate(held=Count("id"), pending=Count("id", filter=Q(status=AssignmentStatus.PENDING)))
     }
@@ -593,7 +554,7 @@ def ac_map_features(*, unit: Unit) -> dict[str, Any]:
         acs = Unit.objects.filter(id=unit.id)
         tallies = _tallies(unit=unit, group="ac_id")
     elif unit.level in (Level.STATE, Level.DISTRICT, Level.PC):
-        acs = _units_at(unit=unit, level=Level.AC)
+        acs = units_at(unit=unit, level=Level.AC)
         tallies = _tallies(unit=unit, group="ac_id")
     else:
         return {"type": "FeatureCollection", "features": []}
@@ -673,7 +634,7 @@ def booth_detail(*, unit: Unit, user: User) -> BoothDetail:
     rows = [PositionRow(kind=k) for k in booth_kinds()]
     by_kind = {r.kind.id: r for r in rows}
     assignments = (
-        Assignment.objects.filter(ACTIVE, unit_id=unit.id, kind_id__in=list(by_kind))
+        people_selectors.booth_assignments(unit=unit, kind_ids=list(by_kind))
         .select_related("person")
         .order_by("seat", "id")
     )
@@ -701,18 +662,6 @@ def booth_detail(*, unit: Unit, user: User) -> BoothDetail:
 
 
 # --- the page --------------------------------------------------------------------------------
-
-
-def breadcrumbs(*, user: User, unit: Unit) -> list[Unit]:
-    """The unit's ancestors inside the user's subtree, top first (nothing above the scope root).
-
-    A user scoped to a PC sees their PC first: it is not on an AC's path.
-    """
-    root = account_selectors.scope_root(user=user)
-    crumbs = [a for a in geo_selectors.ancestors(unit=unit) if contains(root, a)]
-    if unit.id != root.id and (not crumbs or crumbs[0].id != root.id):
-        crumbs.insert(0, root)
-    return crumbs
 
 
 def child_levels(*, unit: Unit) -> list[str]:
@@ -750,7 +699,7 @@ def dashboard(*, user: User, unit: Unit, child_level: str | None = None) -> Dash
     is_booth = unit.level == Level.BOOTH
     return Dashboard(
         unit=unit,
-        crumbs=breadcrumbs(user=user, unit=unit),
+        crumbs=geo_selectors.breadcrumbs(user=user, unit=unit),
         coverage=cov,
         child_level=level,
         child_levels=levels,

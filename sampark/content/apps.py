@@ -11,4 +11,10 @@ class ContentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sampark.content import expansion  # noqa: F401  (registers the expand task)
+        from sampark.content import (
+            tasks,  # noqa: F401  (registers the expand task)
+            webhooks,
+        )
+        from sampark.integrations import telegram
+
+        telegram.register_command("start", webhooks.telegram_start)

@@ -21,21 +21,8 @@ from sampark.content.enums import (
     ItemState,
 )
 from sampark.content.models import ContentItem, Delivery, Distribution
-from sampark.core.tasks import task
-from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.people.enums import AssignmentStatus
-from sampark.people.models import PositionKind
-
-# Which Unit column says "lies under a target of this level".
-_TARGET_COLUMN: dict[str, str] = {
-    Level.STATE: "u.state_id",
-    Level.DISTRICT: "u.district_id",
-    Level.PC: "u.pc_id",
-    Level.AC: "u.ac_id",
-    Level.MANDAL: "u.mandal_id",
-    Level.SECTOR: "u.sector_id",
-}
+from sampark.people import selectors as people_selectors
 
 _COLUMNS = (
     "distribution_id, person_id, channel, unit_id_at, ac_id_at, pc_id_at, district_id_at,"
@@ -48,43 +35,26 @@ def audience_sql(*, targets: list[Unit], position_ids: list[int]) -> tuple[str, 
 
     A person holding two matching positions is counted once (their lowest assignment id wins).
     """
-    by_level: dict[str, list[int]] = {}
-    for unit in targets:
-        by_level.setdefault(unit.level, []).append(unit.id)
-    clauses: list[str] = []
-    params: list[Any] = []
-    for level, ids in sorted(by_level.items()):
-        marks = ", ".join(["%s"] * len(ids))
-        clauses.append(f"u.id IN ({marks})")
-        params.extend(ids)
-        column = _TARGET_COLUMN.get(level)
-        if column is not None:
-            clauses.append(f"{column} IN ({marks})")
-            params.extend(ids)
-    kinds = ", ".join(["%s"] * len(position_ids))
-    where = f"a.status = %s AND a.kind_id IN ({kinds}) AND ({' OR '.join(clauses)})"
-    params = [AssignmentStatus.VERIFIED, *position_ids, *params]
+    holders = people_selectors.verified_holders_sql(targets=targets, position_ids=position_ids)
     select = (
         "a.person_id AS person_id, COALESCE(cp.channel, %s) AS channel, a.unit_id AS unit_id,"
         " u.ac_id AS ac_id, u.pc_id AS pc_id, u.district_id AS district_id"
     )
     base = (
-        " FROM people_assignment a JOIN geo_unit u ON u.id = a.unit_id"
+        f" FROM {holders.tables}"
         " LEFT JOIN content_channelpreference cp ON cp.person_id = a.person_id"
-        f" WHERE {where}"
+        f" WHERE {holders.where}"
     )
     if connection.vendor == "postgresql":
         sql = f"SELECT DISTINCT ON (a.person_id) {select}{base} ORDER BY a.person_id, a.id"
     else:
         # SQLite: with MIN(), the bare columns come from the row holding the minimum.
         sql = f"SELECT {select}, MIN(a.id){base} GROUP BY a.person_id"
-    return sql, [Channel.PUSH, *params]
+    return sql, [Channel.PUSH, *holders.params]
 
 
 def position_ids(codes: list[str]) -> list[int]:
-    qs = PositionKind.objects.all()
-    qs = qs.filter(code__in=codes) if codes else qs.filter(counts_toward_staffing=True)
-    return list(qs.values_list("id", flat=True))
+    return people_selectors.position_kind_ids(codes=codes)
 
 
 def expand(*, distribution_id: int) -> int:
@@ -134,8 +104,3 @@ def expand(*, distribution_id: int) -> int:
             state=ItemState.SENT
         )
     return total
-
-
-@task("content.expand")
-def expand_task(*, distribution_id: int) -> dict[str, Any]:
-    return {"deliveries": expand(distribution_id=distribution_id)}

@@ -14,8 +14,8 @@ from sampark.accounts import selectors as account_selectors
 from sampark.accounts.models import User
 from sampark.content.models import Certificate, ContentItem
 from sampark.geo.models import Unit
+from sampark.people import selectors as people_selectors
 from sampark.people.enums import ConsentPurpose
-from sampark.people.models import PositionKind
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -195,7 +195,7 @@ class DistributionForm(forms.Form):
         targets = self.fields["targets"]
         assert isinstance(targets, forms.ModelMultipleChoiceField)
         targets.queryset = account_selectors.visible_units(user=user)
-        kinds = list(PositionKind.objects.order_by("level", "order"))
+        kinds = people_selectors.position_kinds()
         positions = self.fields["positions"]
         assert isinstance(positions, forms.MultipleChoiceField)
         positions.choices = [(k.code, k.label(language)) for k in kinds]

@@ -9,6 +9,7 @@ before each send; a caller that finds none waits exactly until its reserved one 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 from django.conf import settings
@@ -76,8 +77,8 @@ def bucket(name: str, *, rate: float, burst: int) -> Bucket:
     return DatabaseBucket(name, rate=rate, burst=burst)
 
 
-def acquire(b: Bucket) -> None:
-    """Block until this caller's token is due."""
+def acquire(b: Bucket, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Block until this caller's token is due (`sleep` is replaced in tests by a clock's)."""
     wait = b.try_take()
     if wait > 0:
-        time.sleep(wait)
+        sleep(wait)

@@ -18,7 +18,6 @@ import functools
 import json
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -402,8 +401,3 @@ def receipt_record(*, key: str, status: str, at: dt.datetime) -> bool:
         )
         == 1
     )
-
-
-def make_step(owner: str) -> Callable[[], int]:
-    """Worker step (SAMPARK_WORKER_STEPS["send"]): one batch per channel."""
-    return Sender(owner=owner).step

@@ -6,7 +6,7 @@ Sending itself lives in `sending.py` (the outbox worker) and the rules in `gates
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
@@ -43,11 +43,14 @@ from sampark.core import audit as core_audit
 from sampark.core import tasks
 from sampark.geo.models import Unit
 from sampark.groups import selectors as groups_selectors
+from sampark.people import selectors as people_selectors
 from sampark.people import services as people_services
 from sampark.people.enums import ConsentAction, ConsentPurpose
-from sampark.people.models import Person, PositionKind
 from sampark.people.selectors import consent_current
 from sampark.people.validation import normalize_phone
+
+if TYPE_CHECKING:
+    from sampark.people.models import Person
 
 
 class ContentError(ValueError):
@@ -328,9 +331,7 @@ def certificate_attach(*, item_id: int, certificate_id: int, actor: User) -> Con
 
 
 def _booth_position_codes() -> list[str]:
-    return list(
-        PositionKind.objects.filter(counts_toward_staffing=True).values_list("code", flat=True)
-    )
+    return people_selectors.position_kind_codes(booth_only=True)
 
 
 def distribution_create(
@@ -355,7 +356,7 @@ def distribution_create(
     for unit in targets:
         _require(actor, Capability.DISTRIBUTE, unit)
     codes = sorted(set(positions or []))
-    known = set(PositionKind.objects.values_list("code", flat=True))
+    known = set(people_selectors.position_kind_codes())
     if set(codes) - known:
         raise ContentError(_("Unknown position: %(p)s") % {"p": ", ".join(set(codes) - known)})
     if purpose not in ConsentPurpose.values:
@@ -568,7 +569,7 @@ def telegram_link(*, token: str, chat_id: int) -> Person | None:
         )
     except (signing.BadSignature, TypeError, ValueError):
         return None
-    person = Person.objects.filter(id=person_id).first()
+    person = people_selectors.person_by_id(person_id=person_id)
     if person is None:
         return None
     existing = ChannelPreference.objects.filter(person=person).first()
@@ -610,7 +611,7 @@ def _loopback(endpoint: str) -> bool:
 def stop_by_phone(*, phone: str, channel: str, source: str) -> int:
     """A "STOP" reply: withdraw every consent the number gave on `channel`; returns how many."""
     clean = normalize_phone(phone)
-    person = Person.objects.filter(phone=clean).first()
+    person = people_selectors.person_by_phone(phone=clean)
     if person is None:
         return 0
     withdrawn = 0

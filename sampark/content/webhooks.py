@@ -1,4 +1,6 @@
-"""The SMS gateway's webhooks: delivery receipts and replies (STOP), both signed.
+"""The SMS gateway's webhooks: delivery receipts and replies (STOP), both signed; and the
+Telegram bot's "/start <token>", which links a volunteer's chat (registered in apps.py with
+the bot's webhook, which monitoring serves).
 
 A body whose HMAC-SHA256 signature does not match the shared secret is refused (403) before it
 is parsed. A malformed body is answered 400 with the reason, so the gateway's logs say what is
@@ -19,9 +21,11 @@ from django.views.decorators.http import require_POST
 
 from sampark.content import sending, services
 from sampark.groups import services as groups_services
-from sampark.integrations import sms
+from sampark.integrations import sms, telegram
 
 logger = logging.getLogger(__name__)
+
+TELEGRAM_TIMEOUT = 8.0  # Telegram waits for the webhook's answer while we greet
 
 STOP_WORDS = {"stop", "unsubscribe", "band", "बंद", "रोकें", "stop all"}
 
@@ -78,3 +82,22 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
     # STOP also ends the booth-group memberships the number joined through our invite page.
     stopped += groups_services.stop_keyword(phone=phone, via="sms")
     return JsonResponse({"stopped": stopped})
+
+
+def telegram_start(*, argument: str, chat_id: int) -> None:
+    """A volunteer pressed Start in our bot with the app's token: link the chat, then say so."""
+    person = services.telegram_link(token=argument, chat_id=chat_id) if argument else None
+    bot_token = settings.TELEGRAM_BOT_TOKEN
+    if not bot_token:
+        return
+    text = (
+        "संपर्क: आपके किट अब यहाँ आएँगे। / Your kits will now arrive here."
+        if person is not None
+        else "संपर्क: यह लिंक पुराना है; ऐप की सेटिंग से फिर जोड़ें। / This link has expired."
+    )
+    try:
+        telegram.BotClient(
+            bot_token, settings.TELEGRAM_API_BASE, timeout=TELEGRAM_TIMEOUT
+        ).send_message(chat_id, text)
+    except Exception:  # the link is stored either way; the greeting is a courtesy
+        logger.exception("Telegram greeting not sent")

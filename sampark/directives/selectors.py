@@ -21,8 +21,7 @@ from sampark.accounts.selectors import scope_q, scope_root
 from sampark.directives.models import Directive, DirectiveRecipient
 from sampark.geo.enums import TREE_LEVELS, Level
 from sampark.geo.models import Unit
-from sampark.people.enums import AssignmentStatus
-from sampark.people.models import Assignment
+from sampark.people import selectors as people_selectors
 
 # Roles whose holder answers for their unit; their names are shown against pending units.
 INCHARGE_ROLES: frozenset[str] = frozenset(
@@ -35,7 +34,6 @@ INCHARGE_ROLES: frozenset[str] = frozenset(
         Role.SECTOR_INCHARGE,
     }
 )
-INCHARGE_POSITION_PREFIX = "it_incharge_"
 
 
 @dataclass(frozen=True)
@@ -149,10 +147,7 @@ def incharge_names(*, unit_ids: Iterable[int]) -> dict[int, list[str]]:
             if u.person_id is not None:
                 seen_persons[u.unit_id].add(u.person_id)
         holders = (
-            Assignment.objects.filter(
-                unit_id__in=chunk, kind__code__startswith=INCHARGE_POSITION_PREFIX
-            )
-            .exclude(status=AssignmentStatus.ENDED)
+            people_selectors.incharge_assignments(unit_ids=chunk)
             .order_by("unit_id", "kind__order", "id")
             .values_list("unit_id", "person_id", "person__name")
         )

@@ -11,16 +11,19 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from pipeline import langid
 from pipeline.types import Lang
+
+if TYPE_CHECKING:
+    from sampark.integrations.factcheck_tools import Claim
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -634,3 +637,35 @@ def parse_bytes(
             return Parsed(errors=[(where, "a feed needs network access to read its articles")])
         return parse_feed(content, fetch=fetch, where=where)
     return parse_html(content, url=url)
+
+
+# --- Google Fact Check Tools ----------------------------------------------------------------
+
+
+def records_from_claims(claims: Iterable[Claim]) -> Parsed:
+    """Every review of the API's claims as one record (the knowledge base deduplicates them by
+    URL); a review without a URL, or of a claim without text, is reported."""
+    parsed = Parsed()
+    for claim in claims:
+        text = " ".join(claim.text.split())
+        for review in claim.claim_review:
+            if not review.url or not text:
+                where = review.url or "claimReview"
+                parsed.errors.append((where, "no url" if not review.url else "no claim text"))
+                continue
+            site = review.publisher.site
+            parsed.records.append(
+                ClaimReviewData(
+                    url=review.url,
+                    claim_reviewed=text,
+                    rating=review.textual_rating[:200],
+                    verdict=verdict_of(review.textual_rating),
+                    claimant=claim.claimant[:300],
+                    publisher=(review.publisher.name or site)[:200],
+                    publisher_url=f"https://{site}" if site and "://" not in site else site,
+                    published_at=parse_date(review.review_date) or parse_date(claim.claim_date),
+                    language=language_of(review.language_code, text=f"{text} {review.title}"),
+                    title=review.title[:500],
+                )
+            )
+    return parsed

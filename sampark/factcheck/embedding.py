@@ -9,7 +9,6 @@ the worker has not reached yet.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -78,8 +77,3 @@ def embed_missing(*, limit: int = BATCH) -> int:
     # bulk_update leaves updated_at alone: a new vector does not invalidate the match index.
     FactCheck.objects.bulk_update(rows, ["embedding", "embedding_model"], batch_size=BATCH)
     return len(rows)
-
-
-def make_step(owner: str) -> Callable[[], int]:
-    """Worker step (SAMPARK_WORKER_STEPS["embed"]): embed a batch when hybrid matching is on."""
-    return lambda: embed_missing() if hybrid_on() else 0

@@ -16,7 +16,14 @@ from urllib.parse import urlsplit
 import httpx
 
 from sampark.factcheck import audit, services
-from sampark.factcheck.claimreview import ClaimReviewData, Fetch, Parsed, parse_bytes, sniff
+from sampark.factcheck.claimreview import (
+    ClaimReviewData,
+    Fetch,
+    Parsed,
+    parse_bytes,
+    records_from_claims,
+    sniff,
+)
 from sampark.integrations import base, factcheck_tools, fetch
 
 if TYPE_CHECKING:
@@ -162,8 +169,13 @@ def import_google(
     found = factcheck_tools.claims_search(
         query=query, language_code=language_code, max_pages=max_pages, config=config
     )
+    parsed = records_from_claims(found.claims)
     return save(
-        found.records, source=source, errors=found.errors, where=f"google:{query}", actor=actor
+        parsed.records,
+        source=source,
+        errors=[*found.errors, *parsed.errors],
+        where=f"google:{query}",
+        actor=actor,
     )
 
 

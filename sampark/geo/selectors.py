@@ -3,12 +3,17 @@ anything a user asks for goes through the `visible_*` variants (sampark.accounts
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+
+from django.db.models import Count, ExpressionWrapper, F, QuerySet
+from django.db.models.expressions import CombinedExpression
 
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.models import User
+from sampark.core.db import opaque
 from sampark.geo.enums import CHILD_LEVEL, Level
 from sampark.geo.models import Unit
+from sampark.geo.scope import ANCESTOR_FIELD, contains
 
 
 def children(*, unit: Unit) -> QuerySet[Unit]:
@@ -67,3 +72,96 @@ def visible_ancestors(*, user: User, unit: Unit, include_self: bool = False) -> 
 def visible_unit_by_path(*, user: User, path: str) -> Unit:
     """The unit at `path` if it lies in the user's subtree, else 404."""
     return account_selectors.access_unit_by_path(user=user, path=path.strip().strip("/"))
+
+
+def tree_exists() -> bool:
+    """Whether any unit has been imported (a fresh database has none)."""
+    return Unit.objects.exists()
+
+
+def breadcrumbs(*, user: User, unit: Unit) -> list[Unit]:
+    """The unit's ancestors inside the user's subtree, top first (nothing above the scope root).
+
+    A user scoped to a PC sees their PC first: it is not on an AC's path.
+    """
+    root = account_selectors.scope_root(user=user)
+    crumbs = [a for a in ancestors(unit=unit) if contains(root, a)]
+    if unit.id != root.id and (not crumbs or crumbs[0].id != root.id):
+        crumbs.insert(0, root)
+    return crumbs
+
+
+# --- booth rows under a unit (the roll-ups of analytics and groups) -------------------------
+
+UNIT_FIELDS = ("id", "level", "path", "name", "name_hi", "number")
+
+
+def booths_under(*, unit: Unit) -> QuerySet[Unit]:
+    """The booth rows of a unit's subtree (the booth itself for a booth)."""
+    if unit.level == Level.BOOTH:
+        return Unit.objects.filter(id=unit.id)
+    return Unit.objects.filter(level=Level.BOOTH, **{f"{ANCESTOR_FIELD[unit.level]}_id": unit.id})
+
+
+def units_at(*, unit: Unit, level: str) -> QuerySet[Unit]:
+    """Units of `level` in `unit`'s subtree, by number (children use the parent index)."""
+    if CHILD_LEVEL.get(unit.level) == level:
+        return children(unit=unit)
+    if unit.level == Level.BOOTH or unit.level not in ANCESTOR_FIELD:
+        return Unit.objects.none()
+    column = f"{ANCESTOR_FIELD[unit.level]}_id"
+    found = Unit.objects.filter(level=level)
+    if unit.level == Level.STATE:
+        # There is no (level, state) index and state_id matches every unit: go by level.
+        found = found.alias(ancestor=opaque(column)).filter(ancestor=unit.id)
+    else:
+        found = found.filter(**{column: unit.id})
+    return found.order_by("number", "path")
+
+
+def group_key(*, unit: Unit, column: str) -> F | ExpressionWrapper[CombinedExpression]:
+    """The GROUP BY key over `unit`'s booth rows: under a state every booth is read anyway, and
+    reading them in group order is cheapest; below, the filter's index must win (`opaque`)."""
+    return F(column) if unit.level == Level.STATE else opaque(column)
+
+
+@dataclass
+class BoothCount:
+    """A unit and the number of booths in its subtree, with its children's."""
+
+    id: int
+    level: str
+    path: str
+    name: str
+    name_hi: str = ""
+    number: int | None = None
+    booths: int = 0
+    children: list[BoothCount] = field(default_factory=list)
+
+
+def booth_counts(*, unit: Unit) -> BoothCount:
+    """The unit's booths and each child's (CHILD_LEVEL): at most two queries whatever the size of
+    the subtree. Booths whose child column is unset still count in the unit's total."""
+    total = BoothCount(**{f: getattr(unit, f) for f in UNIT_FIELDS})
+    if unit.level == Level.BOOTH:
+        total.booths = 1
+        return total
+    level = CHILD_LEVEL[unit.level]
+    if level == Level.BOOTH:
+        rows = booths_under(unit=unit).order_by("number", "path").values(*UNIT_FIELDS)
+        total.children = [BoothCount(**row, booths=1) for row in rows]
+        total.booths = len(total.children)
+        return total
+    column = f"{ANCESTOR_FIELD[level]}_id"
+    counts = dict(
+        booths_under(unit=unit)
+        .order_by()
+        .annotate(key=group_key(unit=unit, column=column))
+        .values("key")
+        .annotate(n=Count("id"))
+        .values_list("key", "n")
+    )
+    total.booths = sum(counts.values())
+    for row in units_at(unit=unit, level=level).values(*UNIT_FIELDS):
+        total.children.append(BoothCount(**row, booths=counts.get(row["id"], 0)))
+    return total

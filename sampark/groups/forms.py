@@ -3,13 +3,15 @@ adults only, consent), so the API and the demo obey the same ones."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sampark.groups.enums import GroupPurpose, Platform
-from sampark.people.models import Person
+
+if TYPE_CHECKING:
+    from sampark.people.models import Person
 
 _BIG = {"inputmode": "numeric", "class": "big", "autocomplete": "off"}
 

@@ -2,7 +2,7 @@
 
 Scope: a group is visible inside the subtree of the user's unit. A user without MANAGE_GROUPS
 (a booth volunteer) sees, inside that subtree, only the groups they admin and the groups of
-their own booth. Roll-ups follow analytics: one GROUP BY over booth-level rows per figure,
+their own booth. Roll-ups follow analytics' shape: one GROUP BY over booth-level rows per figure,
 whatever the size of the subtree, never a query per child.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.shortcuts import get_object_or_404
@@ -18,15 +19,17 @@ from django.utils import timezone
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q
-from sampark.analytics import selectors as analytics_selectors
 from sampark.core.numbers import percent
+from sampark.geo import selectors as geo_selectors
 from sampark.geo.enums import CHILD_LEVEL, Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import ANCESTOR_FIELD, subtree_q
 from sampark.groups.enums import GROWTH_DAYS, STALE_DAYS
 from sampark.groups.models import Group, GroupJoin, MemberCountReport
-from sampark.people.enums import AssignmentStatus
-from sampark.people.models import Assignment, Person
+from sampark.people import selectors as people_selectors
+
+if TYPE_CHECKING:
+    from sampark.people.models import Person
 
 QUIET_SHOWN = 25
 
@@ -103,11 +106,10 @@ def admins_of(*, group: Group) -> list[Person]:
 def admin_candidates(*, group: Group | None = None, booth: Unit) -> list[Person]:
     """Persons holding an active position on the booth or living on it, and the group's
     current admins."""
-    holders = Assignment.objects.filter(unit=booth).exclude(status=AssignmentStatus.ENDED)
-    q = Q(id__in=holders.values("person_id")) | Q(home_unit=booth)
+    admins = None
     if group is not None:
-        q |= Q(id__in=Group.admins.through.objects.filter(group_id=group.id).values("person_id"))
-    return list(Person.objects.filter(q).order_by("name", "id"))
+        admins = Group.admins.through.objects.filter(group_id=group.id).values("person_id")
+    return people_selectors.booth_people(booth=booth, also=admins)
 
 
 def count_history(*, group: Group, limit: int = 20) -> list[MemberCountReport]:
@@ -180,15 +182,15 @@ class GroupRollup:
         self.joins_recent += other.joins_recent
 
 
-def _of(cov: analytics_selectors.Coverage) -> GroupRollup:
+def _of(count: geo_selectors.BoothCount) -> GroupRollup:
     return GroupRollup(
-        id=cov.id,
-        level=cov.level,
-        path=cov.path,
-        name=cov.name,
-        name_hi=cov.name_hi,
-        number=cov.number,
-        booths=cov.booths_total,
+        id=count.id,
+        level=count.level,
+        path=count.path,
+        name=count.name,
+        name_hi=count.name_hi,
+        number=count.number,
+        booths=count.booths,
     )
 
 
@@ -249,15 +251,15 @@ def _tallies(*, unit: Unit, now: dt.datetime) -> dict[int | None, GroupRollup]:
 
 def rollup(*, unit: Unit, now: dt.datetime | None = None) -> GroupRollup:
     """The unit's group coverage with its children's (CHILD_LEVEL): four queries, whatever the
-    size of the subtree (booth counts and names from analytics, then groups and joins)."""
+    size of the subtree (booth counts and names from geo, then groups and joins)."""
     now = now or timezone.now()
-    cov = analytics_selectors.coverage(unit=unit)
-    total = _of(cov)
+    counts = geo_selectors.booth_counts(unit=unit)
+    total = _of(counts)
     tallies = _tallies(unit=unit, now=now)
     for tally in tallies.values():
         total.add(tally)
-    for child_cov in cov.children:
-        child = _of(child_cov)
+    for child_count in counts.children:
+        child = _of(child_count)
         found = tallies.get(child.id)
         if found is not None:
             child.add(found)

@@ -19,6 +19,7 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,12 +37,14 @@ from sampark.groups.enums import DEFAULT_CAP, GroupPurpose, JoinVia, Platform
 from sampark.groups.models import Group, GroupJoin, MemberCountReport
 from sampark.monitoring import services as monitoring_services
 from sampark.monitoring.enums import SourceKind
-from sampark.monitoring.models import Source
 from sampark.people import selectors as people_selectors
 from sampark.people import services as people_services
 from sampark.people import validation
 from sampark.people.enums import ConsentAction, ConsentPurpose
-from sampark.people.models import Person
+
+if TYPE_CHECKING:
+    from sampark.monitoring.models import Source
+    from sampark.people.models import Person
 
 NAME_MAX = 100  # WhatsApp's limit on a group's subject
 JOIN_SOURCE = "group_join"
@@ -156,10 +159,7 @@ def _admins(*, actor: User | None, person_ids: Sequence[int]) -> list[Person]:
     ids = sorted(set(person_ids))
     if not ids:
         return []
-    qs = Person.objects.filter(id__in=ids)
-    if actor is not None:
-        qs = qs.filter(id__in=people_selectors.persons_visible(user=actor).values("id"))
-    found = list(qs.order_by("id"))
+    found = people_selectors.persons_by_ids(person_ids=ids, user=actor)
     if len(found) != len(ids):
         raise ValidationError(_("Some of these admins are not in your area."), code="admin_unknown")
     return found
@@ -366,9 +366,8 @@ def export_source_link(*, group_id: int, actor: User) -> Source:
     with transaction.atomic():
         group = _locked(group_id)
         _require_run(actor, group)
-        if group.export_source_id is not None:
-            source = Source.objects.get(id=group.export_source_id)
-            return source
+        if group.export_source is not None:
+            return group.export_source
         if group.platform != Platform.WHATSAPP:
             raise ValidationError(
                 _("Chat exports are uploaded for WhatsApp groups only."), code="not_whatsapp"
@@ -465,7 +464,7 @@ def leave(*, group: Group, phone: str) -> bool:
     except ValidationError:
         return False
     with transaction.atomic():
-        person = Person.objects.filter(phone=clean).first()
+        person = people_selectors.person_by_phone(phone=clean)
         if person is None:
             return False
         join = (
@@ -490,7 +489,7 @@ def stop_keyword(*, phone: str, via: str = "sms") -> int:
     except ValidationError:
         return 0
     with transaction.atomic():
-        person = Person.objects.filter(phone=clean).first()
+        person = people_selectors.person_by_phone(phone=clean)
         if person is None:
             return 0
         withdrawn = 0

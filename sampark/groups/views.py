@@ -27,10 +27,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
-from sampark.analytics import selectors as analytics_selectors
 from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.core.http import wants_fragment as _partial
+from sampark.geo import selectors as geo_selectors
 from sampark.geo.enums import Level
 from sampark.groups import selectors, services
 from sampark.groups.enums import JoinVia
@@ -106,7 +106,7 @@ def unit(request: HtmxRequest, unit_id: int) -> HttpResponse:
     growth = selectors.growth_series(unit=found)
     context = {
         "unit": found,
-        "crumbs": analytics_selectors.breadcrumbs(user=user, unit=found),
+        "crumbs": geo_selectors.breadcrumbs(user=user, unit=found),
         "rollup": selectors.rollup(unit=found),
         "growth": growth,
         "growth_max": max((p.members for p in growth), default=0) or 1,

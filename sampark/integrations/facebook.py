@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -124,6 +125,101 @@ def _when(item: dict[str, Any], key: str = "created_time") -> datetime:
     return base.parse_time(item.get(key), service=SERVICE)
 
 
+def _author(item: dict[str, Any]) -> str:
+    return str((item.get("from") or {}).get("name") or "")[:200]
+
+
+def _feed_params(auth: dict[str, str], *, since: int, config: dict[str, Any]) -> dict[str, Any]:
+    # New comments land on old posts too: scan the posts of the look-back window, and open
+    # the comments of those whose updated_time (bumped by every comment) is past the cursor.
+    lookback = timedelta(days=float(config.get("lookback_days") or 7))
+    window = int((datetime.now(tz=UTC) - lookback).timestamp())
+    return {
+        **auth,
+        "fields": "id,message,created_time,updated_time,permalink_url,from{name}",
+        "since": min(window, since) if since else window,
+        "limit": 25,
+    }
+
+
+def _comment_params(auth: dict[str, str], *, since: int) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        **auth,
+        "fields": "id,message,created_time,from{name},parent{id},like_count,permalink_url",
+        "filter": "stream",
+        "limit": 100,
+    }
+    if since:
+        params["since"] = since
+    return params
+
+
+@dataclass
+class _Walk:
+    """What one fetch collects: the ids seen (the cursor's, then new ones), the newest time."""
+
+    since: int
+    seen: list[str]
+    known: set[str]
+    newest: int
+    posts: list[RawPost] = field(default_factory=list)
+
+    def is_new(self, item: dict[str, Any], at: datetime) -> bool:
+        fresh = str(item["id"]) not in self.known and int(at.timestamp()) >= self.since
+        return fresh and bool(item.get("message"))
+
+    def add(self, post: RawPost) -> None:
+        self.known.add(post.external_id)
+        self.newest = max(self.newest, int(post.posted_at.timestamp()))
+        self.posts.append(post)
+
+    def result(self) -> FetchResult:
+        fresh = [p.external_id for p in self.posts]
+        fresh_set = set(fresh)
+        remembered = (fresh + [s for s in self.seen if s not in fresh_set])[:SEEN_KEEP]
+        return FetchResult(
+            posts=self.posts,
+            cursor={"since": self.newest, "seen": remembered}
+            if self.newest
+            else {"seen": remembered},
+        )
+
+
+def _take_post(walk: _Walk, item: dict[str, Any], created: datetime) -> None:
+    if not walk.is_new(item, created):
+        return
+    walk.add(
+        RawPost(
+            platform=Platform.FACEBOOK,
+            external_id=str(item["id"]),
+            text=base.clean_text(str(item["message"])),
+            posted_at=created,
+            author=_author(item),
+            url=str(item.get("permalink_url") or ""),
+            extra={"kind": "post"},
+        )
+    )
+
+
+def _take_comment(walk: _Walk, comment: dict[str, Any], *, post_id: str) -> None:
+    at = _when(comment)
+    if not walk.is_new(comment, at):
+        return
+    walk.add(
+        RawPost(
+            platform=Platform.FACEBOOK,
+            external_id=str(comment["id"]),
+            text=base.clean_text(str(comment["message"])),
+            posted_at=at,
+            author=_author(comment),
+            url=str(comment.get("permalink_url") or ""),
+            reply_to=str((comment.get("parent") or {}).get("id") or post_id),
+            metrics={"likes": int(comment.get("like_count") or 0)},
+            extra={"kind": "comment", "post_id": post_id},
+        )
+    )
+
+
 class PageConnector:
     kind = "facebook_page"
 
@@ -136,84 +232,23 @@ class PageConnector:
         url = str(config.get("base_url") or API).rstrip("/")
         since = int(cursor.get("since") or 0)
         seen = [str(s) for s in cursor.get("seen") or []]
-        known = set(seen)
+        walk = _Walk(since=since, seen=seen, known=set(seen), newest=since)
         pages = int(config.get("max_pages") or 3)
-        lookback = timedelta(days=float(config.get("lookback_days") or 7))
-        # New comments land on old posts too: scan the posts of the look-back window, and open
-        # the comments of those whose updated_time (bumped by every comment) is past the cursor.
-        window = int((datetime.now(tz=UTC) - lookback).timestamp())
-        newest = since
-        posts: list[RawPost] = []
         with base.http_client() as client:
-            feed = _edge(
-                client,
-                f"{url}/{page}/feed",
-                {
-                    **auth,
-                    "fields": "id,message,created_time,updated_time,permalink_url,from{name}",
-                    "since": min(window, since) if since else window,
-                    "limit": 25,
-                },
-                pages,
-                config,
-            )
-            for item in feed:
+            feed_params = _feed_params(auth, since=since, config=config)
+            for item in _edge(client, f"{url}/{page}/feed", feed_params, pages, config):
                 created = _when(item)
-                ident = str(item["id"])
-                if ident not in known and int(created.timestamp()) >= since and item.get("message"):
-                    known.add(ident)
-                    newest = max(newest, int(created.timestamp()))
-                    posts.append(
-                        RawPost(
-                            platform=Platform.FACEBOOK,
-                            external_id=ident,
-                            text=base.clean_text(str(item["message"])),
-                            posted_at=created,
-                            author=str((item.get("from") or {}).get("name") or "")[:200],
-                            url=str(item.get("permalink_url") or ""),
-                            extra={"kind": "post"},
-                        )
-                    )
+                _take_post(walk, item, created)
                 updated = _when(item, "updated_time") if item.get("updated_time") else created
                 if since and int(updated.timestamp()) < since:
-                    continue
-                comment_params: dict[str, Any] = {
-                    **auth,
-                    "fields": "id,message,created_time,from{name},parent{id},like_count,permalink_url",
-                    "filter": "stream",
-                    "limit": 100,
-                }
-                if since:
-                    comment_params["since"] = since
+                    continue  # no comment since the cursor
+                ident = str(item["id"])
+                comment_params = _comment_params(auth, since=since)
                 for comment in _edge(
                     client, f"{url}/{ident}/comments", comment_params, pages, config
                 ):
-                    at = _when(comment)
-                    cid = str(comment["id"])
-                    if cid in known or int(at.timestamp()) < since or not comment.get("message"):
-                        continue
-                    known.add(cid)
-                    newest = max(newest, int(at.timestamp()))
-                    posts.append(
-                        RawPost(
-                            platform=Platform.FACEBOOK,
-                            external_id=cid,
-                            text=base.clean_text(str(comment["message"])),
-                            posted_at=at,
-                            author=str((comment.get("from") or {}).get("name") or "")[:200],
-                            url=str(comment.get("permalink_url") or ""),
-                            reply_to=str((comment.get("parent") or {}).get("id") or ident),
-                            metrics={"likes": int(comment.get("like_count") or 0)},
-                            extra={"kind": "comment", "post_id": ident},
-                        )
-                    )
-        fresh = [p.external_id for p in posts]
-        fresh_set = set(fresh)
-        remembered = (fresh + [s for s in seen if s not in fresh_set])[:SEEN_KEEP]
-        return FetchResult(
-            posts=posts,
-            cursor={"since": newest, "seen": remembered} if newest else {"seen": remembered},
-        )
+                    _take_comment(walk, comment, post_id=ident)
+        return walk.result()
 
 
 base.register(PageConnector())

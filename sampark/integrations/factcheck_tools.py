@@ -1,19 +1,18 @@
 """Google Fact Check Tools API (`claims:search`) and the feeds of Indian fact-checkers.
 
 config: {"api_key_env": "GOOGLE_FACTCHECK_API_KEY" (or "api_key"), "base_url"}
-Each claim the API returns carries one or more reviews; every review becomes one
-ClaimReviewData (the knowledge base deduplicates them by URL).
+The answer comes back as the API documents it (`Claim` with its `ClaimReview`s, as plain
+dataclasses); turning reviews into fact-check records is the factcheck app's business
+(`sampark.factcheck.claimreview.records_from_claims`), so this adapter imports only core.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from sampark.factcheck.claimreview import ClaimReviewData, language_of, parse_date, verdict_of
 from sampark.integrations import base
 
 SERVICE = "Google Fact Check Tools"
@@ -40,9 +39,40 @@ INDIAN_FACTCHECK_FEEDS: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    """`publisher` of a ClaimReview: the fact-checker's name and site (either may be empty)."""
+
+    name: str = ""
+    site: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimReview:
+    """One review of a claim, with the API's fields (`reviewDate` as sent, RFC 3339)."""
+
+    url: str = ""
+    title: str = ""
+    publisher: Publisher = field(default_factory=Publisher)
+    review_date: str = ""
+    textual_rating: str = ""
+    language_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One claim of a `claims:search` answer with its reviews, in the API's order."""
+
+    text: str = ""
+    claimant: str = ""
+    claim_date: str = ""
+    claim_review: tuple[ClaimReview, ...] = ()
+
+
 @dataclass(slots=True)
 class SearchResult:
-    records: list[ClaimReviewData] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    # (where, reason) for parts of the answer not in the documented shape
     errors: list[tuple[str, str]] = field(default_factory=list)
     next_page_token: str = ""
     pages: int = 0
@@ -72,39 +102,41 @@ def _page(
     return payload
 
 
-def records_of(claim: Any) -> Iterator[ClaimReviewData | tuple[str, str]]:
-    """The reviews of one API claim as records, or (where, reason) for unusable ones."""
-    if not isinstance(claim, dict):
-        yield ("claims", "a claim of unexpected shape")
-        return
-    text = " ".join(str(claim.get("text") or "").split())
-    claimant = str(claim.get("claimant") or "")[:300]
-    for review in claim.get("claimReview") or []:
+def _str(value: Any) -> str:
+    return str(value or "")
+
+
+def claim_of(item: Any, errors: list[tuple[str, str]]) -> Claim | None:
+    """One element of `claims` as a Claim; shapes other than documented go to `errors`."""
+    if not isinstance(item, dict):
+        errors.append(("claims", "a claim of unexpected shape"))
+        return None
+    reviews = []
+    for review in item.get("claimReview") or []:
         if not isinstance(review, dict):
-            yield ("claimReview", "a review of unexpected shape")
-            continue
-        url = str(review.get("url") or "")
-        if not url or not text:
-            yield (url or "claimReview", "no url" if not url else "no claim text")
+            errors.append(("claimReview", "a review of unexpected shape"))
             continue
         publisher = review.get("publisher") or {}
         if not isinstance(publisher, dict):
             publisher = {}
-        site = str(publisher.get("site") or "")
-        rating = str(review.get("textualRating") or "")
-        title = str(review.get("title") or "")
-        yield ClaimReviewData(
-            url=url,
-            claim_reviewed=text,
-            rating=rating[:200],
-            verdict=verdict_of(rating),
-            claimant=claimant,
-            publisher=str(publisher.get("name") or site)[:200],
-            publisher_url=f"https://{site}" if site and "://" not in site else site,
-            published_at=parse_date(review.get("reviewDate")) or parse_date(claim.get("claimDate")),
-            language=language_of(str(review.get("languageCode") or ""), text=f"{text} {title}"),
-            title=title[:500],
+        reviews.append(
+            ClaimReview(
+                url=_str(review.get("url")),
+                title=_str(review.get("title")),
+                publisher=Publisher(
+                    name=_str(publisher.get("name")), site=_str(publisher.get("site"))
+                ),
+                review_date=_str(review.get("reviewDate")),
+                textual_rating=_str(review.get("textualRating")),
+                language_code=_str(review.get("languageCode")),
+            )
         )
+    return Claim(
+        text=_str(item.get("text")),
+        claimant=_str(item.get("claimant")),
+        claim_date=_str(item.get("claimDate")),
+        claim_review=tuple(reviews),
+    )
 
 
 def claims_search(
@@ -149,12 +181,10 @@ def claims_search(
                 rate_limit_delay=delay,
             )  # fmt: skip
             result.pages += 1
-            for claim in payload.get("claims") or []:
-                for item in records_of(claim):
-                    if isinstance(item, ClaimReviewData):
-                        result.records.append(item)
-                    else:
-                        result.errors.append(item)
+            for item in payload.get("claims") or []:
+                claim = claim_of(item, result.errors)
+                if claim is not None:
+                    result.claims.append(claim)
             result.next_page_token = str(payload.get("nextPageToken") or "")
             if not result.next_page_token:
                 break

@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -337,3 +337,30 @@ class BotClient:
 
 
 base.register(ChannelConnector())
+
+
+# --- bot commands ---------------------------------------------------------------------------
+# One webhook receives every update to the bot (monitoring's tip intake). Messages that are
+# commands ("/start <token>" from the volunteer app) belong to other apps, which register
+# their handlers from AppConfig.ready: the webhook then needs to import none of them, and
+# content, above monitoring, is not imported from below (issue #11).
+
+
+class CommandHandler(Protocol):
+    def __call__(self, *, argument: str, chat_id: int) -> None: ...
+
+
+_COMMANDS: dict[str, CommandHandler] = {}
+
+
+def register_command(name: str, handler: CommandHandler) -> None:
+    """Answer messages starting with `/<name>` with `handler(argument=…, chat_id=…)`."""
+    _COMMANDS[name] = handler
+
+
+def command_of(text: str) -> tuple[CommandHandler, str] | None:
+    """The handler registered for a message and the text after its command, or None (a tip)."""
+    for name, handler in _COMMANDS.items():
+        if text.startswith(f"/{name}"):
+            return handler, text.removeprefix(f"/{name}").strip()
+    return None

@@ -9,7 +9,6 @@ unique external id makes the second store a no-op).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
@@ -98,8 +97,3 @@ def poll_due(*, limit: int = 5) -> int:
         done += 1
         source_poll(source)
     return done
-
-
-def make_step(owner: str) -> Callable[[], int]:
-    """Worker step (SAMPARK_WORKER_STEPS): poll due sources."""
-    return lambda: poll_due()

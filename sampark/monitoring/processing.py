@@ -23,7 +23,7 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -743,9 +743,3 @@ def _title(text: str) -> str:
 
 def _media_title(it: Item) -> str:
     return _title(it.row["text"]) or "[media]"
-
-
-def make_step(owner: str) -> Callable[[], int]:
-    """Worker step (SAMPARK_WORKER_STEPS): process one inbox batch."""
-    processor = Processor()
-    return lambda: processor.run_batch(owner=owner)

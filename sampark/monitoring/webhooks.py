@@ -1,6 +1,7 @@
 """The Telegram tip bot's webhook: a message to the bot becomes a tip in the inbox.
 
-Telegram retries a webhook call until it gets a 2xx, so every well-formed call is answered
+Commands other apps registered with `integrations.telegram.register_command` (content's
+"/start <token>", which links a volunteer's chat for kits) go to them instead. Telegram retries a webhook call until it gets a 2xx, so every well-formed call is answered
 200 at once, including updates that are not tips and repeats of an update already stored
 (the update id is the tip's external id, so a repeat adds nothing).
 """
@@ -15,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from sampark.content import services as content_services
 from sampark.integrations import base as connectors
 from sampark.integrations import telegram
 from sampark.monitoring import services
@@ -57,24 +57,6 @@ def _photo(file_id: str) -> tuple[bytes | None, str]:
     return data, f"telegram{suffix}"
 
 
-def _link_volunteer(token: str, chat_id: int) -> None:
-    person = content_services.telegram_link(token=token, chat_id=chat_id) if token else None
-    bot_token = settings.TELEGRAM_BOT_TOKEN
-    if not bot_token:
-        return
-    text = (
-        "संपर्क: आपके किट अब यहाँ आएँगे। / Your kits will now arrive here."
-        if person is not None
-        else "संपर्क: यह लिंक पुराना है; ऐप की सेटिंग से फिर जोड़ें। / This link has expired."
-    )
-    try:
-        telegram.BotClient(
-            bot_token, settings.TELEGRAM_API_BASE, timeout=PHOTO_TIMEOUT
-        ).send_message(chat_id, text)
-    except Exception:  # the link is stored either way; the greeting is a courtesy
-        logger.exception("Telegram greeting not sent")
-
-
 @csrf_exempt
 @require_POST
 def telegram_webhook(request: HttpRequest) -> HttpResponse:
@@ -91,9 +73,11 @@ def telegram_webhook(request: HttpRequest) -> HttpResponse:
     tip = telegram.parse_update(payload)
     if tip is None:
         return HttpResponse(status=200)  # not a message we keep (a sticker, a join, …)
-    if tip.text.startswith("/start"):
-        # A volunteer connecting the bot from the app ("/start <token>"): not a tip.
-        _link_volunteer(tip.text.removeprefix("/start").strip(), tip.chat_id)
+    command = telegram.command_of(tip.text)
+    if command is not None:
+        # e.g. a volunteer connecting the bot from the app ("/start <token>"): not a tip.
+        handler, argument = command
+        handler(argument=argument, chat_id=tip.chat_id)
         return HttpResponse(status=200)
     external_id = f"tg:{tip.update_id}"
     if _already_stored(external_id):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -23,11 +25,12 @@ from django.shortcuts import get_object_or_404
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
+from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.geo.scope import subtree_q
+from sampark.geo.scope import ANCESTOR_FIELD, subtree_q
 from sampark.people import validation
 from sampark.people.enums import AssignmentStatus, ConsentAction
-from sampark.people.models import Assignment, ConsentEvent, Person, SignupFlag
+from sampark.people.models import Assignment, ConsentEvent, Person, PositionKind, SignupFlag
 
 ACTIVE = ~Q(status=AssignmentStatus.ENDED)
 
@@ -219,3 +222,126 @@ def can_handle_person(*, user: User, person: Person, capability: str) -> bool:
     if user.person_id is not None and user.person_id == person.id:
         return True
     return user.can(capability) and persons_visible(user=user).filter(id=person.id).exists()
+
+
+# --- reads for other apps (issue #11: they read people through here, never its models) -------
+
+INCHARGE_PREFIX = "it_incharge_"  # codes of the IT-cell in-charge positions (catalogue)
+
+
+def person_by_id(*, person_id: int) -> Person | None:
+    """The person with this id, or None (unscoped: for services that checked the caller)."""
+    return Person.objects.filter(id=person_id).first()
+
+
+def person_by_phone(*, phone: str) -> Person | None:
+    """The person with this phone (already normalised to +91…), or None."""
+    return Person.objects.filter(phone=phone).first()
+
+
+def persons_by_ids(*, person_ids: Sequence[int], user: User | None = None) -> list[Person]:
+    """The persons with these ids, by id; with `user`, only those the user can see."""
+    qs = Person.objects.filter(id__in=person_ids)
+    if user is not None:
+        qs = qs.filter(id__in=persons_visible(user=user).values("id"))
+    return list(qs.order_by("id"))
+
+
+def booth_people(*, booth: Unit, also: QuerySet[Any] | None = None) -> list[Person]:
+    """Persons holding an active position on the booth or living on it, by name; `also` adds
+    the persons whose ids a subquery selects (a group's admins)."""
+    holders = Assignment.objects.filter(unit=booth).exclude(status=AssignmentStatus.ENDED)
+    q = Q(id__in=holders.values("person_id")) | Q(home_unit=booth)
+    if also is not None:
+        q |= Q(id__in=also)
+    return list(Person.objects.filter(q).order_by("name", "id"))
+
+
+def position_kinds() -> list[PositionKind]:
+    """The whole position catalogue, by level and order."""
+    return list(PositionKind.objects.order_by("level", "order"))
+
+
+def booth_position_kinds() -> list[PositionKind]:
+    """The booth position kinds (the five volunteers), in catalogue order."""
+    return list(PositionKind.objects.filter(counts_toward_staffing=True).order_by("order", "code"))
+
+
+def position_kind_codes(*, booth_only: bool = False) -> list[str]:
+    """Codes of the catalogue (only the booth volunteer kinds with `booth_only`)."""
+    qs = PositionKind.objects.all()
+    if booth_only:
+        qs = qs.filter(counts_toward_staffing=True)
+    return list(qs.values_list("code", flat=True))
+
+
+def position_kind_ids(*, codes: Sequence[str]) -> list[int]:
+    """Ids of the position kinds with these codes (the booth volunteer kinds when none)."""
+    qs = PositionKind.objects.all()
+    qs = qs.filter(code__in=codes) if codes else qs.filter(counts_toward_staffing=True)
+    return list(qs.values_list("id", flat=True))
+
+
+def incharge_assignments(*, unit_ids: Iterable[int]) -> QuerySet[Assignment]:
+    """Active IT-cell in-charge positions held on these units (callers order and pick columns)."""
+    return Assignment.objects.filter(
+        ACTIVE, unit_id__in=unit_ids, kind__code__startswith=INCHARGE_PREFIX
+    )
+
+
+def booth_assignments(*, unit: Unit, kind_ids: Sequence[int]) -> QuerySet[Assignment]:
+    """Active positions of these kinds on the booths under the unit (on the booth itself, for a
+    booth); callers order, group and pick columns."""
+    if unit.level == Level.BOOTH:
+        where = Q(unit_id=unit.id)
+    else:
+        where = Q(unit__level=Level.BOOTH, **{f"unit__{ANCESTOR_FIELD[unit.level]}_id": unit.id})
+    return Assignment.objects.filter(where, ACTIVE, kind_id__in=kind_ids)
+
+
+# Which unit column says "lies under a target of this level" (alias `u` below).
+_TARGET_COLUMN: dict[str, str] = {
+    Level.STATE: "u.state_id",
+    Level.DISTRICT: "u.district_id",
+    Level.PC: "u.pc_id",
+    Level.AC: "u.ac_id",
+    Level.MANDAL: "u.mandal_id",
+    Level.SECTOR: "u.sector_id",
+}
+
+
+@dataclass(frozen=True)
+class HoldersSql:
+    """FROM and WHERE of a raw SELECT over the verified holders of some positions under some
+    units, for INSERT … SELECT statements of other apps (one statement, no rows in Python).
+
+    Aliases: `a` is the assignment (`a.person_id`, `a.unit_id`, `a.id`), `u` its unit
+    (`u.ac_id`, `u.pc_id`, `u.district_id` …). `params` belong to `where`.
+    """
+
+    tables: str
+    where: str
+    params: list[Any]
+
+
+def verified_holders_sql(*, targets: Sequence[Unit], position_ids: Sequence[int]) -> HoldersSql:
+    """Verified holders of `position_ids` on the targets or anywhere under them."""
+    by_level: dict[str, list[int]] = {}
+    for unit in targets:
+        by_level.setdefault(unit.level, []).append(unit.id)
+    clauses: list[str] = []
+    params: list[Any] = []
+    for level, ids in sorted(by_level.items()):
+        marks = ", ".join(["%s"] * len(ids))
+        clauses.append(f"u.id IN ({marks})")
+        params.extend(ids)
+        column = _TARGET_COLUMN.get(level)
+        if column is not None:
+            clauses.append(f"{column} IN ({marks})")
+            params.extend(ids)
+    kinds = ", ".join(["%s"] * len(position_ids))
+    return HoldersSql(
+        tables=(f"{Assignment._meta.db_table} a JOIN {Unit._meta.db_table} u ON u.id = a.unit_id"),
+        where=f"a.status = %s AND a.kind_id IN ({kinds}) AND ({' OR '.join(clauses)})",
+        params=[AssignmentStatus.VERIFIED, *position_ids, *params],
+    )

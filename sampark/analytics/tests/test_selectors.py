@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from sampark.analytics import selectors
 from sampark.analytics.tests.fixtures import hold
+from sampark.geo import selectors as geo_selectors
 from sampark.geo.models import RecruitmentTarget, Unit
 from sampark.people.enums import AssignmentStatus
 
@@ -312,18 +313,18 @@ def test_booth_detail_shows_the_incharge_chain_inside_scope(staffed, bob):
 
 def test_breadcrumbs_stop_at_the_scope_root(staffed, alice, bob, pc_user):
     booth = staffed.booths[0]
-    assert [u.path for u in selectors.breadcrumbs(user=alice, unit=booth)] == [
+    assert [u.path for u in geo_selectors.breadcrumbs(user=alice, unit=booth)] == [
         "UP",
         "UP/D1",
         "UP/D1/AC1",
         "UP/D1/AC1/M01",
         "UP/D1/AC1/M01/S01",
     ]
-    assert next(u.path for u in selectors.breadcrumbs(user=bob, unit=booth)) == "UP/D1"
-    assert selectors.breadcrumbs(user=bob, unit=staffed.districts[0]) == []
+    assert next(u.path for u in geo_selectors.breadcrumbs(user=bob, unit=booth)) == "UP/D1"
+    assert geo_selectors.breadcrumbs(user=bob, unit=staffed.districts[0]) == []
     # a PC's ACs are not on its path: the PC comes first
     mandal = staffed.mandals[2]
-    assert [u.path for u in selectors.breadcrumbs(user=pc_user, unit=mandal)] == [
+    assert [u.path for u in geo_selectors.breadcrumbs(user=pc_user, unit=mandal)] == [
         "UP/PC02",
         "UP/D2/AC3",
     ]

@@ -34,6 +34,29 @@ def gateway() -> Iterator[FakeSmsGateway]:
         yield fake
 
 
+class StillClock:
+    """Stands in for the loopback module's `time`: `monotonic()` moves only when the test moves
+    `now`, and `sleep()` notes the wait instead of waiting, so no assertion depends on how
+    busy the machine is (issue #11)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> StillClock:
+    still = StillClock()
+    monkeypatch.setattr(loopback, "time", still)
+    return still
+
+
 def post(client: httpx.Client, url: str, key: str, **body) -> httpx.Response:
     return client.post(
         f"{url}/v1/messages", json={**BODY, **body}, headers={"Idempotency-Key": key}
@@ -125,11 +148,14 @@ def test_fail_every_answers_503(gateway):
     assert len(gateway.accepted) == 5
 
 
-def test_rate_limit_answers_429_and_is_never_exceeded(gateway):
-    # given a gateway that takes five requests a second
+def test_rate_limit_answers_429_and_is_never_exceeded(gateway, clock):
+    # given a gateway that takes five requests a second, all twelve within the same second
     gateway.rate_limit = 5
     with httpx.Client() as client:
         answers = [post(client, gateway.url, f"k{i}") for i in range(12)]
+        # and one more once the second has passed
+        clock.now += 1.0
+        later = post(client, gateway.url, "k-later")
     # then the rest were throttled with Retry-After, and no second held more than five
     statuses = [a.status_code for a in answers]
     assert statuses.count(201) == 5
@@ -137,14 +163,16 @@ def test_rate_limit_answers_429_and_is_never_exceeded(gateway):
     assert answers[-1].headers["retry-after"] == "1"
     assert gateway.throttled == 7
     assert gateway.max_in_window(1.0) <= 5
+    # and the next second has room again
+    assert later.status_code == 201
 
 
-def test_latency_delays_each_answer(gateway):
+def test_latency_delays_each_answer(gateway, clock):
     gateway.latency = 0.2
     with httpx.Client() as client:
-        started = time.monotonic()
         post(client, gateway.url, "k1")
-    assert time.monotonic() - started >= 0.2
+        post(client, gateway.url, "k2")
+    assert clock.slept == [0.2, 0.2]
 
 
 @pytest.mark.parametrize(
@@ -187,24 +215,25 @@ def test_keep_alive_reuses_one_connection(gateway):
     assert len(gateway.accepted) == 50
 
 
-def test_it_keeps_up_with_many_senders(gateway):
+def test_it_takes_every_message_of_many_senders(gateway):
     # given four sender threads with their own connections (the sender pool's shape)
+    answers: list[int] = []
+
     def send(prefix: str) -> None:
         with httpx.Client() as client:
             for i in range(250):
-                post(client, gateway.url, f"{prefix}-{i}")
+                answers.append(post(client, gateway.url, f"{prefix}-{i}").status_code)
 
     threads = [threading.Thread(target=send, args=(str(n),)) for n in range(4)]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - started
-    # then every message is there; the bound is loose (the server alone does >3,000/s here)
+    # then every message was accepted once. How fast it keeps up is a benchmark figure, not a
+    # test (issue #11): `bench/distribution.py` reports the rate achieved through it.
+    assert answers == [201] * 1000
     assert len(gateway.accepted) == 1000
-    assert elapsed < 10
-    assert gateway.achieved_rate() > 100
+    assert gateway.duplicates_refused == 0
 
 
 def test_stats_are_served_over_http(gateway):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from sampark.factcheck import embedding, services
+from sampark.factcheck import embedding, services, tasks
 from sampark.factcheck.models import FactCheck
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def checks() -> list[FactCheck]:
 @override_settings(SAMPARK_CLAIM_MATCH=HYBRID)
 def test_the_worker_embeds_each_claim_once_per_embedder(checks: list[FactCheck]) -> None:
     # when the embedding step runs twice
-    step = embedding.make_step("w")
+    step = tasks.make_embed_step("w")
     assert step() == 2
     assert step() == 0
     # then every claim has a vector from the configured embedder
@@ -41,7 +41,7 @@ def test_the_worker_embeds_each_claim_once_per_embedder(checks: list[FactCheck])
 
 
 def test_without_hybrid_the_step_does_nothing(checks: list[FactCheck]) -> None:
-    assert embedding.make_step("w")() == 0
+    assert tasks.make_embed_step("w")() == 0
     assert not FactCheck.objects.exclude(embedding_model="").exists()
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from sampark.core.models import AuditEvent
-from sampark.factcheck import importers
+from sampark.factcheck import claimreview, importers
 from sampark.factcheck.models import FactCheck
+from sampark.integrations import factcheck_tools
 from sampark.integrations.tests.fakes import FakeServer, Reply
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -139,3 +141,67 @@ def test_a_failing_url_is_refused_with_the_reason(db, fake_http, loopback_allowe
     fake_http.add("/down/", Reply(500, b"oops", {"Content-Type": "text/plain"}))
     with pytest.raises(importers.ImportRefused, match="500"):
         importers.import_url(fake_http.url + "/down/")
+
+
+# --- Google Fact Check Tools -----------------------------------------------------------------
+
+SEARCH = "/v1alpha1/claims:search"
+
+
+def serve_google(fake_http: FakeServer) -> dict[str, str]:
+    fake_http.add(SEARCH, file="factcheck_tools/claims_page1.json")
+    fake_http.add(
+        SEARCH, file="factcheck_tools/claims_page2.json", query={"pageToken": "CAoQ-page-2"}
+    )
+    return {"base_url": fake_http.url + "/v1alpha1", "api_key": "AIza-test-key"}
+
+
+def test_every_google_review_becomes_one_record(fake_http):
+    # given two pages of the API's answer
+    config = serve_google(fake_http)
+    # when its claims are read as records
+    found = factcheck_tools.claims_search(
+        query="EVM", language_code="hi", max_pages=3, config=config
+    )
+    parsed = claimreview.records_from_claims(found.claims)
+    # then each review is one record
+    assert [r.url for r in parsed.records] == [
+        "https://www.boomlive.in/fact-check/evm-hack-bluetooth-device-video-false-claim-24871",
+        "https://www.vishvasnews.com/politics/fact-check-evm-bluetooth-hack-claim-is-fake/",
+        "https://www.altnews.in/evm-in-private-car-video-reserve-machines-misleading/",
+        "https://x.com/PIBFactCheck/status/1723456789012349999",
+    ]
+    boom, vishvas, altnews, pib = parsed.records
+    assert (boom.verdict, boom.publisher, boom.publisher_url, boom.language) == (
+        "false",
+        "BOOM",
+        "https://boomlive.in",
+        "en",
+    )
+    assert boom.claimant == "Social media users"
+    assert boom.published_at == datetime(2024, 4, 18, 6, 30, tzinfo=UTC)
+    assert (vishvas.verdict, vishvas.language) == ("false", "hi")
+    assert (altnews.verdict, altnews.publisher) == ("misleading", "altnews.in")
+    assert (pib.verdict, pib.rating) == ("misleading", "भ्रामक")
+    # and the review without a URL is reported, not dropped silently
+    assert parsed.errors == [("claimReview", "no url")]
+
+
+def test_a_review_of_a_claim_without_text_is_reported():
+    # given a claim whose text is only blanks
+    claim = factcheck_tools.Claim(
+        text="  ", claim_review=(factcheck_tools.ClaimReview(url="https://a.in/1"),)
+    )
+    # then its review is reported, not stored
+    parsed = claimreview.records_from_claims([claim])
+    assert (parsed.records, parsed.errors) == ([], [("https://a.in/1", "no claim text")])
+
+
+def test_a_google_import_stores_the_records_and_reports_the_rest(db, fake_http):
+    # given two pages of the API's answer
+    config = serve_google(fake_http)
+    # when imported
+    report = importers.import_google(query="EVM", config=config)
+    # then the four reviews with a URL are stored, and the other one reported
+    assert (report.created, report.errors) == (4, [("claimReview", "no url")])
+    assert FactCheck.objects.filter(source="google-api").count() == 4

@@ -71,3 +71,31 @@ def test_visible_unit_by_path_404_outside_the_subtree(tree, bob):
     assert selectors.visible_unit_by_path(user=bob, path="UP/D1") == tree.districts[0]
     with pytest.raises(Http404):
         selectors.visible_unit_by_path(user=bob, path="UP/D2")
+
+
+def test_booth_counts_of_the_state_are_two_queries(tree, django_assert_num_queries):
+    # when the state's booths are counted by district
+    with django_assert_num_queries(2):
+        counts = selectors.booth_counts(unit=tree.state)
+    # then the total and each district's share are there, with the districts' names
+    assert counts.booths == len(tree.booths)
+    assert [c.id for c in counts.children] == [d.id for d in tree.districts]
+    assert [c.booths for c in counts.children] == [
+        sum(b.district_id == d.id for b in tree.booths) for d in tree.districts
+    ]
+
+
+def test_booth_counts_of_a_sector_list_its_booths(tree, django_assert_num_queries):
+    sector = tree.sectors[0]
+    with django_assert_num_queries(1):
+        counts = selectors.booth_counts(unit=sector)
+    assert [(c.id, c.booths) for c in counts.children] == [
+        (b.id, 1) for b in tree.booths if b.sector_id == sector.id
+    ]
+    assert counts.booths == len(counts.children)
+
+
+def test_a_booth_counts_itself_without_a_query(tree, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        counts = selectors.booth_counts(unit=tree.booths[0])
+    assert (counts.booths, counts.children) == (1, [])

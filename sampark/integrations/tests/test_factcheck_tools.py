@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from sampark.integrations import base, factcheck_tools
@@ -16,7 +14,7 @@ def config(fake_http: FakeServer, **extra):
     return {"base_url": fake_http.url + "/v1alpha1", "api_key": "AIza-test-key", **extra}
 
 
-def test_it_maps_every_review_and_follows_page_tokens(fake_http):
+def test_it_reads_every_claim_as_documented_and_follows_page_tokens(fake_http):
     # given two pages of results
     fake_http.add(SEARCH, file="factcheck_tools/claims_page1.json")
     fake_http.add(
@@ -26,28 +24,29 @@ def test_it_maps_every_review_and_follows_page_tokens(fake_http):
     result = factcheck_tools.claims_search(
         query="EVM", language_code="hi", max_pages=3, config=config(fake_http)
     )
-    # then each review is one record, pages were followed, and nothing is left to read
-    assert [r.url for r in result.records] == [
+    # then every claim and review is there in the API's order, as the API wrote it
+    assert [r.url for c in result.claims for r in c.claim_review] == [
         "https://www.boomlive.in/fact-check/evm-hack-bluetooth-device-video-false-claim-24871",
         "https://www.vishvasnews.com/politics/fact-check-evm-bluetooth-hack-claim-is-fake/",
         "https://www.altnews.in/evm-in-private-car-video-reserve-machines-misleading/",
+        "",
         "https://x.com/PIBFactCheck/status/1723456789012349999",
     ]
     assert (result.pages, result.next_page_token) == (2, "")
-    boom, vishvas, altnews, pib = result.records
-    assert (boom.verdict, boom.publisher, boom.publisher_url, boom.language) == (
-        "false",
-        "BOOM",
-        "https://boomlive.in",
+    evm, car, phone = result.claims
+    assert (evm.claimant, evm.claim_date) == ("Social media users", "2024-04-15T00:00:00Z")
+    boom = evm.claim_review[0]
+    assert boom.publisher == factcheck_tools.Publisher(name="BOOM", site="boomlive.in")
+    assert (boom.review_date, boom.textual_rating, boom.language_code) == (
+        "2024-04-18T06:30:00Z",
+        "False",
         "en",
     )
-    assert boom.claimant == "Social media users"
-    assert boom.published_at == datetime(2024, 4, 18, 6, 30, tzinfo=UTC)
-    assert (vishvas.verdict, vishvas.language) == ("false", "hi")
-    assert (altnews.verdict, altnews.publisher) == ("misleading", "altnews.in")
-    assert (pib.verdict, pib.rating) == ("misleading", "भ्रामक")
-    # and the review without a URL is reported, not dropped silently
-    assert result.errors == [("claimReview", "no url")]
+    assert car.claim_review[0].publisher == factcheck_tools.Publisher(site="altnews.in")
+    assert car.claim_review[1].publisher == factcheck_tools.Publisher(name="Nobody")
+    assert phone.claim_review[0].textual_rating == "भ्रामक"
+    # and the answers were in the documented shape
+    assert result.errors == []
     # and the requests carried the query, language, key and page token
     first, second = fake_http.calls(SEARCH)
     assert (first.arg("query"), first.arg("languageCode"), first.arg("key")) == (
@@ -57,6 +56,34 @@ def test_it_maps_every_review_and_follows_page_tokens(fake_http):
     )
     assert first.arg("pageToken") is None
     assert second.arg("pageToken") == "CAoQ-page-2"
+
+
+@pytest.mark.parametrize(
+    ("_case", "claims", "errors", "reviews"),
+    [
+        ("claim_not_an_object", ["text"], [("claims", "a claim of unexpected shape")], []),
+        (
+            "review_not_an_object",
+            [{"text": "t", "claimReview": [1, {"url": "https://a.in/1"}]}],
+            [("claimReview", "a review of unexpected shape")],
+            ["https://a.in/1"],
+        ),
+        (
+            "publisher_not_an_object",
+            [{"text": "t", "claimReview": [{"url": "https://a.in/1", "publisher": "BOOM"}]}],
+            [],
+            ["https://a.in/1"],
+        ),
+    ],
+)
+def test_parts_of_unexpected_shape_are_reported(_case, claims, errors, reviews):
+    # given one page's `claims` with parts not in the documented shape
+    found: list[tuple[str, str]] = []
+    # when each is read
+    read = [c for c in (factcheck_tools.claim_of(item, found) for item in claims) if c]
+    # then the bad parts are reported and the rest kept
+    assert found == errors
+    assert [r.url for c in read for r in c.claim_review] == reviews
 
 
 def test_it_stops_at_max_pages_and_returns_the_token_to_resume(fake_http):

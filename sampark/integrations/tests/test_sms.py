@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
+import types
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from sampark.devtools import loopback
 from sampark.devtools.loopback import FakeSmsGateway
 from sampark.integrations import base, sms
 from sampark.integrations.channels import Outbound, PermanentError, Sent
@@ -349,11 +353,18 @@ def test_a_wrong_api_key_is_not_the_messages_fault(gateway):
     assert not isinstance(caught.value, PermanentError)
 
 
-def test_a_timeout_is_transient(gateway):
-    # given a gateway slower than the channel's timeout
+def test_a_timeout_is_transient(gateway, monkeypatch):
+    # given a gateway that answers only once the channel has given up (its latency waits for
+    # the test, not for the clock, so a busy machine cannot let the answer in first)
+    given_up = threading.Event()
+    held = types.SimpleNamespace(monotonic=time.monotonic, sleep=lambda _: given_up.wait(10))
+    monkeypatch.setattr(loopback, "time", held)
     gateway.latency = 0.5
-    with pytest.raises(base.ConnectorError, match="could not reach") as caught:
-        channel(gateway.url, timeout=0.1).send(outbound())
+    try:
+        with pytest.raises(base.ConnectorError, match="could not reach") as caught:
+            channel(gateway.url, timeout=0.1).send(outbound())
+    finally:
+        given_up.set()
     assert not isinstance(caught.value, PermanentError)
 
 

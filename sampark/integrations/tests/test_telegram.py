@@ -301,3 +301,22 @@ def test_a_non_json_answer_is_a_connector_error(fake_http):
     )
     with pytest.raises(base.ConnectorError, match="answered 502 Bad Gateway"):
         bot(fake_http).send_message(1, "hi")
+
+
+def test_a_registered_command_gets_its_argument(monkeypatch):
+    # given a handler registered for "/hello" (the registry is restored afterwards)
+    monkeypatch.setattr(telegram, "_COMMANDS", {})
+    calls: list[tuple[str, int]] = []
+
+    def hello(*, argument: str, chat_id: int) -> None:
+        calls.append((argument, chat_id))
+
+    telegram.register_command("hello", hello)
+    # when a message starts with the command, then its handler and argument are found
+    found = telegram.command_of("/hello  abc ")
+    assert found is not None
+    handler, argument = found
+    handler(argument=argument, chat_id=7)
+    assert calls == [("abc", 7)]
+    # and any other message is no command (a tip)
+    assert telegram.command_of("hello abc") is None

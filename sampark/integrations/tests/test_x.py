@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +12,8 @@ from pipeline.types import FetchResult, Platform
 from sampark.integrations import base, x
 from sampark.integrations.tests.fakes import PAYLOADS, FakeServer, Reply
 
+# Rate-limit resets are epochs: the tests that read them stand the clock still here.
+NOW = datetime(2024, 5, 1, 6, 0, tzinfo=UTC)
 SEARCH = "/2/tweets/search/recent"
 STREAM = "/2/tweets/search/stream"
 NEXT = "b26v89c19zqg8o3fpzbkk8ldhpz6lscd2vyyfxnngl3r1"
@@ -120,9 +121,10 @@ def test_a_capped_walk_resumes_at_the_next_poll(fake_http):
     assert second.exhausted is True
 
 
-def test_a_429_raises_rate_limited_until_the_reset(fake_http):
+def test_a_429_raises_rate_limited_until_the_reset(fake_http, time_machine):
     # given X refuses with its reset header 700 s ahead
-    reset = int(time.time()) + 700
+    time_machine.move_to(NOW, tick=False)
+    reset = int(NOW.timestamp()) + 700
     fake_http.add(
         SEARCH,
         file="x_rate_limited.json",
@@ -137,7 +139,7 @@ def test_a_429_raises_rate_limited_until_the_reset(fake_http):
     with pytest.raises(base.RateLimited) as caught:
         poll(fake_http)
     # then the wait runs to the reset, and the message is X's own
-    assert 695 <= caught.value.retry_after <= 700
+    assert caught.value.retry_after == 700
     assert "answered 429 Too Many Requests: Too Many Requests" in str(caught.value)
 
 
@@ -161,9 +163,10 @@ def test_a_429_on_a_later_page_keeps_the_posts_and_resumes(fake_http):
     assert result.cursor["since_id"] == "1785500000000000000"
 
 
-def test_a_spent_budget_on_success_delays_the_next_poll(fake_http):
+def test_a_spent_budget_on_success_delays_the_next_poll(fake_http, time_machine):
     # given a last allowed call (remaining 0) that still has a next page
-    reset = int(time.time()) + 500
+    time_machine.move_to(NOW, tick=False)
+    reset = int(NOW.timestamp()) + 500
     fake_http.add(
         SEARCH,
         file="x_search_page1.json",
@@ -173,7 +176,7 @@ def test_a_spent_budget_on_success_delays_the_next_poll(fake_http):
     result = poll(fake_http, {"since_id": "1785500000000000000"})
     # then it stops paging and asks the poller to wait for the reset
     assert len(fake_http.calls(SEARCH)) == 1
-    assert 495 <= (result.retry_after or 0) <= 500
+    assert result.retry_after == 500
     assert result.cursor["next_token"] == NEXT
 
 
@@ -282,17 +285,32 @@ def test_run_stream_reconnects_after_a_failure_and_stops_when_told(fake_http):
     assert calls[0].arg("expansions") == "author_id"
 
 
+class WaitingStop(threading.Event):
+    """A stop event that notes how long the stream asked to wait on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float | None] = []
+        self.waiting = threading.Event()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout)
+        self.waiting.set()
+        return super().wait(timeout)
+
+
 def test_run_stream_waits_as_long_as_a_429_says(fake_http):
     # given a stream that refuses with Retry-After: 30
     fake_http.add(STREAM, Reply(429, b'{"title":"TooManyConnections"}', {"Retry-After": "30"}))
-    stop = threading.Event()
+    stop = WaitingStop()
     config = {"base_url": fake_http.url, "bearer_token": "t", "reconnect_base": 0.01}
-    # when it runs for a moment and is then stopped
+    # when it runs until it waits, and is then stopped
     worker = threading.Thread(target=x.run_stream, args=(config, lambda p: None, stop))
     worker.start()
-    time.sleep(0.5)
+    assert stop.waiting.wait(timeout=10), "the stream never waited"
     stop.set()
     worker.join(timeout=5)
-    # then it asked only once: it was waiting the 30 s, not retrying
+    # then it asked only once and waited the 30 s it was told, not retrying
     assert not worker.is_alive()
+    assert stop.waits == [30.0]
     assert len(fake_http.calls(STREAM)) == 1

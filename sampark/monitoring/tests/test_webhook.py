@@ -185,3 +185,24 @@ def test_start_with_a_forged_token_links_nobody(client, configured):
     assert call(client, update(text="/start 1:forged:token")).status_code == 200
     assert not ChannelPreference.objects.exists()
     assert not Post.objects.exists()
+
+
+class GreetingBot(FakeBot):
+    sent: list[tuple[int, str]] = []
+
+    def send_message(self, chat_id: int, text: str) -> None:
+        GreetingBot.sent.append((chat_id, text))
+
+
+def test_start_greets_the_chat_when_the_bot_has_a_token(client, configured, settings, monkeypatch):
+    # given a bot with a token, and a forged link
+    settings.TELEGRAM_BOT_TOKEN = "123:abc"
+    GreetingBot.sent = []
+    monkeypatch.setattr(telegram, "BotClient", GreetingBot)
+    # when the bot receives "/start <forged token>"
+    assert call(client, update(text="/start 1:forged:token")).status_code == 200
+    # then the chat is told the link has expired, and nothing else happened
+    assert GreetingBot.sent == [
+        (555, "संपर्क: यह लिंक पुराना है; ऐप की सेटिंग से फिर जोड़ें। / This link has expired.")
+    ]
+    assert not Post.objects.exists()

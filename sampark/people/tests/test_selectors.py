@@ -127,3 +127,73 @@ def test_consent_states_agree_with_consent_current_for_many_persons(db):
             consent_current(person=person)[("volunteer_coordination", "sms")].action
             == states[(person.id, "sms")]
         )
+
+
+# --- reads for other apps ---------------------------------------------------------------------
+
+
+def test_persons_by_ids_keeps_only_those_the_user_sees(tree, bob, charlie, sita, far_person):
+    ids = [far_person.id, sita.id]
+    # unscoped: both, by id; bob sees only Sita; charlie (another district's booth) neither
+    assert selectors.persons_by_ids(person_ids=ids) == sorted(
+        [sita, far_person], key=lambda p: p.id
+    )
+    assert selectors.persons_by_ids(person_ids=ids, user=bob) == [sita]
+    assert selectors.persons_by_ids(person_ids=ids, user=charlie) == []
+
+
+def test_person_by_phone_and_id(sita):
+    assert selectors.person_by_phone(phone="+919812345610") == sita
+    assert selectors.person_by_phone(phone="+919999999999") is None
+    assert selectors.person_by_id(person_id=sita.id) == sita
+    assert selectors.person_by_id(person_id=sita.id + 1000) is None
+
+
+def test_booth_people_are_holders_residents_and_the_extra_ids(
+    tree, bob, booth1, sita, far_person, far_booth
+):
+    # given Ramesh (District 2) holding an ended post on booth 1, and a third person elsewhere
+    post = services.assignment_create(
+        person=far_person, unit=booth1, kind_code="booth_president", actor=None
+    )
+    services.assignment_end(assignment_id=post.id, actor=bob, reason="moved")
+    other = PersonFactory.create(name="Zoya", home_unit=far_booth)
+    # then booth 1's people are its residents; an ended post does not count; extras are added
+    assert selectors.booth_people(booth=booth1) == [sita]
+    extra = type(other).objects.filter(id=other.id).values("id")
+    assert selectors.booth_people(booth=booth1, also=extra) == [other, sita]  # by name
+
+
+def test_position_kind_reads(tree):
+    booth_codes = selectors.position_kind_codes(booth_only=True)
+    assert booth_codes == [k.code for k in selectors.position_kinds() if k.counts_toward_staffing]
+    assert {k.code for k in selectors.booth_position_kinds()} == set(booth_codes)
+    assert len(selectors.position_kind_codes()) == len(selectors.position_kinds())
+    # no codes: the booth volunteer kinds
+    assert sorted(selectors.position_kind_ids(codes=[])) == sorted(
+        k.id for k in selectors.booth_position_kinds()
+    )
+    [president] = selectors.position_kind_ids(codes=["booth_president"])
+    assert president in selectors.position_kind_ids(codes=[])
+
+
+def test_incharge_and_booth_assignments_leave_ended_ones_out(
+    tree, bob, booth1, district1, sita, far_person
+):
+    # given Sita as district 1's IT-cell in-charge and booth 1's pramukh, and an ended post
+    incharge = services.assignment_create(
+        person=sita, unit=district1, kind_code="it_incharge_district", actor=None
+    )
+    pramukh = services.assignment_create(
+        person=sita, unit=booth1, kind_code="whatsapp_pramukh", actor=bob
+    )
+    ended = services.assignment_create(
+        person=far_person, unit=booth1, kind_code="booth_president", actor=bob
+    )
+    services.assignment_end(assignment_id=ended.id, actor=bob, reason="moved")
+    kinds = [k.id for k in selectors.booth_position_kinds()]
+    # then only the active ones are read, under a district or on the booth itself
+    assert list(selectors.incharge_assignments(unit_ids=[district1.id, booth1.id])) == [incharge]
+    assert list(selectors.booth_assignments(unit=district1, kind_ids=kinds)) == [pramukh]
+    assert list(selectors.booth_assignments(unit=booth1, kind_ids=kinds)) == [pramukh]
+    assert list(selectors.booth_assignments(unit=tree.state, kind_ids=[])) == []

@@ -23,15 +23,17 @@ def _code(outbox) -> str:
     return match.group(1)
 
 
-def test_it_sends_a_code_and_stores_only_a_hash(tree, bob, sita, sms_outbox):
-    # when bob sends an OTP to Sita
-    pv = services.otp_send(person=sita, actor=bob)
+def test_it_sends_a_code_and_stores_only_a_hash(tree, bob, sita, sms_outbox, settings):
+    # when bob sends an OTP to Sita (the clock standing still)
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        pv = services.otp_send(person=sita, actor=bob)
     # then one SMS went to her phone with a 6-digit code that is not stored in clear
     assert len(sms_outbox) == 1
     assert sms_outbox[0].to == "+919812345610"
     code = _code(sms_outbox)
     assert code not in pv.code_hash
-    assert pv.expires_at > timezone.now()
+    assert pv.expires_at == now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS)
     # and the audit row holds neither the code nor the phone
     event = AuditEvent.objects.get(verb="person.otp_sent", object_id=sita.id)
     assert code not in str(event.data)

@@ -11,8 +11,6 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandParser
 
-from sampark.geo.models import Unit
-
 
 class Command(BaseCommand):
     help = "Migrate, load the UP demo if the database is empty, and serve web + worker."
@@ -36,13 +34,9 @@ class Command(BaseCommand):
         if not options["no_demo"]:
             if "demo" not in get_commands():
                 self.stdout.write("the demo command is not installed; starting without the demo")
-            elif not Unit.objects.exists():
-                self.stdout.write(
-                    "first start: loading Uttar Pradesh and the demo organisation ..."
-                )
-                call_command("demo", "load", "--scale", "small", stdout=self.stdout)
             else:
-                call_command("demo", "logins", stdout=self.stdout)
+                # The demo command knows whether the tree is there (core sits below geo).
+                call_command("demo", "load", "--scale", "small", "--if-empty", stdout=self.stdout)
         worker = None
         if not options["no_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "sampark", "worker"])

@@ -1,7 +1,8 @@
 """`sampark demo load [--scale small|full]`: the real UP tree with a synthetic organisation.
 
-`sampark demo logins` prints the demo's users again (`sampark start` calls it on a database that
-already holds the demo, without importing this app).
+`sampark demo logins` prints the demo's users again. `sampark start` runs `demo load --if-empty`,
+which loads a database without a tree and prints the logins otherwise (core sits below geo and
+never imports this app).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from sampark.core.numbers import indian_group
 from sampark.devtools import demo
+from sampark.geo import selectors as geo_selectors
 
 
 class Command(BaseCommand):
@@ -23,12 +25,22 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load", help="load UP and the demo organisation (idempotent)")
         load.add_argument("--scale", choices=["small", "full"], default="small")
+        load.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="load only into a database without a tree; else print the logins",
+        )
         sub.add_parser("logins", help="print the demo users and their password")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "logins":
             print_logins(self.stdout.write, demo.demo_users_summary())
             return
+        if options["if_empty"]:
+            if geo_selectors.tree_exists():
+                print_logins(self.stdout.write, demo.demo_users_summary())
+                return
+            self.stdout.write("first start: loading Uttar Pradesh and the demo organisation ...")
         started = time.perf_counter()
         report = demo.load(scale=options["scale"])
         elapsed = time.perf_counter() - started
