@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run every test the way CI does: lint, types, the suite on SQLite, then on PostgreSQL.
+"""Run every test the way CI does: lint, layers, sizes, types, the suite on SQLite, then PostgreSQL.
 
 PostgreSQL is at DATABASE_URL_POSTGRES (default postgres://postgres@127.0.0.1:5432/sampark).
 When it is unreachable the PostgreSQL pass is skipped with a loud note, unless
@@ -77,6 +77,12 @@ def main() -> int:
     say("lint (ruff)")
     if run(str(BIN / "ruff"), "check", ".") or run(str(BIN / "ruff"), "format", "--check", "."):
         failures.append("ruff")
+    say("layers (import-linter contracts in pyproject.toml)")
+    if run(str(BIN / "lint-imports"), "--no-cache"):
+        failures.append("import contracts")
+    say("module size (docs/architecture.md: ≤ 800 lines, functions ≤ 80 lines or a comment)")
+    if run(str(BIN / "python"), "scripts/check_sizes.py"):
+        failures.append("module size")
     say("types (mypy --strict)")
     if run(str(BIN / "mypy"), "."):
         failures.append("mypy")
