@@ -36,6 +36,8 @@ from django.utils import timezone
 from pipeline import langid
 from pipeline.types import Lang
 from sampark.accounts.models import User
+from sampark.factcheck import selectors as factcheck_selectors
+from sampark.factcheck import services as factcheck_services
 from sampark.integrations import base
 from sampark.integrations.telegram import BotClient
 from sampark.monitoring.enums import SourceKind
@@ -205,9 +207,6 @@ def reply_to_tips(*, post_ids: list[int]) -> int:
 
 def tips_answer(*, post_ids: list[int], owner: str = "") -> Outcome:
     """Reply to auto-band tips, queue the others; each tip is handled at most once."""
-    from sampark.factcheck import services as factcheck_services
-    from sampark.factcheck.models import FactCheck
-
     outcome = Outcome()
     posts = Post.objects.filter(id__in=post_ids, source__kind__in=TIP_KINDS).select_related(
         "source"
@@ -230,7 +229,7 @@ def tips_answer(*, post_ids: list[int], owner: str = "") -> Outcome:
                 found = []
             best = found[0] if found else None
         fact_check = (
-            FactCheck.objects.filter(id=best.fact_check_id).first()
+            factcheck_selectors.factcheck_find(factcheck_id=best.fact_check_id)
             if best is not None and best.band == "auto"
             else None
         )
