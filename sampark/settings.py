@@ -7,7 +7,15 @@ from pathlib import Path
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from sampark.core.env import BASE_DIR, database_from_url, envbool, envint, envsecret, envstr
+from sampark.core.env import (
+    BASE_DIR,
+    DEMO_SECRET_KEY,
+    database_from_url,
+    envbool,
+    envint,
+    envsecret,
+    envstr,
+)
 
 django_stubs_ext.monkeypatch()
 
@@ -16,7 +24,9 @@ VAR_DIR = Path(envstr("SAMPARK_VAR_DIR", str(BASE_DIR / "var")))
 DATA_DIR = Path(envstr("SAMPARK_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 
 DEBUG = envbool("DEBUG", "False")
-SECRET_KEY = envsecret("SECRET_KEY", "sampark-demo-secret-key-change-me-in-production-0123456789")
+# `make demo` sets SAMPARK_DEMO=1: the public demo may run with the demo key and without MFA.
+SAMPARK_DEMO = envbool("SAMPARK_DEMO", "False")
+SECRET_KEY = envsecret("SECRET_KEY", DEMO_SECRET_KEY)
 ALLOWED_HOSTS = envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_NAME = envstr("SITE_NAME", "Sampark")
@@ -114,10 +124,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# HTTPS (issue #12). Off by default so the demo runs on plain http; the README's "Production"
+# block sets them all, and `manage.py check --deploy` is clean with it.
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "True" if SESSION_COOKIE_SECURE else "False")
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "False")
+# Behind a proxy that terminates TLS: the request header it sets to "https", as a META key
+# (HTTP_X_FORWARDED_PROTO). Set it only when the proxy overwrites that header on every request.
+_PROXY_SSL_HEADER = envstr("SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https") if _PROXY_SSL_HEADER else None
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "sampark@localhost")
 
 # Cache: in-process by default; Redis when REDIS_URL is set (rate limits, live updates).
 REDIS_URL = envstr("REDIS_URL", "")

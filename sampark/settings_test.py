@@ -7,6 +7,8 @@ import os
 from sampark.settings import *  # noqa: F403
 from sampark.settings import DATABASES
 
+# Not the public demo key, so the system checks pass for commands the tests start (workers).
+SECRET_KEY = "sampark-tests-only-secret-key-never-used-anywhere-else-4f1c9a"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SAMPARK_SMS = {"BACKEND": "sampark.people.sms.locmem", "OPTIONS": {}}
