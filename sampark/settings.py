@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "axes",
     "sampark.core",
     "sampark.geo",
     "sampark.accounts",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sampark.core.middleware.ServerTimingMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sampark.urls"
@@ -98,6 +102,34 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
+
+# Sign-in protection (issue #12). django-axes counts failed log-ins and refuses further tries,
+# even with the right password, for the cool-off: per account (from any address) and per address
+# (on any account), each after SAMPARK_LOGIN_FAILURE_LIMIT failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("SAMPARK_LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SAMPARK_LOGIN_COOLOFF_MINUTES", "15"))
+# "username,ip_address": either locks. "username+ip_address" would lock the pair only (an
+# office behind one NAT address then never locks as a whole, but spraying is not stopped).
+AXES_LOCKOUT_PARAMETERS = [
+    part.split("+") if "+" in part else part
+    for part in (
+        p.strip() for p in envstr("SAMPARK_LOGIN_LOCKOUT_BY", "username,ip_address").split(",")
+    )
+    if part
+]
+# A success must not wipe the failures: an insider would log in as themselves between guesses at
+# other accounts and reset the address's count (and, with it, those accounts' counts).
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "sampark.accounts.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "sampark.accounts.views.locked_out"
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use the socket's
+# address). The client's address is read that many entries from the right, where a client
+# cannot write.
+SAMPARK_PROXY_COUNT = envint("SAMPARK_PROXY_COUNT", "0")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -308,5 +340,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every attempt at INFO; its failures and lockouts are WARNINGs.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
