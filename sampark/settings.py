@@ -132,7 +132,10 @@ AXES_LOCKOUT_CALLABLE = "sampark.accounts.views.locked_out"
 SAMPARK_PROXY_COUNT = envint("SAMPARK_PROXY_COUNT", "0")
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 # Hindi first: the default language is Hindi, English is one click away.

@@ -10,6 +10,7 @@ from sampark.content import views_app
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("sampark.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
