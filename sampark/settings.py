@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sampark.core",
     "sampark.geo",
     "sampark.accounts",
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sampark.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -130,6 +135,12 @@ AXES_LOCKOUT_CALLABLE = "sampark.accounts.views.locked_out"
 # address). The client's address is read that many entries from the right, where a client
 # cannot write.
 SAMPARK_PROXY_COUNT = envint("SAMPARK_PROXY_COUNT", "0")
+
+# Two-step verification (TOTP, with static backup codes) after the password, for the roles that
+# may see phones, export, approve or manage (`sampark.accounts.signin.needs_mfa`). On by default
+# outside DEBUG and the demo; anyone who set it up is asked for it either way.
+SAMPARK_REQUIRE_MFA = envbool("SAMPARK_REQUIRE_MFA", "False" if DEBUG or SAMPARK_DEMO else "True")
+OTP_TOTP_ISSUER = SITE_NAME
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

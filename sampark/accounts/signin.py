@@ -5,7 +5,11 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+
+from sampark.accounts.enums import ROLE_CAPABILITIES, Capability
+from sampark.accounts.models import User
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -28,3 +32,28 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(hops[-count]))
     except ValueError:
         return remote
+
+
+# What makes a role need a second factor: it may see phone numbers, export, approve, or manage.
+MFA_CAPABILITIES: frozenset[str] = frozenset(
+    {
+        Capability.SEE_PHONES,
+        Capability.IMPORT_EXPORT,
+        Capability.REVIEW_CONTENT,  # "Review and approve content"
+        Capability.APPROVE_RESPONSES,
+        *(c for c in Capability if c.value.startswith("manage_")),
+    }
+)
+MFA_ROLES: frozenset[str] = frozenset(
+    role for role, capabilities in ROLE_CAPABILITIES.items() if capabilities & MFA_CAPABILITIES
+)
+# Set at log-in when the user has a second factor: then it is asked for even where not required.
+SESSION_HAS_DEVICE = "sampark_mfa_device"
+
+
+def needs_mfa(user: User | AnonymousUser) -> bool:
+    """Whether `user` must pass a second factor after the password (SAMPARK_REQUIRE_MFA on, and a
+    superuser, an admin-site user, or a role in MFA_ROLES)."""
+    if not settings.SAMPARK_REQUIRE_MFA or not isinstance(user, User):
+        return False
+    return user.is_superuser or user.is_staff or bool(user.role_names & MFA_ROLES)

@@ -1,4 +1,4 @@
-"""The signed-in user's own account (issue #12): password change and reset."""
+"""The signed-in user's own account (issue #12): password change and reset, second factor."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.account, name="home"),
+    path("mfa/setup/", views.mfa_setup, name="mfa_setup"),
+    path("mfa/verify/", views.mfa_verify, name="mfa_verify"),
+    path("mfa/backup-codes/", views.mfa_backup_codes, name="mfa_backup_codes"),
     path("password/", views.PasswordChange.as_view(), name="password_change"),
     path(
         "password/done/",
