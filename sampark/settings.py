@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "csp",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -135,6 +137,32 @@ AXES_LOCKOUT_CALLABLE = "sampark.accounts.views.locked_out"
 # address). The client's address is read that many entries from the right, where a client
 # cannot write.
 SAMPARK_PROXY_COUNT = envint("SAMPARK_PROXY_COUNT", "0")
+
+# Content-Security-Policy (django-csp): everything from this origin, nothing inline, no eval.
+# Pages keep their behaviour in static files (sampark/page.js) and their looks in classes;
+# htmx runs with allowEval off (base.html). Images may also be https: a fact-check's picture is
+# shown from the fact-checker's site. SAMPARK_CSP_REPORT_ONLY=1 reports without blocking.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if envbool("SAMPARK_CSP_REPORT_ONLY", "False"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # Two-step verification (TOTP, with static backup codes) after the password, for the roles that
 # may see phones, export, approve or manage (`sampark.accounts.signin.needs_mfa`). On by default
