@@ -54,7 +54,9 @@ def test_the_check_passes(settings, debug, demo, key, _case):
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser fixture in this process, never in production.
     drop = {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "SAMPARK_DEMO", "DATABASE_URL"}
+    drop |= {"DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env["DJANGO_SETTINGS_MODULE"] = "sampark.settings"
     env.update(extra)
