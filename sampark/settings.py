@@ -169,6 +169,8 @@ else:
 # outside DEBUG and the demo; anyone who set it up is asked for it either way.
 SAMPARK_REQUIRE_MFA = envbool("SAMPARK_REQUIRE_MFA", "False" if DEBUG or SAMPARK_DEMO else "True")
 OTP_TOTP_ISSUER = SITE_NAME
+# The admin lists devices; it must not show their secret keys (anyone with one has the factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
