@@ -15,8 +15,9 @@ $(STAMP): requirements/dev.lock pyproject.toml
 	touch $(STAMP)
 
 # Start the main job on the embedded default: SQLite, UP demo data, web + worker on :8000.
+# SAMPARK_DEMO=1: the public demo may use the demo SECRET_KEY and needs no MFA (issue #12).
 demo: $(STAMP)
-	$(BIN)/sampark start
+	SAMPARK_DEMO=1 $(BIN)/sampark start
 
 # Every test: lint, types, the suite on SQLite, then again on PostgreSQL.
 test: $(STAMP)

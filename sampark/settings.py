@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from sampark.core.env import BASE_DIR, database_from_url, envbool, envint, envsecret, envstr
+from sampark.core.env import (
+    BASE_DIR,
+    DEMO_SECRET_KEY,
+    database_from_url,
+    envbool,
+    envint,
+    envsecret,
+    envstr,
+)
 
 django_stubs_ext.monkeypatch()
 
@@ -16,7 +25,9 @@ VAR_DIR = Path(envstr("SAMPARK_VAR_DIR", str(BASE_DIR / "var")))
 DATA_DIR = Path(envstr("SAMPARK_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 
 DEBUG = envbool("DEBUG", "False")
-SECRET_KEY = envsecret("SECRET_KEY", "sampark-demo-secret-key-change-me-in-production-0123456789")
+# `make demo` sets SAMPARK_DEMO=1: the public demo may run with the demo key and without MFA.
+SAMPARK_DEMO = envbool("SAMPARK_DEMO", "False")
+SECRET_KEY = envsecret("SECRET_KEY", DEMO_SECRET_KEY)
 ALLOWED_HOSTS = envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_NAME = envstr("SITE_NAME", "Sampark")
@@ -31,6 +42,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sampark.core",
     "sampark.geo",
     "sampark.accounts",
@@ -48,16 +64,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sampark.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sampark.core.middleware.ServerTimingMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sampark.urls"
@@ -91,8 +112,73 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 
+# Sign-in protection (issue #12). django-axes counts failed log-ins and refuses further tries,
+# even with the right password, for the cool-off: per account (from any address) and per address
+# (on any account), each after SAMPARK_LOGIN_FAILURE_LIMIT failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("SAMPARK_LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("SAMPARK_LOGIN_COOLOFF_MINUTES", "15"))
+# "username,ip_address": either locks. "username+ip_address" would lock the pair only (an
+# office behind one NAT address then never locks as a whole, but spraying is not stopped).
+AXES_LOCKOUT_PARAMETERS = [
+    part.split("+") if "+" in part else part
+    for part in (
+        p.strip() for p in envstr("SAMPARK_LOGIN_LOCKOUT_BY", "username,ip_address").split(",")
+    )
+    if part
+]
+# A success must not wipe the failures: an insider would log in as themselves between guesses at
+# other accounts and reset the address's count (and, with it, those accounts' counts).
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "sampark.accounts.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "sampark.accounts.views.locked_out"
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use the socket's
+# address). The client's address is read that many entries from the right, where a client
+# cannot write.
+SAMPARK_PROXY_COUNT = envint("SAMPARK_PROXY_COUNT", "0")
+
+# Content-Security-Policy (django-csp): everything from this origin, nothing inline, no eval.
+# Pages keep their behaviour in static files (sampark/page.js) and their looks in classes;
+# htmx runs with allowEval off (base.html). Images may also be https: a fact-check's picture is
+# shown from the fact-checker's site. SAMPARK_CSP_REPORT_ONLY=1 reports without blocking.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if envbool("SAMPARK_CSP_REPORT_ONLY", "False"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+
+# Two-step verification (TOTP, with static backup codes) after the password, for the roles that
+# may see phones, export, approve or manage (`sampark.accounts.signin.needs_mfa`). On by default
+# outside DEBUG and the demo; anyone who set it up is asked for it either way.
+SAMPARK_REQUIRE_MFA = envbool("SAMPARK_REQUIRE_MFA", "False" if DEBUG or SAMPARK_DEMO else "True")
+OTP_TOTP_ISSUER = SITE_NAME
+# The admin lists devices; it must not show their secret keys (anyone with one has the factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 # Hindi first: the default language is Hindi, English is one click away.
@@ -116,10 +202,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# HTTPS (issue #12). Off by default so the demo runs on plain http; the README's "Production"
+# block sets them all, and `manage.py check --deploy` is clean with it.
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "True" if SESSION_COOKIE_SECURE else "False")
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "False")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "False")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "False")
+# Behind a proxy that terminates TLS: the request header it sets to "https", as a META key
+# (HTTP_X_FORWARDED_PROTO). Set it only when the proxy overwrites that header on every request.
+_PROXY_SSL_HEADER = envstr("SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https") if _PROXY_SSL_HEADER else None
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "sampark@localhost")
 
 # Cache: in-process by default; Redis when REDIS_URL is set (rate limits, live updates).
 REDIS_URL = envstr("REDIS_URL", "")
@@ -289,5 +392,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every attempt at INFO; its failures and lockouts are WARNINGs.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

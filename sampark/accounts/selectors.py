@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sampark.accounts.models import User
 from sampark.geo.models import Unit
@@ -37,3 +39,13 @@ def access_unit(*, user: User, unit_id: int) -> Unit:
 def access_unit_by_path(*, user: User, path: str) -> Unit:
     """Same as access_unit, addressed by materialised path (`UP/D47/AC173`)."""
     return get_object_or_404(visible_units(user=user), path=path)
+
+
+def backup_codes_left(*, user: User) -> int:
+    """How many unused backup codes the user has."""
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
+
+
+def has_device(*, user: User) -> bool:
+    """Whether the user has set up a second factor."""
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())

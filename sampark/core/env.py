@@ -8,6 +8,9 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# The SECRET_KEY of the public demo. It is in the repository, so it protects nothing: outside the
+# demo (SAMPARK_DEMO) and DEBUG the system check sampark.E001 refuses to start with it.
+DEMO_SECRET_KEY = "sampark-demo-secret-key-change-me-in-production-0123456789"  # noqa: S105
 
 
 def envbool(name: str, default: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from sampark.core.tests.browser import ARTIFACTS
+from sampark.core.tests.browser import ARTIFACTS, CSP_VIOLATIONS
 from sampark.geo.models import Unit
 
 pytestmark = pytest.mark.browser
@@ -89,3 +89,31 @@ def test_district_incharge_cannot_open_another_districts_booth(live_server, page
     assert response.status == 404
     expect(page.locator("body")).not_to_contain_text(other_booth.name)
     shot(page, "04-outsider-404")
+
+
+def test_pages_carry_the_csp_and_the_guard_sees_violations(live_server, browser, page, alice, tree):
+    # given the log-in page, served with the Content-Security-Policy
+    context = browser.new_context()
+    probe = context.new_page()
+    response = probe.goto(f"{live_server.url}/login/")
+    assert response is not None
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    # when something injects an inline script
+    probe.evaluate(
+        "const s = document.createElement('script');"
+        "s.textContent = 'window.injected = true'; document.head.appendChild(s)"
+    )
+    probe.wait_for_timeout(300)
+    # then it does not run, and the browser tests' guard has seen the violation
+    assert probe.evaluate("window.injected === undefined") is True
+    assert any("script-src" in v for v in CSP_VIOLATIONS)
+    context.close()
+    CSP_VIOLATIONS.clear()  # expected here; every other browser test fails on one
+    # and the state head's pages work under the policy (the guard checks at teardown)
+    log_in(page, live_server.url, "alice")
+    for path in ("/", "/account/", "/warroom/", "/listening/"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
