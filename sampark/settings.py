@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sampark.factcheck",
     "sampark.warroom",
     "sampark.groups",
+    "sampark.app",
 ]
 
 MIDDLEWARE = [

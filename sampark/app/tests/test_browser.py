@@ -10,9 +10,9 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from sampark.app.tests.test_kits import TEXT_HI, _deliver, _kit, _volunteer
 from sampark.content.enums import DistributionKind
 from sampark.content.models import ChannelPreference, ContentItem, Delivery
-from sampark.content.tests.test_app_views import TEXT_HI, _deliver, _kit, _volunteer
 from sampark.core.tests.browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser

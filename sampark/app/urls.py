@@ -1,0 +1,21 @@
+"""Routes of the volunteer app, mounted at /app/ (the service worker's scope). The paths of
+today's kits, booth and settings are those installed apps and SMS links already know."""
+
+from django.urls import path
+
+from sampark.app.views import kits, me, shell
+
+app_name = "app"
+urlpatterns = [
+    path("", kits.home, name="home"),
+    path("kits/<int:delivery_id>/", kits.kit_detail, name="kit"),
+    path("kits/<int:delivery_id>/forwarded/", kits.kit_forwarded, name="kit_forwarded"),
+    path("kits/<int:delivery_id>/media/<int:media_id>/", kits.kit_media, name="kit_media"),
+    path("m/<str:token>/", kits.shared_media, name="shared_media"),
+    path("booth/", me.booth, name="booth"),
+    path("settings/", me.app_settings, name="settings"),
+    path("push/subscribe/", me.push_subscribe, name="push_subscribe"),
+    path("offline/", shell.offline, name="offline"),
+    path("manifest.webmanifest", shell.manifest, name="manifest"),
+    path("sw.js", shell.service_worker, name="sw"),
+]
