@@ -14,6 +14,8 @@ from sampark.app.tests.test_kits import TEXT_HI, _deliver, _kit, _volunteer
 from sampark.content.enums import DistributionKind
 from sampark.content.models import ChannelPreference, ContentItem, Delivery
 from sampark.core.tests.browser import ARTIFACTS
+from sampark.groups.models import Group
+from sampark.groups.tests.factories import make_group, volunteer_admin
 
 pytestmark = pytest.mark.browser
 
@@ -147,3 +149,30 @@ def test_booth_and_settings_fit_a_small_phone(live_server, phone, kits):
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         phone.screenshot(path=str(ARTIFACTS / f"app-{name}-phone.png"), full_page=True)
     expect(phone.get_by_test_id("preference-form")).to_be_visible()
+
+
+def test_volunteer_reports_her_groups_count_inside_the_app(live_server, phone, booth1):
+    # given vimla, who admins one booth group
+    group = make_group(booth=booth1, name="बूथ समूह – सूचना", member_count=10)
+    volunteer_admin(username="vimla", booth=booth1, group=group)
+    _log_in(phone, live_server.url, "vimla")
+    # when she opens the Groups tab of the app's bottom bar
+    phone.get_by_test_id("tab-groups").click()
+    phone.wait_for_url(f"{live_server.url}/app/groups/")
+    card = phone.get_by_test_id("group-card")
+    expect(card).to_contain_text("बूथ समूह – सूचना")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # and reports 57 members
+    phone.get_by_test_id("count-input").fill("57")
+    phone.get_by_test_id("count-form").locator("button").click()
+    # then the card is answered in place, without leaving the page
+    expect(phone.get_by_test_id("member-count")).to_have_text("57")
+    expect(phone.get_by_test_id("notice")).to_be_visible()
+    assert phone.url == f"{live_server.url}/app/groups/"
+    assert Group.objects.get(id=group.id).member_count == 57
+    # and "active today" works on the fresh card too
+    saved = phone.get_by_test_id("notice").text_content() or ""
+    phone.get_by_test_id("attest").click()
+    expect(phone.get_by_test_id("notice")).not_to_have_text(saved)
+    assert Group.objects.get(id=group.id).last_activity_at is not None
+    phone.screenshot(path=str(ARTIFACTS / "app-groups-phone.png"), full_page=True)

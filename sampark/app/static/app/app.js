@@ -1,4 +1,5 @@
-/* The volunteer app's only script: service worker, share, copy, the forwarded form, push. */
+/* The volunteer app's only script: service worker, share, copy, forms answered in place (the
+   forwarded form, a group card's forms), push. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -70,9 +71,10 @@
     input.value = Math.max(+input.min || 1, Math.min(+input.max || 50, n));
   }
 
-  // The forwarded form answers with its own new state (HX-Request asks for the fragment);
-  // without JavaScript it is an ordinary POST and redirect.
-  function forwarded(event) {
+  // A form with data-swap (the forwarded form, a group card's forms) answers with the new state
+  // of its target (HX-Request asks for the fragment); without JavaScript it is an ordinary POST
+  // and redirect.
+  function submitInPlace(event) {
     var form = event.currentTarget;
     if (!window.fetch) return;
     event.preventDefault();
@@ -156,7 +158,7 @@
     on(root, "[data-share-text]", "click", share);
     on(root, "[data-copy]", "click", copy);
     on(root, "[data-step]", "click", step);
-    on(root, "form[data-swap]", "submit", forwarded);
+    on(root, "form[data-swap]", "submit", submitInPlace);
     on(root, "#push-on", "click", pushOn);
     on(root, "form.logout", "submit", forgetPages);
   }
