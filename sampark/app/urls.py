@@ -3,7 +3,7 @@ today's kits, booth and settings are those installed apps and SMS links already 
 
 from django.urls import path
 
-from sampark.app.views import groups, kits, me, shell
+from sampark.app.views import groups, kits, me, rumours, shell
 
 app_name = "app"
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("groups/<int:booth_group_id>/count/", groups.group_count, name="group_count"),
     path("groups/<int:booth_group_id>/rotate/", groups.group_rotate, name="group_rotate"),
     path("groups/<int:booth_group_id>/attest/", groups.group_attest, name="group_attest"),
+    path("rumours/", rumours.rumour_list, name="rumours"),
+    path("rumours/new/", rumours.rumour_new, name="rumour_new"),
+    path("rumours/<int:post_id>/", rumours.rumour_detail, name="rumour"),
     path("settings/", me.app_settings, name="settings"),
     path("push/subscribe/", me.push_subscribe, name="push_subscribe"),
     path("offline/", shell.offline, name="offline"),

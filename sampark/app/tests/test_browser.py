@@ -4,6 +4,7 @@ open today's kit, Devanagari drawn with the vendored font, the WhatsApp share li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
@@ -16,6 +17,8 @@ from sampark.content.models import ChannelPreference, ContentItem, Delivery
 from sampark.core.tests.browser import ARTIFACTS
 from sampark.groups.models import Group
 from sampark.groups.tests.factories import make_group, volunteer_admin
+from sampark.monitoring.enums import SourceKind
+from sampark.monitoring.models import Post
 
 pytestmark = pytest.mark.browser
 
@@ -176,3 +179,37 @@ def test_volunteer_reports_her_groups_count_inside_the_app(live_server, phone, b
     expect(phone.get_by_test_id("notice")).not_to_have_text(saved)
     assert Group.objects.get(id=group.id).last_activity_at is not None
     phone.screenshot(path=str(ARTIFACTS / "app-groups-phone.png"), full_page=True)
+
+
+def test_volunteer_reports_a_rumour_and_sees_its_answer_arrive(live_server, phone, kits):
+    # given vimla on the app
+    _log_in(phone, live_server.url, "vimla")
+    # when she reports a rumour from the Rumours tab
+    phone.get_by_test_id("tab-rumours").click()
+    phone.get_by_test_id("report-rumour").click()
+    phone.get_by_test_id("tip-text").fill("EVM bluetooth से हैक हो सकती है, सबको भेजो")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    phone.screenshot(path=str(ARTIFACTS / "app-rumour-form-phone.png"), full_page=True)
+    phone.get_by_test_id("tip-send").click()
+    # then her report's page says it was received and looks for a fact-check
+    expect(phone.get_by_test_id("tip-done")).to_be_visible()
+    tip = Post.objects.get(source__kind=SourceKind.TIP_FORM)
+    assert phone.url == f"{live_server.url}/app/rumours/{tip.id}/"
+    expect(phone.get_by_test_id("tip-reply")).to_have_attribute("data-poll", re.compile("/app/"))
+    # and when the reply step answers it, the answer appears without reloading the page
+    tip.metrics = {
+        **(tip.metrics or {}),
+        "tip_reply": {
+            "state": "sent",
+            "text": "🔎 इस दावे की जाँच पहले ही हो चुकी है।\nनतीजा: झूठा",
+            "url": "https://www.boomlive.in/fact-check/evm",
+            "publisher": "BOOM",
+            "lang": "hi",
+        },
+    }
+    tip.save(update_fields=["metrics"])
+    expect(phone.get_by_test_id("fact-check-link")).to_be_visible(timeout=10_000)
+    expect(phone.get_by_test_id("tip-reply")).not_to_have_attribute("data-poll", re.compile("."))
+    assert phone.url == f"{live_server.url}/app/rumours/{tip.id}/"
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    phone.screenshot(path=str(ARTIFACTS / "app-rumour-answer-phone.png"), full_page=True)

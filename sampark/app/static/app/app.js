@@ -1,5 +1,5 @@
 /* The volunteer app's only script: service worker, share, copy, forms answered in place (the
-   forwarded form, a group card's forms), push. */
+   forwarded form, group cards), a report's answer asked for again, push. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -95,6 +95,32 @@
       .catch(function () { form.submit(); });
   }
 
+  // An element with data-poll (a report waiting for its answer) is fetched again as a fragment
+  // every data-every ms until the server's fragment no longer asks for it.
+  function poll(el) {
+    var every = parseInt(el.dataset.every, 10) || 3000;
+    setTimeout(function () {
+      if (!document.body.contains(el)) return;
+      if (document.hidden) { poll(el); return; }
+      fetch(el.dataset.poll, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+        .then(function (r) {
+          if (r.status >= 400 && r.status < 500) return null; // gone: stop asking
+          if (!r.ok) throw new Error(r.status);
+          return r.text();
+        })
+        .then(function (html) {
+          if (html === null) return;
+          var box = document.createElement("div");
+          box.innerHTML = html.trim();
+          var fresh = box.firstElementChild;
+          if (!fresh) return;
+          el.replaceWith(fresh);
+          bind(fresh);
+        })
+        .catch(function () { poll(el); }); // no signal for a moment: try again later
+    }, every);
+  }
+
   function keyBytes(base64) {
     var padded = (base64 + "===".slice((base64.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
     var raw = atob(padded);
@@ -155,6 +181,8 @@
 
   function bind(root) {
     if (!root) return;
+    if (root.matches && root.matches("[data-poll]")) poll(root);
+    root.querySelectorAll("[data-poll]").forEach(poll);
     on(root, "[data-share-text]", "click", share);
     on(root, "[data-copy]", "click", copy);
     on(root, "[data-step]", "click", step);
