@@ -200,3 +200,13 @@ def test_the_booth_page_leads_to_the_rumour_form_in_the_app(vimla):
     html = _client(vimla).get(reverse("app:booth")).content.decode()
     assert f'href="{reverse("app:rumour_new")}" data-testid="report-rumour"' in html
     assert 'data-testid="tab-rumours"' in html
+
+
+def test_the_desktop_tip_pages_send_a_booth_volunteer_into_the_app(vimla, charlie):
+    client = _client(vimla)
+    assert client.get(reverse("monitoring:tip_new"))["Location"] == reverse("app:rumour_new")
+    done = reverse("monitoring:tip_done")
+    assert client.get(f"{done}?tip=12")["Location"] == reverse("app:rumour", args=[12])
+    assert client.get(done)["Location"] == reverse("app:rumours")
+    # a user without a volunteer record keeps the desktop page
+    assert _client(charlie).get(reverse("monitoring:tip_new")).status_code == 200
