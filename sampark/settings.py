@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sampark.menu.desktop_menu",
             ],
             "builtins": ["sampark.core.templatetags.indian"],
         },

@@ -25,8 +25,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sampark.accounts import selectors as account_selectors
-from sampark.accounts.enums import Capability
+from sampark.accounts.enums import GROUP_ROLLUP_PAGES, Capability
 from sampark.accounts.models import User
+from sampark.accounts.permissions import require_any
 from sampark.analytics import selectors as analytics_selectors
 from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
@@ -41,8 +42,7 @@ HISTORY_SHOWN = 20
 
 
 def _require_manager(user: User) -> None:
-    if not user.can(Capability.MANAGE_GROUPS):
-        raise PermissionDenied(_("Your role may not manage groups."))
+    require_any(user, GROUP_ROLLUP_PAGES, _("Your role may not manage groups."))
 
 
 def _error_text(exc: ValidationError) -> str:

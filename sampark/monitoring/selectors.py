@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pipeline import score
-from sampark.accounts.enums import Capability
+from sampark.accounts.enums import LISTENING_PAGES
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
 from sampark.geo.models import Unit
@@ -41,7 +41,7 @@ from sampark.monitoring.models import (
 
 
 def require_listen(user: User) -> None:
-    if not user.can(Capability.LISTEN):
+    if not user.can_any(LISTENING_PAGES):
         raise PermissionDenied
 
 
