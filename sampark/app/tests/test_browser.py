@@ -4,11 +4,13 @@ open today's kit, Devanagari drawn with the vendored font, the WhatsApp share li
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from sampark.app.tests.test_kits import TEXT_HI, _deliver, _kit, _volunteer
@@ -40,6 +42,12 @@ def phone(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (10, 120, 200)).save(out, "PNG")
+    return out.getvalue()
 
 
 def _log_in(page: Page, base: str, username: str) -> None:
@@ -188,6 +196,11 @@ def test_volunteer_reports_a_rumour_and_sees_its_answer_arrive(live_server, phon
     phone.get_by_test_id("tab-rumours").click()
     phone.get_by_test_id("report-rumour").click()
     phone.get_by_test_id("tip-text").fill("EVM bluetooth से हैक हो सकती है, सबको भेजो")
+    # (our own photo button names the chosen file, in place of the browser's English one)
+    phone.get_by_test_id("tip-image").set_input_files(
+        {"name": "screenshot.png", "mimeType": "image/png", "buffer": _png()}
+    )
+    expect(phone.locator("[data-file-name]")).to_have_text("screenshot.png")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     phone.screenshot(path=str(ARTIFACTS / "app-rumour-form-phone.png"), full_page=True)
     phone.get_by_test_id("tip-send").click()

@@ -121,6 +121,13 @@
     }, every);
   }
 
+  // The chosen photo's name beside our own "choose a photo" button.
+  function fileChosen(event) {
+    var input = event.currentTarget;
+    var label = input.parentNode.querySelector("[data-file-name]");
+    if (label && input.files && input.files.length) label.textContent = input.files[0].name;
+  }
+
   function keyBytes(base64) {
     var padded = (base64 + "===".slice((base64.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
     var raw = atob(padded);
@@ -188,6 +195,7 @@
     on(root, "[data-step]", "click", step);
     on(root, "form[data-swap]", "submit", submitInPlace);
     on(root, "#push-on", "click", pushOn);
+    on(root, "input.file-input", "change", fileChosen);
     on(root, "form.logout", "submit", forgetPages);
   }
 
