@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sampark.factcheck",
     "sampark.warroom",
     "sampark.groups",
+    "sampark.app",
     # Development tooling (demo, probe, benchmarks): after the product apps, imported by none.
     "sampark.devtools",
 ]
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sampark.menu.desktop_menu",
             ],
             "builtins": ["sampark.core.templatetags.indian"],
         },

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from sampark.accounts import views as accounts_views
 from sampark.api import api
-from sampark.content import views_app
+from sampark.app.views import kits as app_kits
 
 urlpatterns = [
     path("login/", accounts_views.SignIn.as_view(), name="login"),
@@ -19,13 +19,13 @@ urlpatterns = [
     path("imports/", include("sampark.people.urls_io")),
     path("directives/", include("sampark.directives.urls")),
     path("listening/", include("sampark.monitoring.urls")),
-    path("app/", include("sampark.content.urls_app")),
+    path("app/", include("sampark.app.urls")),
     path("groups/", include("sampark.groups.urls")),
     path("join/", include("sampark.groups.urls_public")),
     path("content/", include("sampark.content.urls")),
     path("hooks/", include("sampark.content.urls_hooks")),
     path("factchecks/", include("sampark.factcheck.urls")),
     path("warroom/", include("sampark.warroom.urls")),
-    path("k/<int:delivery_id>", views_app.short_link, name="short_link"),
+    path("k/<int:delivery_id>", app_kits.short_link, name="short_link"),
     path("", include("sampark.analytics.urls")),
 ]

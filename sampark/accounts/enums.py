@@ -98,3 +98,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CALL_AGENT: frozenset(),
     Role.VOLUNTEER: frozenset(),
 }
+
+
+# Which capabilities open each area's pages: any one of them is enough. The views check these
+# sets, and the desktop menu (sampark/menu.py) shows a link only when the same check passes,
+# so that no role is offered a page that answers 403 (issue #11).
+LISTENING_PAGES = frozenset({Capability.LISTEN})
+WARROOM_PAGES = frozenset({Capability.TRIAGE, Capability.APPROVE_RESPONSES})
+FACTCHECK_PAGES = frozenset({Capability.LISTEN, Capability.TRIAGE, Capability.MANAGE_FACTCHECKS})
+CONTENT_PAGES = frozenset(
+    {Capability.CREATE_CONTENT, Capability.REVIEW_CONTENT, Capability.DISTRIBUTE}
+)
+GROUP_ROLLUP_PAGES = frozenset({Capability.MANAGE_GROUPS})
+IMPORT_PAGES = frozenset({Capability.IMPORT_EXPORT})

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from sampark.accounts.enums import ROLE_CAPABILITIES, Role
+from sampark.accounts.enums import (
+    CONTENT_PAGES,
+    FACTCHECK_PAGES,
+    GROUP_ROLLUP_PAGES,
+    LISTENING_PAGES,
+    ROLE_CAPABILITIES,
+    WARROOM_PAGES,
+    Role,
+)
 
 
 class User(AbstractUser):
@@ -34,20 +44,24 @@ class User(AbstractUser):
             return True
         return any(capability in ROLE_CAPABILITIES.get(r, frozenset()) for r in self.role_names)
 
+    def can_any(self, capabilities: Iterable[str]) -> bool:
+        """Whether the user's roles grant at least one of `capabilities`."""
+        return any(self.can(c) for c in capabilities)
+
     @property
     def can_listen(self) -> bool:
-        """For templates (the nav): may open the listening feed."""
-        return self.can("listen")
+        """For templates: may open the listening feed."""
+        return self.can_any(LISTENING_PAGES)
 
     @property
     def can_content(self) -> bool:
-        """For templates (the nav): may write, review or send content kits."""
-        return any(self.can(c) for c in ("create_content", "review_content", "distribute"))
+        """For templates: may write, review or send content kits."""
+        return self.can_any(CONTENT_PAGES)
 
     @property
     def can_read_factchecks(self) -> bool:
-        """For templates (the nav): may search the fact-check knowledge base."""
-        return any(self.can(c) for c in ("listen", "triage", "manage_factchecks"))
+        """For templates: may search the fact-check knowledge base."""
+        return self.can_any(FACTCHECK_PAGES)
 
     @property
     def can_triage(self) -> bool:
@@ -56,12 +70,12 @@ class User(AbstractUser):
 
     @property
     def can_warroom(self) -> bool:
-        """For templates (the nav): may open the war room."""
-        return self.can("triage") or self.can("approve_responses")
+        """For templates: may open the war room."""
+        return self.can_any(WARROOM_PAGES)
 
     @property
     def can_manage_groups(self) -> bool:
-        return self.can("manage_groups")
+        return self.can_any(GROUP_ROLLUP_PAGES)
 
     @property
     def is_volunteer_only(self) -> bool:

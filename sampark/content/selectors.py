@@ -5,11 +5,19 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q
 from sampark.content.enums import DeliveryStatus
-from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
+from sampark.content.models import (
+    ChannelPreference,
+    ContentItem,
+    Delivery,
+    Distribution,
+    MediaAsset,
+)
+from sampark.content.services import SENDABLE
 
 
 def items_visible(*, user: User) -> QuerySet[ContentItem]:
@@ -73,3 +81,20 @@ def access_own_delivery(*, user: User, delivery_id: int) -> Delivery:
     if user.person_id is None:
         raise Http404
     return get_object_or_404(kits_for(person_id=user.person_id), id=delivery_id)
+
+
+def preference_of(*, person_id: int) -> ChannelPreference | None:
+    """How the person chose to get kits (channel, language, Telegram chat), if they chose."""
+    return ChannelPreference.objects.filter(person_id=person_id).first()
+
+
+def shared_media(*, media_id: int) -> MediaAsset:
+    """The media behind a kit's public share link while the kit may still be shared, else 404
+    (withdrawn, expired or never approved)."""
+    asset = get_object_or_404(MediaAsset.objects.select_related("item"), id=media_id)
+    item = asset.item
+    if item.state not in SENDABLE or item.recalled_at is not None:
+        raise Http404
+    if item.expires_at is not None and item.expires_at <= timezone.now():
+        raise Http404
+    return asset

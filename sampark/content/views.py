@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sampark.accounts import selectors as account_selectors
@@ -65,15 +65,15 @@ TABS = (
 )
 # The history of a kit, as its audit rows name the steps.
 VERB_LABELS = {
-    "content.created": _lazy("Created"),
-    "content.updated": _lazy("Edited"),
-    "content.media_added": _lazy("File added"),
-    "content.media_removed": _lazy("File removed"),
-    "content.submitted": _lazy("Sent for review"),
-    "content.approved": _lazy("Approved"),
-    "content.sent_back": _lazy("Sent back to the author"),
-    "content.certificate_attached": _lazy("Certificate attached"),
-    "content.recalled": _lazy("Withdrawn"),
+    "content.created": gettext_lazy("Created"),
+    "content.updated": gettext_lazy("Edited"),
+    "content.media_added": gettext_lazy("File added"),
+    "content.media_removed": gettext_lazy("File removed"),
+    "content.submitted": gettext_lazy("Sent for review"),
+    "content.approved": gettext_lazy("Approved"),
+    "content.sent_back": gettext_lazy("Sent back to the author"),
+    "content.certificate_attached": gettext_lazy("Certificate attached"),
+    "content.recalled": gettext_lazy("Withdrawn"),
 }
 LIVE = (DistributionStatus.SCHEDULED, DistributionStatus.EXPANDING, DistributionStatus.SENDING)
 

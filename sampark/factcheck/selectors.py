@@ -10,15 +10,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from sampark.accounts.enums import Capability
+from sampark.accounts.enums import FACTCHECK_PAGES
 from sampark.accounts.models import User
 from sampark.factcheck.models import ClaimMatch, FactCheck
 
-READERS = (Capability.LISTEN, Capability.TRIAGE, Capability.MANAGE_FACTCHECKS)
-
 
 def can_read(*, user: User) -> bool:
-    return any(user.can(c) for c in READERS)
+    return user.can_any(FACTCHECK_PAGES)
 
 
 def require_read(*, user: User) -> None:

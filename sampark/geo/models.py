@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from sampark.geo.enums import Level, Reservation
 
@@ -79,11 +80,19 @@ class Unit(models.Model):
         return f"{self.path} {self.name}"
 
     @property
-    def display_name(self) -> str:
-        """Name with its number where the public knows it by number (AC 173, booth 145)."""
-        if self.level in (Level.AC, Level.PC, Level.BOOTH) and self.number:
-            return f"{self.number} · {self.name}"
+    def local_name(self) -> str:
+        """The name in the page's language: `name_hi` on Hindi pages when there is one."""
+        if self.name_hi and (get_language() or "").startswith("hi"):
+            return self.name_hi
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The local name with its number where the public knows it by number (AC 173,
+        booth 145)."""
+        if self.level in (Level.AC, Level.PC, Level.BOOTH) and self.number:
+            return f"{self.number} · {self.local_name}"
+        return self.local_name
 
     def is_descendant_of(self, other: Unit) -> bool:
         return self.path == other.path or self.path.startswith(other.path + "/")

@@ -25,8 +25,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sampark.accounts import selectors as account_selectors
-from sampark.accounts.enums import Capability
+from sampark.accounts.enums import GROUP_ROLLUP_PAGES, Capability
 from sampark.accounts.models import User
+from sampark.accounts.permissions import require_any
 from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.core.http import wants_fragment as _partial
@@ -41,8 +42,7 @@ HISTORY_SHOWN = 20
 
 
 def _require_manager(user: User) -> None:
-    if not user.can(Capability.MANAGE_GROUPS):
-        raise PermissionDenied(_("Your role may not manage groups."))
+    require_any(user, GROUP_ROLLUP_PAGES, _("Your role may not manage groups."))
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -89,6 +89,8 @@ def _card(request: HttpRequest, user: User, group: Group, **extra: Any) -> dict[
 def home(request: HttpRequest) -> HttpResponse:
     """In-charges land on their unit's roll-up; volunteers on their own groups."""
     user = _user(request)
+    if user.is_volunteer_only:
+        return redirect("app:groups")  # a booth volunteer's groups live in the phone app
     root = account_selectors.scope_root(user=user)
     if user.can(Capability.MANAGE_GROUPS):
         return redirect("groups:unit", unit_id=root.id)
@@ -328,8 +330,11 @@ def export_source(request: HttpRequest, booth_group_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    """The volunteer's groups: big buttons to report members, reset the link, note activity."""
+    """The groups a user admins: big buttons to report members, reset the link, note activity.
+    A booth volunteer has the same in the phone app, and is sent there."""
     user = _user(request)
+    if user.is_volunteer_only:
+        return redirect("app:groups")
     cards = [_card(request, user, g, back="mine") for g in selectors.my_groups(user=user)]
     return render(
         request,

@@ -53,6 +53,15 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name pages show. The tip sources are made by the system, named after their kind
+        in whatever language the first tip came in: they are named by their kind's label, in
+        the page's language."""
+        if self.kind in (SourceKind.TIP_FORM, SourceKind.TELEGRAM_BOT):
+            return str(self.get_kind_display())
+        return self.name
+
 
 class ExportUpload(models.Model):
     """One uploaded WhatsApp chat export, with what importing it did."""

@@ -16,15 +16,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pipeline import score
-from sampark.accounts.enums import Capability
+from sampark.accounts.enums import LISTENING_PAGES
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
 from sampark.geo.models import Unit
 from sampark.geo.scope import subtree_q
+from sampark.monitoring import tipreply
 from sampark.monitoring.enums import SourceKind
 from sampark.monitoring.models import (
     Alert,
@@ -40,7 +43,7 @@ from sampark.monitoring.tipreply import HANDED_OVER, KEY, TIP_KINDS, State
 
 
 def require_listen(user: User) -> None:
-    if not user.can(Capability.LISTEN):
+    if not user.can_any(LISTENING_PAGES):
         raise PermissionDenied
 
 
@@ -342,3 +345,55 @@ def tip_ids_for_war_room(*, since: datetime, limit: int) -> list[int]:
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
+
+
+# --- the sender's own web tips (the volunteer app) ------------------------------------------
+
+TIP_LOOKING = "looking"
+TIP_ANSWERED = "answered"
+TIP_RECEIVED = "received"
+_REPLY_SHOWN = ("text", "url", "verdict", "publisher", "lang", "sent_at")
+
+
+@dataclass(frozen=True, slots=True)
+class TipAnswer:
+    """Where a web tip stands for its sender: the reply step is still `looking` for a
+    published fact-check (the page asks again), it `answered`, or the war room has it
+    (`received`)."""
+
+    state: str
+    reply: dict[str, Any] | None = None
+
+    @property
+    def looking(self) -> bool:
+        return self.state == TIP_LOOKING
+
+
+def own_tips(*, user: User) -> QuerySet[Post]:
+    """The user's own web tips, newest first."""
+    return Post.objects.filter(submitted_by=user, source__kind=SourceKind.TIP_FORM).order_by(
+        "-received_at", "-id"
+    )
+
+
+def access_own_tip(*, user: User, post_id: int) -> Post:
+    """The user's own web tip. Any other post is a 404 outside what the user may read (another
+    area's tip), a 403 inside it (a tip from one's own booth that someone else sent)."""
+    tip = own_tips(user=user).filter(id=post_id).first()
+    if tip is not None:
+        return tip
+    if posts_visible(user=user).filter(id=post_id).exists():
+        raise PermissionDenied(_("Only the person who sent this report may follow it."))
+    raise Http404
+
+
+def tip_answer(*, post: Post, now: datetime | None = None) -> TipAnswer:
+    """The automatic reply to a web tip, or whether one may still come."""
+    value = (post.metrics or {}).get(tipreply.KEY)
+    if isinstance(value, dict) and value.get("state") == tipreply.State.SENT:
+        return TipAnswer(TIP_ANSWERED, {k: value.get(k) for k in _REPLY_SHOWN})
+    # The reply step leaves tips older than its window alone: no answer will come then.
+    window = timedelta(hours=tipreply.conf("WINDOW_HOURS"))
+    if value is None and post.received_at >= (now or timezone.now()) - window:
+        return TipAnswer(TIP_LOOKING)
+    return TipAnswer(TIP_RECEIVED)

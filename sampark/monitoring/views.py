@@ -507,6 +507,8 @@ def group_upload(request: HttpRequest, group_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tip_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    if request.method == "GET" and user.is_volunteer_only:
+        return redirect("app:rumour_new")  # a booth volunteer reports from the phone app
     form = TipForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -526,6 +528,10 @@ def tip_done(request: HttpRequest) -> HttpResponse:
     """Thanks for the tip — and, when a published fact-check answers it, the answer (the page
     asks every 3 seconds until the automatic reply is there)."""
     tip_id = request.GET.get("tip", "")
+    if _user(request).is_volunteer_only:
+        if tip_id.isdigit():
+            return redirect("app:rumour", post_id=int(tip_id))
+        return redirect("app:rumours")
     reply = None
     if tip_id.isdigit():
         reply = tipreply.access_tip_reply(user=_user(request), post_id=int(tip_id))

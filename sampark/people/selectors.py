@@ -71,6 +71,22 @@ def assignments_for_unit(*, unit: Unit, include_ended: bool = False) -> QuerySet
     return qs.order_by("kind__order", "kind__code", "seat", "id")
 
 
+def positions_and_booth(*, person: Person) -> tuple[Unit | None, list[Assignment]]:
+    """The person's own active positions (oldest first), and the booth among them, else their
+    home unit when it is a booth (the volunteer app's "my booth")."""
+    mine = list(
+        Assignment.objects.filter(person=person)
+        .filter(ACTIVE)
+        .select_related("kind", "unit", "unit__ac", "unit__district")
+        .order_by("started_at", "id")
+    )
+    booth = next((a.unit for a in mine if a.unit.level == Level.BOOTH), None)
+    if booth is None and person.home_unit_id is not None:
+        home = Unit.objects.select_related("ac", "district").get(id=person.home_unit_id)
+        booth = home if home.level == Level.BOOTH else None
+    return booth, mine
+
+
 def person_assignments(*, user: User, person: Person) -> QuerySet[Assignment]:
     """A person's positions in the user's subtree (positions elsewhere stay invisible)."""
     return (

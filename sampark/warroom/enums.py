@@ -102,3 +102,14 @@ class DutyRole(models.TextChoices):
     LEAD = "lead", _("Shift lead")
     ANALYST = "analyst", _("Analyst")
     APPROVER = "approver", _("Approver")
+
+
+class OfficialStatus(models.TextChoices):
+    """Where a published response stands on one official account (`Response.official`)."""
+
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    POSTED = "posted", _("Posted")
+    FAILED = "failed", _("Failed")
+    DISABLED = "disabled", _("Disabled")
+    NOT_CONFIGURED = "not_configured", _("Not configured")

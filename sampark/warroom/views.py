@@ -14,15 +14,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sampark.accounts.enums import Capability
+from sampark.accounts.enums import WARROOM_PAGES, Capability
 from sampark.accounts.models import User
+from sampark.accounts.permissions import require_any
 from sampark.accounts.permissions import require_capability as _require
 from sampark.accounts.selectors import scope_root
 from sampark.core.http import HtmxRequest
@@ -58,8 +58,7 @@ QUEUE_SHOWN = 200
 
 
 def _require_warroom(user: User) -> None:
-    if not (user.can(Capability.TRIAGE) or user.can(Capability.APPROVE_RESPONSES)):
-        raise PermissionDenied(_("Your role has no place in the war room."))
+    require_any(user, WARROOM_PAGES, _("Your role has no place in the war room."))
 
 
 def _fact_check_choices(incident: Incident) -> list[tuple[int, str]]:

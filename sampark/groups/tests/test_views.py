@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from sampark.accounts.enums import Role
+from sampark.accounts.models import RoleGrant
 from sampark.groups.models import Group, MemberCountReport
 from sampark.groups.tests.factories import (
     WA_LINK_2,
@@ -100,12 +102,20 @@ def test_count_above_cap_shows_the_error_in_the_card(client, bob, group):
     assert MemberCountReport.objects.filter(group=group).count() == 1
 
 
-def test_my_groups_lists_the_volunteers_groups(client, booth, group):
-    volunteer = volunteer_admin(username="vimla", booth=booth, group=group)
-    client.force_login(volunteer)
+def test_my_groups_lists_the_groups_a_user_admins(client, booth, group):
+    # given a user with another role besides volunteer (a booth volunteer is sent to the app)
+    admin = volunteer_admin(username="vimla", booth=booth, group=group)
+    RoleGrant.objects.create(user=admin, role=Role.CALL_AGENT)
+    client.force_login(admin)
     html = client.get(reverse("groups:mine")).content.decode()
     assert html.count('data-testid="group-card"') == 1
     assert "बूथ 1 – सूचना समूह" in html
+
+
+def test_a_booth_volunteer_is_sent_to_the_phone_app(client, booth, group):
+    client.force_login(volunteer_admin(username="vimla", booth=booth, group=group))
+    for name in ("groups:home", "groups:mine"):
+        assert client.get(reverse(name))["Location"] == reverse("app:groups")
 
 
 def test_rotate_through_the_page(client, bob, group):

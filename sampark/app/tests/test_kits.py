@@ -453,7 +453,7 @@ def test_booth_page_names_my_booth_and_team_without_phones(vimla, booth1):
     assert "Pending Person" not in html
     assert "+919800000002" not in html
     assert "9800000002" not in html
-    assert reverse("monitoring:tip_new") in html
+    assert reverse("app:rumour_new") in html
 
 
 # -- settings and push ------------------------------------------------------------------------

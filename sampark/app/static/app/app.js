@@ -1,4 +1,5 @@
-/* The volunteer app's only script: service worker, share, copy, the forwarded form, push. */
+/* The volunteer app's only script: service worker, share, copy, forms answered in place (the
+   forwarded form, group cards), a report's answer asked for again, push. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -70,9 +71,10 @@
     input.value = Math.max(+input.min || 1, Math.min(+input.max || 50, n));
   }
 
-  // The forwarded form answers with its own new state (HX-Request asks for the fragment);
-  // without JavaScript it is an ordinary POST and redirect.
-  function forwarded(event) {
+  // A form with data-swap (the forwarded form, a group card's forms) answers with the new state
+  // of its target (HX-Request asks for the fragment); without JavaScript it is an ordinary POST
+  // and redirect.
+  function submitInPlace(event) {
     var form = event.currentTarget;
     if (!window.fetch) return;
     event.preventDefault();
@@ -91,6 +93,39 @@
         bind(document.querySelector(form.dataset.swap));
       })
       .catch(function () { form.submit(); });
+  }
+
+  // An element with data-poll (a report waiting for its answer) is fetched again as a fragment
+  // every data-every ms until the server's fragment no longer asks for it.
+  function poll(el) {
+    var every = parseInt(el.dataset.every, 10) || 3000;
+    setTimeout(function () {
+      if (!document.body.contains(el)) return;
+      if (document.hidden) { poll(el); return; }
+      fetch(el.dataset.poll, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+        .then(function (r) {
+          if (r.status >= 400 && r.status < 500) return null; // gone: stop asking
+          if (!r.ok) throw new Error(r.status);
+          return r.text();
+        })
+        .then(function (html) {
+          if (html === null) return;
+          var box = document.createElement("div");
+          box.innerHTML = html.trim();
+          var fresh = box.firstElementChild;
+          if (!fresh) return;
+          el.replaceWith(fresh);
+          bind(fresh);
+        })
+        .catch(function () { poll(el); }); // no signal for a moment: try again later
+    }, every);
+  }
+
+  // The chosen photo's name beside our own "choose a photo" button.
+  function fileChosen(event) {
+    var input = event.currentTarget;
+    var label = input.parentNode.querySelector("[data-file-name]");
+    if (label && input.files && input.files.length) label.textContent = input.files[0].name;
   }
 
   function keyBytes(base64) {
@@ -153,11 +188,14 @@
 
   function bind(root) {
     if (!root) return;
+    if (root.matches && root.matches("[data-poll]")) poll(root);
+    root.querySelectorAll("[data-poll]").forEach(poll);
     on(root, "[data-share-text]", "click", share);
     on(root, "[data-copy]", "click", copy);
     on(root, "[data-step]", "click", step);
-    on(root, "form[data-swap]", "submit", forwarded);
+    on(root, "form[data-swap]", "submit", submitInPlace);
     on(root, "#push-on", "click", pushOn);
+    on(root, "input.file-input", "change", fileChosen);
     on(root, "form.logout", "submit", forgetPages);
   }
 

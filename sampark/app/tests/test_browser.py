@@ -4,16 +4,23 @@ open today's kit, Devanagari drawn with the vendored font, the WhatsApp share li
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
+from sampark.app.tests.test_kits import TEXT_HI, _deliver, _kit, _volunteer
 from sampark.content.enums import DistributionKind
 from sampark.content.models import ChannelPreference, ContentItem, Delivery
-from sampark.content.tests.test_app_views import TEXT_HI, _deliver, _kit, _volunteer
 from sampark.core.tests.browser import ARTIFACTS
+from sampark.groups.models import Group
+from sampark.groups.tests.factories import make_group, volunteer_admin
+from sampark.monitoring.enums import SourceKind
+from sampark.monitoring.models import Post
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +42,12 @@ def phone(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (10, 120, 200)).save(out, "PNG")
+    return out.getvalue()
 
 
 def _log_in(page: Page, base: str, username: str) -> None:
@@ -147,3 +160,69 @@ def test_booth_and_settings_fit_a_small_phone(live_server, phone, kits):
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         phone.screenshot(path=str(ARTIFACTS / f"app-{name}-phone.png"), full_page=True)
     expect(phone.get_by_test_id("preference-form")).to_be_visible()
+
+
+def test_volunteer_reports_her_groups_count_inside_the_app(live_server, phone, booth1):
+    # given vimla, who admins one booth group
+    group = make_group(booth=booth1, name="बूथ समूह – सूचना", member_count=10)
+    volunteer_admin(username="vimla", booth=booth1, group=group)
+    _log_in(phone, live_server.url, "vimla")
+    # when she opens the Groups tab of the app's bottom bar
+    phone.get_by_test_id("tab-groups").click()
+    phone.wait_for_url(f"{live_server.url}/app/groups/")
+    card = phone.get_by_test_id("group-card")
+    expect(card).to_contain_text("बूथ समूह – सूचना")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # and reports 57 members
+    phone.get_by_test_id("count-input").fill("57")
+    phone.get_by_test_id("count-form").locator("button").click()
+    # then the card is answered in place, without leaving the page
+    expect(phone.get_by_test_id("member-count")).to_have_text("57")
+    expect(phone.get_by_test_id("notice")).to_be_visible()
+    assert phone.url == f"{live_server.url}/app/groups/"
+    assert Group.objects.get(id=group.id).member_count == 57
+    # and "active today" works on the fresh card too
+    saved = phone.get_by_test_id("notice").text_content() or ""
+    phone.get_by_test_id("attest").click()
+    expect(phone.get_by_test_id("notice")).not_to_have_text(saved)
+    assert Group.objects.get(id=group.id).last_activity_at is not None
+    phone.screenshot(path=str(ARTIFACTS / "app-groups-phone.png"), full_page=True)
+
+
+def test_volunteer_reports_a_rumour_and_sees_its_answer_arrive(live_server, phone, kits):
+    # given vimla on the app
+    _log_in(phone, live_server.url, "vimla")
+    # when she reports a rumour from the Rumours tab
+    phone.get_by_test_id("tab-rumours").click()
+    phone.get_by_test_id("report-rumour").click()
+    phone.get_by_test_id("tip-text").fill("EVM bluetooth से हैक हो सकती है, सबको भेजो")
+    # (our own photo button names the chosen file, in place of the browser's English one)
+    phone.get_by_test_id("tip-image").set_input_files(
+        {"name": "screenshot.png", "mimeType": "image/png", "buffer": _png()}
+    )
+    expect(phone.locator("[data-file-name]")).to_have_text("screenshot.png")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    phone.screenshot(path=str(ARTIFACTS / "app-rumour-form-phone.png"), full_page=True)
+    phone.get_by_test_id("tip-send").click()
+    # then her report's page says it was received and looks for a fact-check
+    expect(phone.get_by_test_id("tip-done")).to_be_visible()
+    tip = Post.objects.get(source__kind=SourceKind.TIP_FORM)
+    assert phone.url == f"{live_server.url}/app/rumours/{tip.id}/"
+    expect(phone.get_by_test_id("tip-reply")).to_have_attribute("data-poll", re.compile("/app/"))
+    # and when the reply step answers it, the answer appears without reloading the page
+    tip.metrics = {
+        **(tip.metrics or {}),
+        "tip_reply": {
+            "state": "sent",
+            "text": "🔎 इस दावे की जाँच पहले ही हो चुकी है।\nनतीजा: झूठा",
+            "url": "https://www.boomlive.in/fact-check/evm",
+            "publisher": "BOOM",
+            "lang": "hi",
+        },
+    }
+    tip.save(update_fields=["metrics"])
+    expect(phone.get_by_test_id("fact-check-link")).to_be_visible(timeout=10_000)
+    expect(phone.get_by_test_id("tip-reply")).not_to_have_attribute("data-poll", re.compile("."))
+    assert phone.url == f"{live_server.url}/app/rumours/{tip.id}/"
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    phone.screenshot(path=str(ARTIFACTS / "app-rumour-answer-phone.png"), full_page=True)

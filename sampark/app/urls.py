@@ -1,0 +1,28 @@
+"""Routes of the volunteer app, mounted at /app/ (the service worker's scope). The paths of
+today's kits, booth and settings are those installed apps and SMS links already know."""
+
+from django.urls import path
+
+from sampark.app.views import groups, kits, me, rumours, shell
+
+app_name = "app"
+urlpatterns = [
+    path("", kits.home, name="home"),
+    path("kits/<int:delivery_id>/", kits.kit_detail, name="kit"),
+    path("kits/<int:delivery_id>/forwarded/", kits.kit_forwarded, name="kit_forwarded"),
+    path("kits/<int:delivery_id>/media/<int:media_id>/", kits.kit_media, name="kit_media"),
+    path("m/<str:token>/", kits.shared_media, name="shared_media"),
+    path("booth/", me.booth, name="booth"),
+    path("groups/", groups.group_list, name="groups"),
+    path("groups/<int:booth_group_id>/count/", groups.group_count, name="group_count"),
+    path("groups/<int:booth_group_id>/rotate/", groups.group_rotate, name="group_rotate"),
+    path("groups/<int:booth_group_id>/attest/", groups.group_attest, name="group_attest"),
+    path("rumours/", rumours.rumour_list, name="rumours"),
+    path("rumours/new/", rumours.rumour_new, name="rumour_new"),
+    path("rumours/<int:post_id>/", rumours.rumour_detail, name="rumour"),
+    path("settings/", me.app_settings, name="settings"),
+    path("push/subscribe/", me.push_subscribe, name="push_subscribe"),
+    path("offline/", shell.offline, name="offline"),
+    path("manifest.webmanifest", shell.manifest, name="manifest"),
+    path("sw.js", shell.service_worker, name="sw"),
+]
