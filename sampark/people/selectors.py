@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -196,6 +197,21 @@ def consent_states(
             if current is None or rank[:3] > current[:3]:
                 latest[(person_id, channel)] = rank
     return {key: value[3] for key, value in latest.items()}
+
+
+class PersonFacts(NamedTuple):
+    phone: str
+    date_of_birth: date | None
+    home_unit_id: int | None
+
+
+def person_facts(*, person_ids: Iterable[int]) -> dict[int, PersonFacts]:
+    """Phone, date of birth and home unit per person id, for many persons in one query (the
+    sending rules read them for every recipient of a batch)."""
+    rows = Person.objects.filter(id__in=list(person_ids)).values_list(
+        "id", "phone", "date_of_birth", "home_unit_id"
+    )
+    return {pid: PersonFacts(phone, born, home) for pid, phone, born, home in rows}
 
 
 def persons_with_consent(
