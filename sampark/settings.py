@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "sampark.geo",
     "sampark.accounts",
     "sampark.people",
+    "sampark.rules",
     "sampark.directives",
     "sampark.analytics",
     "sampark.monitoring",

@@ -22,11 +22,12 @@ from django.db import connection
 from sampark.content import hashing
 from sampark.content.enums import Channel, DistributionKind, HoldReason
 from sampark.content.expansion import audience_sql, position_ids
-from sampark.content.models import ContentItem, DndNumber, MediaAsset, PollPhase
+from sampark.content.models import ContentItem, MediaAsset
 from sampark.geo.models import Unit
 from sampark.people import selectors as people_selectors
 from sampark.people.enums import ConsentAction
 from sampark.people.models import Person
+from sampark.rules.models import DndNumber, PollPhase
 
 IST = ZoneInfo("Asia/Kolkata")
 

@@ -9,11 +9,12 @@ import pytest
 from sampark.accounts.models import User
 from sampark.content import gates, services
 from sampark.content.enums import DistributionKind, HoldReason
-from sampark.content.models import DndNumber, Election, PollPhase
 from sampark.content.tests.fixtures import approved_item
 from sampark.geo.synthetic import Tree
 from sampark.people.enums import ConsentAction
 from sampark.people.models import ConsentEvent, Person
+from sampark.rules import services as rules_services
+from sampark.rules.models import DndNumber, Election, PollPhase
 
 IST = gates.IST
 
@@ -173,7 +174,7 @@ def test_a_political_ad_needs_a_certificate_for_these_exact_bytes(
         _keeper(ad, person).check(_recipient(person), at=at_ist(10, 12)).reason
         == HoldReason.NO_CERTIFICATE
     )
-    cert = services.certificate_create(
+    cert = rules_services.certificate_create(
         actor=alice,
         unit=tree.state,
         number="MCMC/UP/17",
