@@ -1,6 +1,7 @@
 """Writes of the content app: the library's states, certificates, distributions, acknowledgements.
 
-Sending itself lives in `sending.py` (the outbox worker) and the rules in `gates.py`.
+Sending itself lives in `sending.py` (the outbox worker); the sending rules in `sampark.rules`
+(content's side of them in `gates.py`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from sampark.content.enums import (
     DeliveryStatus,
     DistributionKind,
     DistributionStatus,
-    HoldReason,
     ItemState,
     MediaKind,
 )
@@ -47,6 +47,7 @@ from sampark.people.models import Person, PositionKind
 from sampark.people.selectors import consent_current
 from sampark.people.validation import normalize_phone
 from sampark.rules import selectors as rules_selectors
+from sampark.rules.enums import HoldReason
 
 
 class ContentError(ValueError):

@@ -30,7 +30,6 @@ from sampark.content import gates, hashing, reports, selectors, services
 from sampark.content.enums import (
     DeliveryStatus,
     DistributionStatus,
-    HoldReason,
     ItemState,
 )
 from sampark.content.forms import (
@@ -51,6 +50,7 @@ from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.people.validation import display_phone
 from sampark.rules import services as rules_services
+from sampark.rules.enums import HoldReason
 from sampark.rules.errors import RulesError
 
 PER_PAGE = 25

@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from sampark.accounts.models import User
 from sampark.content import expansion, gates, sending, services
-from sampark.content.enums import DeliveryStatus, DistributionStatus, HoldReason
+from sampark.content.enums import DeliveryStatus, DistributionStatus
 from sampark.content.models import ContentItem, Delivery, Distribution, DltTemplate
 from sampark.content.tests.fixtures import add_volunteers
 from sampark.geo.synthetic import Tree
@@ -20,6 +20,7 @@ from sampark.integrations.channels import reset_channels
 from sampark.integrations.loopback import FakeSmsGateway
 from sampark.people.enums import ConsentAction
 from sampark.people.models import ConsentEvent
+from sampark.rules.enums import HoldReason
 from sampark.rules.models import DndNumber
 
 pytestmark = pytest.mark.django_db
