@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sampark.geo",
     "sampark.accounts",
     "sampark.people",
+    "sampark.rules",
     "sampark.directives",
     "sampark.analytics",
     "sampark.monitoring",
@@ -334,6 +335,8 @@ SAMPARK_SENDER = {
 }
 # Quiet hours in IST (start hour, end hour): nothing leaves between them.
 SAMPARK_QUIET_HOURS = (envint("SAMPARK_QUIET_START", "22"), envint("SAMPARK_QUIET_END", "6"))
+# Calling hours in IST (start hour, end hour): calls are placed only between them (TRAI).
+SAMPARK_CALLING_HOURS = (envint("SAMPARK_CALLING_START", "9"), envint("SAMPARK_CALLING_END", "21"))
 # Reach estimate for a forwarded kit when the group's size is not on record.
 SAMPARK_AVERAGE_GROUP_SIZE = envint("SAMPARK_AVERAGE_GROUP_SIZE", "150")
 # Delivery receipts from the SMS gateway are signed with this secret (HMAC-SHA256).

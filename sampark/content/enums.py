@@ -1,4 +1,4 @@
-"""States and reasons of the content library and its outbox."""
+"""States of the content library and its outbox (why a message is held: `rules.enums`)."""
 
 from __future__ import annotations
 
@@ -52,26 +52,6 @@ class DeliveryStatus(models.TextChoices):
     HELD = "held", _("Held")
     CANCELLED = "cancelled", _("Cancelled")
     DEAD = "dead", _("Failed")
-
-
-class HoldReason(models.TextChoices):
-    """Why a delivery did not leave. The first four wait for a window; the rest are final."""
-
-    SILENCE = "silence", _("48-hour silence period")
-    QUIET_HOURS = "quiet_hours", _("Quiet hours (22:00–06:00)")
-    OPTED_OUT = "opted_out", _("Opted out")
-    NO_CONSENT = "no_consent", _("No consent for this purpose and channel")
-    NO_CERTIFICATE = "no_certificate", _("No matching MCMC certificate")
-    DND = "dnd", _("On the DND register")
-    MINOR = "minor", _("Under 18")
-    NO_ADDRESS = "no_address", _("No address on this channel")
-    NO_TEMPLATE = "no_template", _("No approved DLT template")
-    RECALLED = "recalled", _("Item recalled")
-    EXPIRED = "expired", _("Item expired")
-
-
-# Reasons that end when a clock passes: the delivery waits (held until the window ends).
-WAITING_REASONS = frozenset({HoldReason.SILENCE, HoldReason.QUIET_HOURS})
 
 
 class DltCategory(models.TextChoices):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -12,10 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.models import User
-from sampark.content.models import Certificate, ContentItem
+from sampark.content.models import ContentItem
 from sampark.geo.models import Unit
 from sampark.people import selectors as people_selectors
 from sampark.people.enums import ConsentPurpose
+from sampark.rules import selectors as rules_selectors
+
+if TYPE_CHECKING:
+    from sampark.rules.models import Certificate
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -123,8 +127,9 @@ class RecallForm(forms.Form):
 
 
 class CertificateAttachForm(forms.Form):
-    certificate = forms.ModelChoiceField(
-        label=_("Certificate"), queryset=Certificate.objects.none()
+    # The choices depend on the user: set in __init__.
+    certificate: forms.ModelChoiceField[Certificate] = forms.ModelChoiceField(
+        label=_("Certificate"), queryset=None
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -132,9 +137,7 @@ class CertificateAttachForm(forms.Form):
         field = self.fields["certificate"]
         assert isinstance(field, forms.ModelChoiceField)
         # Certificates issued in the user's area; a state head sees every district's.
-        field.queryset = Certificate.objects.filter(
-            account_selectors.scope_q(user=user, field="unit")
-        ).order_by("-issued_on", "-id")
+        field.queryset = rules_selectors.certificates_visible(user=user)
 
 
 class CertificateForm(forms.Form):

@@ -1,8 +1,9 @@
-"""The content library, the election-rule tables it is checked against, and the outbox.
+"""The content library and the outbox.
 
 A `Distribution` sends one `ContentItem` to the holders of some positions in some units; it is
 expanded into one `Delivery` row per recipient (the outbox), which sender workers claim, check
-against the rules *at send time* (`sampark.content.gates`) and hand to a channel.
+against the sending rules *at send time* (`sampark.rules`, through `content.gates`) and hand to
+a channel. The rule tables (poll calendar, DND register, MCMC certificates) live in `rules`.
 """
 
 from __future__ import annotations
@@ -22,31 +23,6 @@ from sampark.content.enums import (
     MediaKind,
 )
 from sampark.people.enums import ConsentPurpose
-
-
-class Certificate(models.Model):
-    """An MCMC pre-certification of a political advertisement, bound to the exact content."""
-
-    number = models.CharField(max_length=60)
-    committee = models.CharField(max_length=120)
-    # Where the certificate was issued (a district MCMC certifies for its district).
-    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
-    # SHA-256 of the certified content (`ContentItem.compute_hash`); one changed byte voids it.
-    content_hash = models.CharField(max_length=64)
-    issued_on = models.DateField()
-    valid_until = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["committee", "number"], name="one_certificate_number")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.committee} {self.number}"
 
 
 class ContentItem(models.Model):
@@ -74,12 +50,16 @@ class ContentItem(models.Model):
     # Political advertisements need an MCMC certificate whose hash matches the content.
     is_political_ad = models.BooleanField(default=False)
     certificate = models.ForeignKey(
-        Certificate, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+        "rules.Certificate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
     )
     # Synthetic or AI-altered media must say so to the people who see it.
     ai_generated = models.BooleanField(default=False)
     ai_label = models.CharField(max_length=200, blank=True, default="")
-    # Hash of texts + media at approval; gates recompute it and compare at send time.
+    # Hash of texts + media at approval; recomputed at send time for the certificate check.
     content_hash = models.CharField(max_length=64, blank=True, default="")
     expires_at = models.DateTimeField(null=True, blank=True)
     recalled_at = models.DateTimeField(null=True, blank=True)
@@ -121,48 +101,6 @@ class MediaAsset(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-
-class Election(models.Model):
-    """An election in a state; its phases say which constituencies poll when."""
-
-    state = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(max_length=120)
-    # Campaign silence before the end of poll (RP Act s.126: 48 hours); configurable per state.
-    silence_hours = models.PositiveSmallIntegerField(default=48)
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class PollPhase(models.Model):
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="phases")
-    number = models.PositiveSmallIntegerField()
-    poll_date = models.DateField()
-    poll_start = models.TimeField(default="07:00")
-    poll_end = models.TimeField(default="18:00")
-    # ACs or PCs polling in this phase (a PC stands for all its ACs).
-    units = models.ManyToManyField("geo.Unit", related_name="poll_phases")
-
-    class Meta:
-        ordering = ["poll_date", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["election", "number"], name="one_phase_number")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.election_id} phase {self.number}"
-
-
-class DndNumber(models.Model):
-    """A number on the TRAI NCPR (do-not-disturb) register, from the operator's scrub file."""
-
-    phone = models.CharField(max_length=16, unique=True)
-    source = models.CharField(max_length=60, blank=True, default="")
-    added_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return self.phone
 
 
 class DltTemplate(models.Model):

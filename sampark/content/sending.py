@@ -8,7 +8,7 @@ recording leaves the row to be claimed again and re-sent with the same key, whic
 that honours keys accepts once.
 
 The rules are checked right before each message leaves, with the actual clock, after waiting
-for the rate limit's token (`gates.Gatekeeper`).
+for the rate limit's token (`gates.Gatekeeper`, over `sampark.rules`).
 """
 
 from __future__ import annotations
@@ -29,12 +29,10 @@ from django.utils import timezone
 
 from sampark.content import gates, ratelimit
 from sampark.content.enums import (
-    WAITING_REASONS,
     Channel,
     DeliveryStatus,
     DistributionKind,
     DistributionStatus,
-    HoldReason,
 )
 from sampark.content.models import (
     ChannelPreference,
@@ -54,6 +52,8 @@ from sampark.integrations.channels import (
     channel_settings,
     get_channel,
 )
+from sampark.rules import selectors as rules_selectors
+from sampark.rules.enums import WAITING_REASONS, HoldReason
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def _record_sent(delivery_id: int, owner: str, sent: Sent) -> bool:
     )
 
 
-def _record_verdict(delivery_id: int, owner: str, verdict: gates.Verdict) -> None:
+def _record_verdict(delivery_id: int, owner: str, verdict: rules_selectors.Verdict) -> None:
     if verdict.reason in WAITING_REASONS:
         # Held until the window ends; checked again then.
         _mine(delivery_id, owner).update(
@@ -260,7 +260,7 @@ class Sender:
         self.owner = owner
         self.channels = channels or list(conf()["CHANNELS"])
         self.buckets: dict[str, ratelimit.Bucket] = {}
-        self.calendar: gates.Calendar | None = None
+        self.calendar: rules_selectors.Calendar | None = None
         self.calendar_at = 0.0
         self.finished_check_at = 0.0
 
@@ -276,10 +276,10 @@ class Sender:
             )
         return self.buckets[channel]
 
-    def _calendar(self) -> gates.Calendar:
+    def _calendar(self) -> rules_selectors.Calendar:
         # The calendar changes rarely; reload it every minute.
         if self.calendar is None or time.monotonic() - self.calendar_at > 60:
-            self.calendar = gates.Calendar.load()
+            self.calendar = rules_selectors.Calendar.load()
             self.calendar_at = time.monotonic()
         return self.calendar
 
@@ -298,7 +298,7 @@ class Sender:
             return 0
         rows = list(
             Delivery.objects.filter(id__in=ids, locked_by=self.owner)
-            .select_related("person", "distribution__item__certificate")
+            .select_related("person", "distribution__item")
             .order_by("id")
         )
         prepared = prepare(rows)
@@ -325,7 +325,7 @@ class Sender:
     ) -> None:
         verdict = keeper.check(p.recipient, at=timezone.now())
         if verdict.go and p.missing:
-            verdict = gates.Verdict(p.missing)
+            verdict = rules_selectors.Verdict(p.missing)
         if not verdict.go:
             _record_verdict(p.row.id, self.owner, verdict)
             return

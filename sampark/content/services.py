@@ -1,6 +1,7 @@
 """Writes of the content app: the library's states, certificates, distributions, acknowledgements.
 
-Sending itself lives in `sending.py` (the outbox worker) and the rules in `gates.py`.
+Sending itself lives in `sending.py` (the outbox worker); the sending rules in `sampark.rules`
+(content's side of them in `gates.py`).
 """
 
 from __future__ import annotations
@@ -26,12 +27,10 @@ from sampark.content.enums import (
     DeliveryStatus,
     DistributionKind,
     DistributionStatus,
-    HoldReason,
     ItemState,
     MediaKind,
 )
 from sampark.content.models import (
-    Certificate,
     ChannelPreference,
     ContentItem,
     Delivery,
@@ -39,7 +38,6 @@ from sampark.content.models import (
     MediaAsset,
     PushSubscription,
 )
-from sampark.core import audit as core_audit
 from sampark.core import tasks
 from sampark.geo.models import Unit
 from sampark.groups import selectors as groups_selectors
@@ -48,6 +46,8 @@ from sampark.people import services as people_services
 from sampark.people.enums import ConsentAction, ConsentPurpose
 from sampark.people.selectors import consent_current
 from sampark.people.validation import normalize_phone
+from sampark.rules import selectors as rules_selectors
+from sampark.rules.enums import HoldReason
 
 if TYPE_CHECKING:
     from sampark.people.models import Person
@@ -276,49 +276,12 @@ def item_reject(*, item_id: int, actor: User, note: str) -> ContentItem:
     return item
 
 
-def certificate_create(
-    *,
-    actor: User,
-    unit: Unit,
-    number: str,
-    committee: str,
-    content_hash: str,
-    issued_on: dt.date,
-    valid_until: dt.date | None = None,
-) -> Certificate:
-    """Record an MCMC pre-certification (for the exact content hash it names)."""
-    _require(actor, Capability.MANAGE_COMPLIANCE, unit)
-    content_hash = content_hash.strip().lower()
-    if len(content_hash) != 64 or any(c not in "0123456789abcdef" for c in content_hash):
-        raise ContentError(_("The content hash must be 64 hexadecimal characters."))
-    if valid_until is not None and valid_until < issued_on:
-        raise ContentError(_("A certificate cannot expire before it is issued."))
-    with transaction.atomic():
-        cert = Certificate.objects.create(
-            unit=unit,
-            number=number.strip(),
-            committee=committee.strip(),
-            content_hash=content_hash,
-            issued_on=issued_on,
-            valid_until=valid_until,
-            created_by=actor,
-        )
-        core_audit.record(
-            verb="certificate.created",
-            object_type="certificate",
-            object_id=cert.id,
-            actor=actor,
-            unit_path=unit.path,
-            data={"number": cert.number, "hash": content_hash},
-        )
-    return cert
-
-
 def certificate_attach(*, item_id: int, certificate_id: int, actor: User) -> ContentItem:
+    """Attach an MCMC certificate (registered with `rules.services.certificate_create`)."""
     with transaction.atomic():
         item = _locked_item(item_id)
         _require(actor, Capability.REVIEW_CONTENT, item.unit)
-        cert = Certificate.objects.get(id=certificate_id)
+        cert = rules_selectors.certificate_get(certificate_id=certificate_id)
         item.certificate = cert
         item.save(update_fields=["certificate"])
         audit.item_event(

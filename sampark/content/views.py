@@ -30,7 +30,6 @@ from sampark.content import gates, hashing, reports, selectors, services
 from sampark.content.enums import (
     DeliveryStatus,
     DistributionStatus,
-    HoldReason,
     ItemState,
 )
 from sampark.content.forms import (
@@ -50,6 +49,9 @@ from sampark.core.models import AuditEvent
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.people.validation import display_phone
+from sampark.rules import services as rules_services
+from sampark.rules.enums import HoldReason
+from sampark.rules.errors import RulesError
 
 PER_PAGE = 25
 UNIT_SEARCH_LIMIT = 20
@@ -370,7 +372,7 @@ def certificate_new(request: HttpRequest, item_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         with transaction.atomic():
-            cert = services.certificate_create(
+            cert = rules_services.certificate_create(
                 actor=user,
                 unit=item.unit,
                 number=data["number"],
@@ -380,7 +382,7 @@ def certificate_new(request: HttpRequest, item_id: int) -> HttpResponse:
                 valid_until=data["valid_until"],
             )
             services.certificate_attach(item_id=item.id, certificate_id=cert.id, actor=user)
-    except services.ContentError as exc:
+    except (services.ContentError, RulesError) as exc:
         return _back_to_item(request, item.id, exc)
     messages.success(request, _("Certificate registered and attached."))
     return redirect("content:detail", item_id=item.id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from django.db.models import (
     Case,
@@ -215,6 +215,21 @@ def consent_states(
             if current is None or rank[:3] > current[:3]:
                 latest[(person_id, channel)] = rank
     return {key: value[3] for key, value in latest.items()}
+
+
+class PersonFacts(NamedTuple):
+    phone: str
+    date_of_birth: date | None
+    home_unit_id: int | None
+
+
+def person_facts(*, person_ids: Iterable[int]) -> dict[int, PersonFacts]:
+    """Phone, date of birth and home unit per person id, for many persons in one query (the
+    sending rules read them for every recipient of a batch)."""
+    rows = Person.objects.filter(id__in=list(person_ids)).values_list(
+        "id", "phone", "date_of_birth", "home_unit_id"
+    )
+    return {pid: PersonFacts(phone, born, home) for pid, phone, born, home in rows}
 
 
 def persons_with_consent(

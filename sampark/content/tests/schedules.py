@@ -25,17 +25,12 @@ from hypothesis import strategies as st
 
 from sampark.accounts.models import User
 from sampark.content import expansion, sending, services
-from sampark.content.models import (
-    ChannelPreference,
-    DndNumber,
-    Election,
-    PollPhase,
-    PushSubscription,
-)
+from sampark.content.models import ChannelPreference, PushSubscription
 from sampark.geo.models import Unit
 from sampark.integrations.channels import Outbound, Sent, reset_channels
 from sampark.people.enums import AssignmentStatus, ConsentAction
 from sampark.people.models import Assignment, ConsentEvent, Person, PositionKind
+from sampark.rules.models import DndNumber, Election, PollPhase
 
 IST = ZoneInfo("Asia/Kolkata")
 START = dt.datetime(2027, 2, 1, 0, 0, tzinfo=IST)

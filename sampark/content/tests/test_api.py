@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from sampark.accounts.models import User
 from sampark.content import services
-from sampark.content.enums import DeliveryStatus, HoldReason
+from sampark.content.enums import DeliveryStatus
 from sampark.content.models import ContentItem, Distribution
 from sampark.content.tests.factories import make_deliveries, make_distribution
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
+from sampark.rules.enums import HoldReason
 
 
 def _booths(district: Unit) -> list[Unit]:

@@ -1,4 +1,4 @@
-"""`sampark distribute simulate|calendar|dnd` and the compliance importers."""
+"""`sampark distribute simulate|calendar|dnd` (the importers themselves: rules/tests)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pytest
 from django.core.management import call_command
 
 from sampark.accounts.models import User
-from sampark.content import compliance
-from sampark.content.models import ContentItem, Delivery, DndNumber, PollPhase
+from sampark.content.models import ContentItem, Delivery
 from sampark.content.tests.fixtures import Volunteers, add_volunteers
 from sampark.devtools.synthetic import Tree
 from sampark.people.enums import ConsentAction
 from sampark.people.models import ConsentEvent
+from sampark.rules.models import DndNumber
 
 pytestmark = pytest.mark.django_db
 
@@ -93,32 +93,17 @@ def test_simulate_at_night_holds_everyone_for_quiet_hours(
     assert result["held"]["quiet_hours"] == result["deliveries"]
 
 
-def test_calendar_import_keeps_good_rows_and_reports_bad_ones(tree: Tree) -> None:
-    ac1, ac2 = tree.acs[0], tree.acs[1]
-    text = (
-        "election,phase,poll_date,unit,poll_end,silence_hours\n"
-        f"VS 2027,1,2027-02-14,{ac1.path},18:00,48\n"
-        "VS 2027,1,2027-02-14,AC999,18:00,48\n"
-        f"VS 2027,2,14/02/2027,{ac2.path},,\n"
-        f"VS 2027,2,2027-02-20,{tree.pcs[0].path},19:00,\n"
-    )
-    report = compliance.calendar_import(text=text, state=tree.state)
-    assert report.loaded == 2
-    assert [line for line, _ in report.errors] == [3, 4]
-    assert "AC999" in report.errors[0][1]
-    assert PollPhase.objects.get(number=2).poll_end == dt.time(19, 0)
-
-
-def test_dnd_import_normalises_numbers_and_reports_bad_lines() -> None:
-    report = compliance.dnd_import(
-        text="# NCPR\n98100 00001\n+91-9810000001\nnot a number\n09810000002\n", source="ncpr"
-    )
-    assert report.loaded == 2
-    assert [line for line, _ in report.errors] == [4]
-    assert set(DndNumber.objects.values_list("phone", flat=True)) == {
-        "+919810000001",
-        "+919810000002",
-    }
+def test_dnd_command_loads_the_scrub_file(tmp_path: Path) -> None:
+    # given an operator's NCPR file with one bad line
+    scrub = tmp_path / "ncpr.txt"
+    scrub.write_text("# NCPR\n9810000001\nnot a number\n")
+    # when it is loaded from the shell
+    out = StringIO()
+    call_command("distribute", "dnd", str(scrub), "--json", stdout=out)
+    # then the good number is on the register and the bad line reported
+    report = json.loads(out.getvalue())
+    assert (report["loaded"], report["failed"], report["errors"][0]["line"]) == (1, 1, 3)
+    assert list(DndNumber.objects.values_list("phone", flat=True)) == ["+919810000001"]
 
 
 def test_simulate_rejects_an_unknown_unit(kit: ContentItem, alice: User) -> None:

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from sampark.accounts.models import User
 from sampark.content import reports
-from sampark.content.enums import DeliveryStatus, DistributionKind, HoldReason
+from sampark.content.enums import DeliveryStatus, DistributionKind
 from sampark.content.models import Distribution
 from sampark.content.tests.factories import make_deliveries, make_distribution
 from sampark.devtools.synthetic import Tree
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
+from sampark.rules.enums import HoldReason
 
 S = DeliveryStatus
 

@@ -12,14 +12,16 @@ from django.test import override_settings
 
 from sampark.accounts.models import User
 from sampark.content import expansion, gates, sending, services
-from sampark.content.enums import DeliveryStatus, DistributionStatus, HoldReason
-from sampark.content.models import ContentItem, Delivery, Distribution, DltTemplate, DndNumber
+from sampark.content.enums import DeliveryStatus, DistributionStatus
+from sampark.content.models import ContentItem, Delivery, Distribution, DltTemplate
 from sampark.content.tests.fixtures import add_volunteers
 from sampark.devtools.loopback import FakeSmsGateway
 from sampark.devtools.synthetic import Tree
 from sampark.integrations.channels import reset_channels
 from sampark.people.enums import ConsentAction
 from sampark.people.models import ConsentEvent
+from sampark.rules.enums import HoldReason
+from sampark.rules.models import DndNumber
 
 pytestmark = pytest.mark.django_db
 

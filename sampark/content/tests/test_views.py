@@ -12,12 +12,14 @@ from django.utils import timezone
 
 from sampark.accounts.models import User
 from sampark.content import gates, hashing, services
-from sampark.content.enums import DeliveryStatus, DistributionStatus, HoldReason, ItemState
-from sampark.content.models import Certificate, ContentItem, Delivery, Distribution
+from sampark.content.enums import DeliveryStatus, DistributionStatus, ItemState
+from sampark.content.models import ContentItem, Delivery, Distribution
 from sampark.content.tests.factories import make_deliveries, make_distribution
 from sampark.devtools.synthetic import Tree
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
+from sampark.rules.enums import HoldReason
+from sampark.rules.models import Certificate
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

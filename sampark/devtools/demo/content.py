@@ -19,12 +19,13 @@ from PIL import Image, ImageDraw
 from sampark.accounts.models import User
 from sampark.content import expansion, gates, services
 from sampark.content.enums import DeliveryStatus, DistributionKind, DistributionStatus
-from sampark.content.models import ContentItem, Delivery, Distribution, DltTemplate, Election
+from sampark.content.models import ContentItem, Delivery, Distribution, DltTemplate
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.people import services as people_services
 from sampark.people.enums import AssignmentStatus, ConsentAction, ConsentChannel, ConsentPurpose
 from sampark.people.models import Assignment, PositionKind
+from sampark.rules.models import Election
 
 KITS = [
     (

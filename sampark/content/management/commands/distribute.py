@@ -14,10 +14,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from sampark.content import compliance, gates
+from sampark.content import gates
 from sampark.content.models import ContentItem
 from sampark.geo.models import Unit
 from sampark.people.enums import ConsentPurpose
+from sampark.rules import services as rules_services
 
 
 class Command(BaseCommand):
@@ -52,10 +53,12 @@ class Command(BaseCommand):
             state = Unit.objects.filter(path=options["state"]).first()
             if state is None:
                 raise CommandError(f"no unit {options['state']!r}")
-            report = compliance.calendar_import(text=_read(options["path"]), state=state)
+            report = rules_services.calendar_import(text=_read(options["path"]), state=state)
             self._report(report, as_json=options["json"])
         elif what == "dnd":
-            report = compliance.dnd_import(text=_read(options["path"]), source=options["source"])
+            report = rules_services.dnd_import(
+                text=_read(options["path"]), source=options["source"]
+            )
             self._report(report, as_json=options["json"])
         else:
             from sampark.integrations import webpush
@@ -95,7 +98,7 @@ class Command(BaseCommand):
         for reason, n in result["held"].items():
             self.stdout.write(f"  held ({reason}): {n}")
 
-    def _report(self, report: compliance.Report, *, as_json: bool) -> None:
+    def _report(self, report: rules_services.Report, *, as_json: bool) -> None:
         if as_json:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
             return

@@ -1,6 +1,6 @@
-"""Loading the rule tables: the election calendar and the DND (NCPR) scrub list.
+"""Writes of the rule tables: the election calendar, the DND (NCPR) scrub list, certificates.
 
-Both importers keep every good row and report each bad one with its line number and reason.
+The two importers keep every good row and report each bad one with its line number and reason.
 """
 
 from __future__ import annotations
@@ -12,11 +12,17 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from sampark.content.models import DndNumber, Election, PollPhase
+from sampark.accounts.enums import Capability
+from sampark.accounts.models import User
+from sampark.accounts.permissions import require_in_area
+from sampark.core import audit as core_audit
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.people.validation import normalize_phone
+from sampark.rules.errors import RulesError
+from sampark.rules.models import Certificate, DndNumber, Election, PollPhase
 
 CALENDAR_COLUMNS = ("election", "phase", "poll_date", "unit")
 
@@ -129,3 +135,41 @@ def dnd_import(*, text: str, source: str) -> Report:
     report.loaded = len(fresh)
     report.unchanged = len(existing)
     return report
+
+
+def certificate_create(
+    *,
+    actor: User,
+    unit: Unit,
+    number: str,
+    committee: str,
+    content_hash: str,
+    issued_on: dt.date,
+    valid_until: dt.date | None = None,
+) -> Certificate:
+    """Record an MCMC pre-certification (for the exact content hash it names)."""
+    require_in_area(actor, Capability.MANAGE_COMPLIANCE, unit)
+    content_hash = content_hash.strip().lower()
+    if len(content_hash) != 64 or any(c not in "0123456789abcdef" for c in content_hash):
+        raise RulesError(_("The content hash must be 64 hexadecimal characters."))
+    if valid_until is not None and valid_until < issued_on:
+        raise RulesError(_("A certificate cannot expire before it is issued."))
+    with transaction.atomic():
+        cert = Certificate.objects.create(
+            unit=unit,
+            number=number.strip(),
+            committee=committee.strip(),
+            content_hash=content_hash,
+            issued_on=issued_on,
+            valid_until=valid_until,
+            created_by=actor,
+        )
+        core_audit.record(
+            verb="certificate.created",
+            object_type="certificate",
+            object_id=cert.id,
+            actor=actor,
+            unit_path=unit.path,
+            data={"number": cert.number, "hash": content_hash},
+        )
+    return cert
