@@ -14,7 +14,8 @@ The modules, in the order a row meets them:
 - `cells`, `lookups`, `validating`: one row checked on its own, into a clean `Row` or errors;
 - `existing`, `writing`, `bulk`: one chunk decided against the database and written in bulk;
 - `run`: one run over a file (chunks, progress, resume, the audit row); `report`: its counts;
-- `job`: import jobs (create, queue, run, list, access); `errors`: row and file errors.
+- `job`: import jobs (create, queue, run, list, access); `errors`: errors stored
+  language-neutral and shown in the reader's language.
 
 Rules are the same as the single-person services' (`people.services`); see `validating` and
 `writing`.
@@ -26,7 +27,7 @@ from sampark.people.importer.cells import (
     parse_date,
     parse_languages,
 )
-from sampark.people.importer.errors import ImportFileError
+from sampark.people.importer.errors import ImportFileError, localised
 from sampark.people.importer.job import (
     access_import_job,
     import_job_create,
@@ -69,6 +70,7 @@ __all__ = [
     "job_errors_omitted",
     "job_run",
     "job_settings",
+    "localised",
     "open_table",
     "parse_consent",
     "parse_date",

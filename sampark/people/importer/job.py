@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from sampark.accounts.models import User
@@ -119,42 +119,41 @@ def import_job_queue(*, job: ImportJob, settings: Mapping[str, Any]) -> ImportJo
 
 
 def job_run(*, job_id: int) -> dict[str, Any]:
-    """Run (or resume) an import job; a job already done is left as it is."""
+    """Run (or resume) an import job; a job already done is left as it is.
+
+    Errors are stored language-neutral (`importer.errors`), so the run needs no language.
+    """
     job = ImportJob.objects.select_related("scope", "created_by").filter(id=job_id).first()
     if job is None:
         return {"missing": job_id}
     if job.status == ImportJob.Status.DONE:
         return {"job_id": job.pk, **job_counts(job)}
     options = job_options(job)
-    actor = job.created_by
-    language = getattr(actor, "preferred_language", "") or translation.get_language() or "hi"
     ImportJob.objects.filter(id=job.pk).update(status=ImportJob.Status.RUNNING)
-    with translation.override(language):
-        try:
-            if not job.file:
-                raise ImportFileError(gettext_noop("The job has no file."))
-            with job.file.open("rb") as handle:
-                report = import_file(
-                    source=handle,
-                    filename=job.filename,
-                    scope=job.scope,
-                    actor=actor,
-                    mapping=job_columns(job),
-                    verify=bool(options.get("verify")),
-                    default_position=str(options.get("default_position") or ""),
-                    notice_version=str(options.get("notice_version") or ""),
-                    job=job,
-                )
-        except ImportFileError as exc:
-            ImportJob.objects.filter(id=job.pk).update(
-                status=ImportJob.Status.FAILED,
-                errors=[{"line": 0, "column": "", "value": "", "code": "file", "reason": str(exc)}],
-                finished_at=timezone.now(),
+    try:
+        if not job.file:
+            raise ImportFileError(gettext_noop("The job has no file."))
+        with job.file.open("rb") as handle:
+            report = import_file(
+                source=handle,
+                filename=job.filename,
+                scope=job.scope,
+                actor=job.created_by,
+                mapping=job_columns(job),
+                verify=bool(options.get("verify")),
+                default_position=str(options.get("default_position") or ""),
+                notice_version=str(options.get("notice_version") or ""),
+                job=job,
             )
-            return {"job_id": job.pk, "failed": str(exc)}
-        except Exception:
-            # Leave the progress for the retry (the task queue runs the job again, which
-            # resumes after the last committed chunk); show the job as failed meanwhile.
-            ImportJob.objects.filter(id=job.pk).update(status=ImportJob.Status.FAILED)
-            raise
+    except ImportFileError as exc:
+        error = exc.as_error()
+        ImportJob.objects.filter(id=job.pk).update(
+            status=ImportJob.Status.FAILED, errors=[error], finished_at=timezone.now()
+        )
+        return {"job_id": job.pk, "failed": error["reason"]}
+    except Exception:
+        # Leave the progress for the retry (the task queue runs the job again, which
+        # resumes after the last committed chunk); show the job as failed meanwhile.
+        ImportJob.objects.filter(id=job.pk).update(status=ImportJob.Status.FAILED)
+        raise
     return report.as_dict(with_errors=False)

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sampark.people.importer.errors import localised
+
 MAX_STORED_ERRORS = 10_000
 
 _COUNTERS = (
@@ -48,6 +50,7 @@ class ImportReport:
     verified: int = 0
     flags: int = 0
     consents: int = 0
+    # As stored (see `errors`): the reason in English, with its msgid and parameters.
     errors: list[dict[str, Any]] = field(default_factory=list)
     errors_omitted: int = 0
     seconds: float = 0.0
@@ -77,8 +80,10 @@ class ImportReport:
         }
 
     def as_dict(self, *, with_errors: bool = True) -> dict[str, Any]:
+        """The report for the console's --json: errors with their reason in the active
+        language, as `line, column, value, code, reason`."""
         data: dict[str, Any] = {"job_id": self.job_id, **self.counts()}
         data["seconds"] = round(self.seconds, 2)
         if with_errors:
-            data["errors"] = self.errors
+            data["errors"] = [localised(error) for error in self.errors]
         return data

@@ -47,8 +47,8 @@ class Row:
 
 
 def kind_names(kind: PositionKind) -> dict[str, str]:
-    """A position's name, as an error parameter."""
-    return {"en": kind.name_en}
+    """A position's name in each language, as an error parameter."""
+    return {"en": kind.name_en, "hi": kind.name_hi or kind.name_en}
 
 
 class RowValidator:
@@ -78,16 +78,12 @@ class RowValidator:
         return row_error(line, self.layout.column(name), value, code, msgid, params)
 
     def _invalid(self, line: int, name: str, value: str, exc: ValidationError) -> dict[str, Any]:
-        """An error raised by `people.validation`, with its message as it was raised."""
+        """An error raised by `people.validation`, kept as its English message."""
         code = str(getattr(exc, "code", None) or "invalid")
-        column = self.layout.column(name)
-        return {
-            "line": line,
-            "column": column,
-            "value": value,
-            "code": code,
-            "reason": exc.messages[0],
-        }
+        msgid = validation.MESSAGES.get(code)
+        if msgid is None:
+            return row_error(line, self.layout.column(name), value, code, exc.messages[0], {})
+        return self._error(line, name, value, code, msgid, **(exc.params or {}))
 
     def validate(
         self, line: int, cells: list[str], seen: dict[int, int]
