@@ -187,36 +187,31 @@ def person_create(
                 existing = Person.objects.select_related("home_unit").get(phone=clean_phone)
             else:
                 audit.person_created(person=person, actor=actor)
-                flags: list[SignupFlag] = []
-                if clean_epic:
-                    other = (
-                        Person.objects.filter(epic=clean_epic)
-                        .exclude(id=person.id)
-                        .order_by("id")
-                        .first()
-                    )
-                    if other is not None:
-                        flag = _flag(
-                            person=person,
-                            kind=FlagKind.EPIC_REUSED,
-                            detail=clean_epic,
-                            other=other,
-                            actor=actor,
-                        )
-                        flags += [flag] if flag else []
+                flags = _epic_reuse_flags(person=person, actor=actor)
                 return PersonCreateResult(person=person, created=True, flags=flags)
-
-        flags = []
-        if _name_key(existing.name) != _name_key(clean_name):
-            flag = _flag(
-                person=existing,
-                kind=FlagKind.PHONE_REUSED,
-                detail=clean_name,
-                other=None,
-                actor=actor,
-            )
-            flags += [flag] if flag else []
+        flags = _phone_reuse_flags(person=existing, name=clean_name, actor=actor)
         return PersonCreateResult(person=existing, created=False, flags=flags)
+
+
+def _epic_reuse_flags(*, person: Person, actor: User | None) -> list[SignupFlag]:
+    """An EPIC_REUSED flag when the new person's EPIC is already on an older person."""
+    if not person.epic:
+        return []
+    other = Person.objects.filter(epic=person.epic).exclude(id=person.id).order_by("id").first()
+    if other is None:
+        return []
+    flag = _flag(
+        person=person, kind=FlagKind.EPIC_REUSED, detail=person.epic, other=other, actor=actor
+    )
+    return [flag] if flag else []
+
+
+def _phone_reuse_flags(*, person: Person, name: str, actor: User | None) -> list[SignupFlag]:
+    """A PHONE_REUSED flag when a registered phone returns under another name."""
+    if _name_key(person.name) == _name_key(name):
+        return []
+    flag = _flag(person=person, kind=FlagKind.PHONE_REUSED, detail=name, other=None, actor=actor)
+    return [flag] if flag else []
 
 
 # --- positions ---

@@ -11,6 +11,7 @@ import unicodedata
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 # EPIC (voter ID): three letters then seven digits, e.g. ABC1234567.
 EPIC_RE = re.compile(r"^[A-Z]{3}[0-9]{7}$")
@@ -20,6 +21,23 @@ _MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
 }
+# The English message of each error code, so the importer can store an error language-neutral
+# and show it later in the reader's language (people.importer.errors).
+MESSAGES: dict[str, str] = {
+    "phone_required": gettext_noop("Phone number is required."),
+    "phone_invalid": gettext_noop("“%(value)s” is not a phone number."),
+    "phone_not_indian": gettext_noop("“%(value)s” is not an Indian number."),
+    "phone_not_mobile": gettext_noop("“%(value)s” is not a valid Indian mobile number."),
+    "epic_invalid": gettext_noop(
+        "“%(value)s” is not a valid voter ID (EPIC): three letters and seven digits."
+    ),
+    "name_required": gettext_noop("Name is required."),
+}
+
+
+def _invalid(code: str, **params: str) -> ValidationError:
+    """The ValidationError of `code`, in the active language (params kept for the importer)."""
+    return ValidationError(_(MESSAGES[code]), code=code, params=params or None)
 
 
 def ascii_digits(text: str) -> str:
@@ -31,26 +49,19 @@ def normalize_phone(raw: str) -> str:
     """Return an Indian mobile number in E.164 (+919812345610) or raise ValidationError."""
     text = ascii_digits(raw).strip()
     if not text:
-        raise ValidationError(_("Phone number is required."), code="phone_required")
+        raise _invalid("phone_required")
     digits = re.sub(r"[\s\-().]", "", text)
     try:
         number = phonenumbers.parse(digits, "IN")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(
-            _("“%(value)s” is not a phone number.") % {"value": text}, code="phone_invalid"
-        ) from exc
+        raise _invalid("phone_invalid", value=text) from exc
     if number.country_code != 91:
-        raise ValidationError(
-            _("“%(value)s” is not an Indian number.") % {"value": text}, code="phone_not_indian"
-        )
+        raise _invalid("phone_not_indian", value=text)
     if (
         not phonenumbers.is_valid_number(number)
         or phonenumbers.number_type(number) not in _MOBILE_TYPES
     ):
-        raise ValidationError(
-            _("“%(value)s” is not a valid Indian mobile number.") % {"value": text},
-            code="phone_not_mobile",
-        )
+        raise _invalid("phone_not_mobile", value=text)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -76,11 +87,7 @@ def normalize_epic(raw: str) -> str:
     if not text:
         return ""
     if not EPIC_RE.match(text):
-        raise ValidationError(
-            _("“%(value)s” is not a valid voter ID (EPIC): three letters and seven digits.")
-            % {"value": raw},
-            code="epic_invalid",
-        )
+        raise _invalid("epic_invalid", value=raw)
     return text
 
 
@@ -93,5 +100,5 @@ def normalize_name(raw: str) -> str:
     text = " ".join(text.split())
     text = text.strip("\u200b\u200c\u200d\ufeff")
     if not text:
-        raise ValidationError(_("Name is required."), code="name_required")
+        raise _invalid("name_required")
     return text

@@ -24,7 +24,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -211,7 +211,8 @@ def detail(request: HttpRequest, job_id: int) -> HttpResponse:
     context = {
         "job": job,
         "counts": counts,
-        "errors": (job.errors or [])[:SHOWN_ERRORS],
+        # Stored language-neutral: each reason is shown in the page's language.
+        "errors": [importer.localised(e) for e in (job.errors or [])[:SHOWN_ERRORS]],
         "more_errors": max(0, len(job.errors or []) - SHOWN_ERRORS) + counts["errors_omitted"],
         "polling": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
     }
@@ -231,27 +232,36 @@ def errors_csv(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
     _require(user, Capability.IMPORT_EXPORT)
     omitted = importer.job_errors_omitted(job)
 
+    language = translation.get_language()
+
     def lines() -> Iterator[str]:
-        writer = csv.writer(exporter.Echo())
-        yield "\ufeff"
-        yield writer.writerow(["line", "column", "value", "reason"])
-        for error in job.errors or []:
-            yield writer.writerow(
-                [
-                    error.get("line", ""),
-                    error.get("column", ""),
-                    exporter.safe_cell(str(error.get("value", ""))),
-                    error.get("reason", ""),
-                ]
-            )
-        if omitted:
-            yield writer.writerow(
-                ["", "", "", _("%(count)s more errors were not stored.") % {"count": omitted}]
-            )
+        # Streamed after the view returns: keep the request's language for the reasons.
+        with translation.override(language):
+            yield from _error_lines(job.errors or [], omitted)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     return response
+
+
+def _error_lines(errors: list[dict[str, Any]], omitted: int) -> Iterator[str]:
+    writer = csv.writer(exporter.Echo())
+    yield "\ufeff"
+    yield writer.writerow(["line", "column", "value", "reason"])
+    for stored in errors:
+        error = importer.localised(stored)
+        yield writer.writerow(
+            [
+                error["line"],
+                error["column"],
+                exporter.safe_cell(str(error["value"])),
+                error["reason"],
+            ]
+        )
+    if omitted:
+        yield writer.writerow(
+            ["", "", "", _("%(count)s more errors were not stored.") % {"count": omitted}]
+        )
 
 
 @login_required

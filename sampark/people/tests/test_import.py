@@ -21,6 +21,9 @@ from sampark.geo.models import Unit
 from sampark.people import importer, staffing
 from sampark.people.enums import AssignmentStatus, ConsentAction, FlagKind, VerifyMethod
 from sampark.people.importer import ImportFileError, import_file
+from sampark.people.importer import report as importer_report
+from sampark.people.importer import run as importer_run
+from sampark.people.importer import writing as importer_writing
 from sampark.people.models import Assignment, ConsentEvent, ImportJob, Person, SignupFlag
 from sampark.people.validation import normalize_phone
 
@@ -491,7 +494,7 @@ def test_persons_outside_the_scope_keep_their_details(tmp_path, bob, district1, 
 
 
 def test_errors_are_capped_with_a_count_of_the_rest(tmp_path, bob, district1, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_STORED_ERRORS", 2)
+    monkeypatch.setattr(importer_report, "MAX_STORED_ERRORS", 2)
     path = write_csv(tmp_path / "a.csv", ["name", "phone", "booth_path"], [["x", "1", "UP/D1"]] * 5)
     report = import_file(source=path, scope=district1, actor=bob)
     assert (len(report.errors), report.errors_omitted, report.failed) == (2, 3, 5)
@@ -509,10 +512,10 @@ def test_a_crashed_job_resumes_after_its_last_chunk(
     path = write_csv(tmp_path / "a.csv", ["name", "phone", "booth_path"], rows)
     with path.open("rb") as handle:
         job = importer.import_job_create(scope=district1, actor=bob, filename="a.csv", file=handle)
-    monkeypatch.setattr(importer, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(importer_run, "CHUNK_SIZE", 2)
 
     # when the run crashes while writing its second chunk
-    real_write = importer.VolunteerImport._write
+    real_write = importer_writing.ChunkWriter.write
     calls = {"n": 0}
 
     def crash_on_second(self, rows):
@@ -521,14 +524,14 @@ def test_a_crashed_job_resumes_after_its_last_chunk(
             raise RuntimeError("worker killed")
         return real_write(self, rows)
 
-    monkeypatch.setattr(importer.VolunteerImport, "_write", crash_on_second)
+    monkeypatch.setattr(importer_writing.ChunkWriter, "write", crash_on_second)
     with pytest.raises(RuntimeError):
         importer.job_run(job_id=job.id)
     job.refresh_from_db()
     assert (job.status, job.rows_total, job.rows_created) == (ImportJob.Status.FAILED, 2, 2)
 
     # and is run again
-    monkeypatch.setattr(importer.VolunteerImport, "_write", real_write)
+    monkeypatch.setattr(importer_writing.ChunkWriter, "write", real_write)
     importer.job_run(job_id=job.id)
 
     # then it completes from where it stopped, with whole-file counts and duplicate checks
@@ -604,8 +607,8 @@ def test_a_run_overtaken_by_another_stops(tmp_path, bob, district1, monkeypatch,
     path = write_csv(tmp_path / "a.csv", ["name", "phone", "booth_path"], rows)
     with path.open("rb") as handle:
         job = importer.import_job_create(scope=district1, actor=bob, filename="a.csv", file=handle)
-    monkeypatch.setattr(importer, "CHUNK_SIZE", 2)
-    real_write = importer.VolunteerImport._write
+    monkeypatch.setattr(importer_run, "CHUNK_SIZE", 2)
+    real_write = importer_writing.ChunkWriter.write
     calls = {"n": 0}
 
     def overtaken_on_second(self, chunk_rows):
@@ -616,7 +619,7 @@ def test_a_run_overtaken_by_another_stops(tmp_path, bob, district1, monkeypatch,
             other.save(update_fields=["mapping"])
         return real_write(self, chunk_rows)
 
-    monkeypatch.setattr(importer.VolunteerImport, "_write", overtaken_on_second)
+    monkeypatch.setattr(importer_writing.ChunkWriter, "write", overtaken_on_second)
 
     # when it tries to commit its second chunk
     result = importer.job_run(job_id=job.id)

@@ -197,5 +197,49 @@ def test_a_broken_file_fails_the_job_with_its_reason(client, bob, district1):
     # then the job failed with a readable reason and no one was imported
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
-    assert "UTF-8" in job.errors[0]["reason"]  # in the uploader's language (Hindi by default)
+    assert "UTF-8" in job.errors[0]["reason"]  # stored in English, shown in the page's language
     assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("en", "“12345” is not a valid Indian mobile number."),
+        ("hi", "“12345” मान्य भारतीय मोबाइल नंबर नहीं है।"),
+    ],
+    ids=["english_page_case", "hindi_page_case"],
+)
+def test_row_errors_speak_the_pages_language(client, settings, bob, district1, language, reason):
+    # given a job run for bob, whose preferred language is Hindi
+    assert bob.preferred_language == "hi"
+    client.force_login(bob)
+    upload(client, district1)
+    job = ImportJob.objects.get()
+    form = client.get(f"/imports/{job.id}/mapping/").context["form"]
+    client.post(
+        f"/imports/{job.id}/mapping/", {f"col_{i}": form[f"col_{i}"].initial for i in range(6)}
+    )
+    run_pending()
+
+    # when the job page and the errors CSV are read in one language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(f"/imports/{job.id}/")
+    response = client.get(f"/imports/{job.id}/errors.csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+
+    # then the row's reason is in that language, in both
+    assert page.context["errors"][0]["reason"] == reason
+    assert reason in page.content.decode()
+    assert body.splitlines()[1].endswith(reason)
+
+
+def test_errors_stored_translated_before_are_shown_as_stored(client, bob, district1):
+    # given a job from before errors were stored language-neutral (reason already in Hindi)
+    job = importer.import_job_create(scope=district1, actor=bob, filename="x.csv")
+    old = {"line": 3, "column": "फ़ोन", "value": "1", "code": "phone_not_mobile", "reason": "पुराना"}
+    ImportJob.objects.filter(id=job.id).update(errors=[old], status=ImportJob.Status.DONE)
+
+    # when its page is read, then the stored reason is shown
+    client.force_login(bob)
+    page = client.get(f"/imports/{job.id}/")
+    assert page.context["errors"] == [{k: old[k] for k in old}]

@@ -98,8 +98,7 @@ class Command(BaseCommand):
         except importer.ImportFileError as exc:
             with transaction.atomic():
                 ImportJob.objects.filter(id=job.pk).update(
-                    status=ImportJob.Status.FAILED,
-                    errors=[{"line": 0, "column": "", "value": "", "reason": str(exc)}],
+                    status=ImportJob.Status.FAILED, errors=[exc.as_error()]
                 )
             raise CommandError(str(exc)) from exc
         if options["json"]:
@@ -113,7 +112,8 @@ class Command(BaseCommand):
             f"positions {counts['assignments']} (verified {counts['verified']}), "
             f"flags {counts['flags']}, consents {counts['consents']}"
         )
-        for error in report.errors[:50]:
+        for stored in report.errors[:50]:
+            error = importer.localised(stored)
             self.stdout.write(
                 f"  line {error['line']} [{error['column']}] {error['value']!r}: {error['reason']}"
             )
