@@ -40,7 +40,7 @@ def test_the_header_and_the_people_list_name_units_in_the_pages_language(
     hindi = _get(client, reverse("people:list"), "hi")
     english = _get(client, reverse("people:list"), "en")
     # then the Hindi page says the district and the booth in Hindi, the English one in English
-    assert f"· {district1.name_hi}</span>" in hindi
+    assert f"· {district1.name_hi}</a>" in hindi
     assert booth1.name_hi in hindi
     assert booth1.name not in hindi
     assert district1.name_hi not in english

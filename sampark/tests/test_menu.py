@@ -11,7 +11,7 @@ from django.test import Client
 
 from sampark.accounts.enums import Role
 from sampark.accounts.models import User
-from sampark.geo.synthetic import Tree
+from sampark.devtools.synthetic import Tree
 from sampark.menu import LINKS, desktop_menu
 from sampark.people.models import Person
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pipeline.types import FetchResult, Platform, RawPost
 from sampark.integrations import base as connectors
@@ -119,8 +119,9 @@ def test_a_feed_at_a_private_address_is_refused_at_fetch_time(db):
         source = Source.objects.create(
             kind=SourceKind.RSS, name="news", config={"url": server.url + "/feed"}
         )
-        # when the worker polls it with the real connector
-        polling.poll_due()
+        # when the worker (its messages in English here) polls it with the real connector
+        with translation.override("en"):
+            polling.poll_due()
         # then nothing was requested, nothing stored, and the source shows why
         assert server.requests == []
     finally:

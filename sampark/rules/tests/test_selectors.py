@@ -10,8 +10,8 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
+from sampark.devtools.synthetic import Tree
 from sampark.geo.models import Unit
-from sampark.geo.synthetic import Tree
 from sampark.people.enums import ConsentAction
 from sampark.people.models import Person
 from sampark.rules import selectors

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 
 from sampark.accounts.models import User
 from sampark.core.models import AuditEvent
+from sampark.devtools.synthetic import Tree
 from sampark.geo.models import Unit
-from sampark.geo.synthetic import Tree
 from sampark.rules import services
 from sampark.rules.errors import RulesError
 from sampark.rules.models import Certificate, DndNumber, PollPhase

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from sampark.warroom import services
 from sampark.warroom.enums import IncidentState, Severity
 from sampark.warroom.models import Incident
+from sampark.warroom.services import triage as triage_services
 
 RAW = ("awaiting_approval", "responding", "triaged", "not_configured")
 
@@ -56,7 +56,7 @@ def test_the_timeline_names_states_in_english_on_english_pages(client, alice, mo
 
 def test_a_severity_in_the_timeline_is_a_label(client, alice, moved):
     # given a triage event that recorded the incident's severity (a number)
-    services.incident_triage(incident_id=moved.id, actor=alice)
+    triage_services.incident_triage(incident_id=moved.id, actor=alice)
     severity = Incident.objects.get(id=moved.id).severity
     client.force_login(alice)
     # when the timeline is read in Hindi and in English
