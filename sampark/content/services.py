@@ -42,10 +42,7 @@ from sampark.core import tasks
 from sampark.geo.models import Unit
 from sampark.groups import selectors as groups_selectors
 from sampark.people import selectors as people_selectors
-from sampark.people import services as people_services
-from sampark.people.enums import ConsentAction, ConsentPurpose
-from sampark.people.selectors import consent_current
-from sampark.people.validation import normalize_phone
+from sampark.people.enums import ConsentPurpose
 from sampark.rules import selectors as rules_selectors
 from sampark.rules.enums import HoldReason
 
@@ -569,28 +566,6 @@ def push_subscribe(
 
 def _loopback(endpoint: str) -> bool:
     return endpoint.startswith(("http://127.0.0.1", "http://localhost"))
-
-
-def stop_by_phone(*, phone: str, channel: str, source: str) -> int:
-    """A "STOP" reply: withdraw every consent the number gave on `channel`; returns how many."""
-    clean = normalize_phone(phone)
-    person = people_selectors.person_by_phone(phone=clean)
-    if person is None:
-        return 0
-    withdrawn = 0
-    with transaction.atomic():
-        for (purpose, on), event in consent_current(person=person).items():
-            if on == channel and event.action == ConsentAction.GIVEN:
-                people_services.consent_record(
-                    person=person,
-                    purpose=purpose,
-                    channel=channel,
-                    action=ConsentAction.WITHDRAWN,
-                    notice_version=event.notice_version,
-                    source=source,
-                )
-                withdrawn += 1
-    return withdrawn
 
 
 # --- kits approved outside the library (issue #11: one call per intent) ---

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from sampark.content import sending, services
 from sampark.groups import services as groups_services
 from sampark.integrations import sms, telegram
+from sampark.people import services as people_services
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,9 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
     if text.strip().lower() not in STOP_WORDS:
         return JsonResponse({"stopped": 0})
     try:
-        stopped = services.stop_by_phone(phone=phone, channel="sms", source="sms:STOP")
+        stopped = people_services.consent_withdraw_channel(
+            phone=phone, channel="sms", source="sms:STOP"
+        )
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400)
     # STOP also ends the booth-group memberships the number joined through our invite page.

@@ -616,3 +616,27 @@ def consent_record(
             actor=actor,
             at=at,
         )
+
+
+def consent_withdraw_channel(*, phone: str, channel: str, source: str) -> int:
+    """Withdraw every consent a number gave on `channel` (a "STOP" reply, an opt-out said on a
+    call); returns how many purposes were withdrawn. The person acts themselves: no actor."""
+    person = selectors.person_by_phone(phone=validation.normalize_phone(phone))
+    if person is None:
+        return 0
+    withdrawn = 0
+    with transaction.atomic():
+        for (purpose, on), event in selectors.consent_current(person=person).items():
+            if on == channel and event.action == ConsentAction.GIVEN:
+                _consent_create(
+                    person=person,
+                    purpose=purpose,
+                    channel=channel,
+                    action=ConsentAction.WITHDRAWN,
+                    notice_version=event.notice_version,
+                    source=source,
+                    actor=None,
+                    at=None,
+                )
+                withdrawn += 1
+    return withdrawn

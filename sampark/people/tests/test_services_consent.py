@@ -102,3 +102,30 @@ def test_it_refuses_incomplete_events(tree, sita, overrides, code):
 def test_outsider_cannot_record_consent(tree, charlie, sita):
     with pytest.raises(PermissionDenied):
         _record(sita, ConsentAction.GIVEN, T0, actor=charlie)
+
+
+def test_a_channel_opt_out_withdraws_every_purpose_on_that_channel_only(tree, sita):
+    # given consents on SMS for two purposes and on voice for one
+    _record(sita, ConsentAction.GIVEN, T0)
+    services.consent_record(
+        person=sita,
+        purpose=ConsentPurpose.EVENTS,
+        channel=SMS,
+        action=ConsentAction.GIVEN,
+        notice_version="v2",
+        source="test",
+    )
+    _record(sita, ConsentAction.GIVEN, T0, channel=VOICE)
+    # when the number opts out of SMS (written as a local number)
+    withdrawn = services.consent_withdraw_channel(
+        phone=sita.phone[3:], channel=SMS, source="sms:STOP"
+    )
+    # then both SMS purposes are withdrawn, keeping their notice versions; voice stays given
+    assert withdrawn == 2
+    state = selectors.consent_current(person=sita)
+    assert state[(COORD, SMS)].action == ConsentAction.WITHDRAWN
+    assert state[(ConsentPurpose.EVENTS, SMS)].action == ConsentAction.WITHDRAWN
+    assert state[(ConsentPurpose.EVENTS, SMS)].notice_version == "v2"
+    assert state[(COORD, VOICE)].action == ConsentAction.GIVEN
+    # and an unknown number changes nothing
+    assert services.consent_withdraw_channel(phone="9000000000", channel=SMS, source="x") == 0
