@@ -415,18 +415,14 @@ def join_with_consent(
             raise ValidationError(_("This group is not taking members here."), code="closed")
         if current.is_full:
             raise ValidationError(_("This group is full."), code="full")
-        created = people_services.person_create(
-            name=name, phone=phone, source=JOIN_SOURCE, actor=None
-        )
-        person = created.person
-        people_services.consent_record(
-            person=person,
+        person = people_services.person_consent_give(
+            name=name,
+            phone=phone,
             purpose=ConsentPurpose.GROUP_MEMBERSHIP,
             channel=current.platform,
-            action=ConsentAction.GIVEN,
             notice_version=str(settings.SAMPARK_NOTICE_VERSION),
             source=f"invite:{current.id}",
-            actor=None,
+            person_source=JOIN_SOURCE,
         )
         join = GroupJoin.objects.filter(group=current, person=person, left_at=None).first()
         if join is None:

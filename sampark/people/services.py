@@ -640,3 +640,33 @@ def consent_withdraw_channel(*, phone: str, channel: str, source: str) -> int:
                 )
                 withdrawn += 1
     return withdrawn
+
+
+def person_consent_give(
+    *,
+    name: str,
+    phone: str,
+    purpose: str,
+    channel: str,
+    notice_version: str,
+    source: str,
+    person_source: str = "",
+) -> Person:
+    """A person signs up themselves with consent for one purpose on one channel (a group's
+    invite page, a walk-in form): found or created by phone (a new person records
+    `person_source`, else `source`), then the consent is recorded."""
+    with transaction.atomic():
+        person = person_create(
+            name=name, phone=phone, source=person_source or source, actor=None
+        ).person
+        _consent_create(
+            person=person,
+            purpose=purpose,
+            channel=channel,
+            action=ConsentAction.GIVEN,
+            notice_version=notice_version,
+            source=source,
+            actor=None,
+            at=None,
+        )
+    return person
