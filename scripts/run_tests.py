@@ -41,9 +41,11 @@ def ensure_system_packages() -> None:
     if os.geteuid() == 0 and shutil.which("apt-get"):
         say(f"installing Debian packages: {' '.join(missing)}")
         env = {"DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.call(["apt-get", "update", "-qq"], env={**os.environ, **env})
+        # Wait for the dpkg lock rather than fail: a second `make test` may be installing too.
+        wait = ["-o", "DPkg::Lock::Timeout=600"]
+        subprocess.call(["apt-get", *wait, "update", "-qq"], env={**os.environ, **env})
         subprocess.check_call(
-            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
+            ["apt-get", *wait, "install", "-y", "-qq", "--no-install-recommends", *missing],
             env={**os.environ, **env},
         )
     else:
