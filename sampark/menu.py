@@ -18,6 +18,7 @@ from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from sampark.accounts.enums import (
+    AUDIT_PAGES,
     CONTENT_PAGES,
     FACTCHECK_PAGES,
     GROUP_ROLLUP_PAGES,
@@ -76,6 +77,7 @@ LINKS: tuple[Link, ...] = (
     Link("exports", "monitoring:groups", _("Chat exports"), _scoped()),
     Link("tip", "monitoring:tip_new", _("Report a rumour"), _anyone),
     Link("import", "imports:upload", _("Import"), _scoped(IMPORT_PAGES)),
+    Link("audit", "accounts:audit_log", _("Audit log"), _scoped(AUDIT_PAGES)),
 )
 
 

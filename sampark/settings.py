@@ -341,6 +341,9 @@ SAMPARK_CALLING_HOURS = (envint("SAMPARK_CALLING_START", "9"), envint("SAMPARK_C
 SAMPARK_AVERAGE_GROUP_SIZE = envint("SAMPARK_AVERAGE_GROUP_SIZE", "150")
 # Delivery receipts from the SMS gateway are signed with this secret (HMAC-SHA256).
 SAMPARK_SMS_WEBHOOK_SECRET = envsecret("SAMPARK_SMS_WEBHOOK_SECRET", "")
+# The signature covers the request's X-Gateway-Timestamp: a request older (or newer) than this
+# many seconds is refused, and one seen before within it is refused as a replay (issue #12).
+SAMPARK_WEBHOOK_REPLAY_SECONDS = envint("SAMPARK_WEBHOOK_REPLAY_SECONDS", "300")
 # Web push (VAPID); `sampark distribute vapid-keys` prints a fresh pair.
 SAMPARK_VAPID_PRIVATE_KEY = envsecret("SAMPARK_VAPID_PRIVATE_KEY", "")
 SAMPARK_VAPID_PUBLIC_KEY = envstr("SAMPARK_VAPID_PUBLIC_KEY", "")

@@ -111,3 +111,4 @@ CONTENT_PAGES = frozenset(
 )
 GROUP_ROLLUP_PAGES = frozenset({Capability.MANAGE_GROUPS})
 IMPORT_PAGES = frozenset({Capability.IMPORT_EXPORT})
+AUDIT_PAGES = frozenset({Capability.VIEW_AUDIT})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -9,6 +11,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sampark.accounts.models import User
+from sampark.core.models import AuditEvent
+from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import subtree_q
 
@@ -49,3 +53,43 @@ def backup_codes_left(*, user: User) -> int:
 def has_device(*, user: User) -> bool:
     """Whether the user has set up a second factor."""
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def _path_q(unit: Unit) -> Q:
+    """Audit rows of `unit`'s subtree, by the path they were written with."""
+    paths = [unit.path]
+    if unit.level == Level.PC:
+        # A PC is a grouping of ACs, not a step of the path: its subtree is its ACs' paths.
+        paths = list(Unit.objects.filter(pc=unit, level=Level.AC).values_list("path", flat=True))
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(unit_path=path) | Q(unit_path__startswith=f"{path}/")
+    return q
+
+
+def audit_events(
+    *,
+    user: User,
+    actor: str = "",
+    verb: str = "",
+    unit: Unit | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> QuerySet[AuditEvent]:
+    """Audit rows of the user's subtree (a state's head: every row, those with no unit too),
+    newest first, narrowed by actor username, verb prefix, unit subtree and [since, until)."""
+    root = scope_root(user=user)
+    rows = AuditEvent.objects.select_related("actor")
+    if root.level != Level.STATE:
+        rows = rows.filter(_path_q(root))
+    if unit is not None:
+        rows = rows.filter(_path_q(unit))
+    if actor:
+        rows = rows.filter(actor__username=actor)
+    if verb:
+        rows = rows.filter(verb__startswith=verb)
+    if since is not None:
+        rows = rows.filter(at__gte=since)
+    if until is not None:
+        rows = rows.filter(at__lt=until)
+    return rows.order_by("-at", "-id")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from sampark.accounts import views
+from sampark.accounts import views, views_audit
 
 app_name = "accounts"
 
 urlpatterns = [
     path("", views.account, name="home"),
+    path("audit/", views_audit.audit_log, name="audit_log"),
     path("mfa/setup/", views.mfa_setup, name="mfa_setup"),
     path("mfa/verify/", views.mfa_verify, name="mfa_verify"),
     path("mfa/backup-codes/", views.mfa_backup_codes, name="mfa_backup_codes"),

@@ -36,3 +36,16 @@ def distribution_event(
         unit_path=distribution.unit.path,
         data={"item": distribution.item_id, "kind": distribution.kind, **(data or {})},
     )
+
+
+def dead_letters_read(*, actor: User, rows: int, page: int) -> AuditEvent | None:
+    """A page of the dead-letter list read with full phone numbers (issue #12)."""
+    root = actor.unit
+    return audit.phones_read(
+        actor=actor,
+        what="content.dead_letters",
+        rows=rows,
+        filters={"page": page},
+        unit_path=root.path if root is not None else "",
+        unit_id=root.pk if root is not None else None,
+    )

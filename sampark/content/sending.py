@@ -43,6 +43,7 @@ from sampark.content.models import (
     idempotency_key,
     parse_idempotency_key,
 )
+from sampark.core.worker import shutdown_requested
 from sampark.integrations.base import ConnectorError, RateLimited
 from sampark.integrations.channels import (
     AddressGone,
@@ -92,6 +93,13 @@ def claim(*, channel: str, owner: str, limit: int) -> list[int]:
                 next_attempt_at=lease,
             )
     return ids
+
+
+def release(*, ids: list[int], owner: str) -> int:
+    """Give back claimed deliveries not sent yet (the worker is stopping); due at once."""
+    return Delivery.objects.filter(
+        id__in=ids, locked_by=owner, status=DeliveryStatus.SENDING
+    ).update(status=DeliveryStatus.QUEUED, locked_by="", next_attempt_at=timezone.now())
 
 
 def _mine(delivery_id: int, owner: str) -> QuerySet[Delivery]:
@@ -316,7 +324,11 @@ class Sender:
                 calendar=self._calendar(),
             )
         bucket = self._bucket(channel)
-        for p in prepared:
+        for index, p in enumerate(prepared):
+            if shutdown_requested():
+                # Stopping (SIGTERM): what is not sent yet goes back now, not after the lease.
+                release(ids=[q.row.id for q in prepared[index:]], owner=self.owner)
+                break
             self._send_one(p, keepers[p.row.distribution_id], bucket)
         return len(rows)
 

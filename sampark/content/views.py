@@ -26,7 +26,7 @@ from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.permissions import require_capability as _require
-from sampark.content import gates, hashing, reports, selectors, services
+from sampark.content import audit, gates, hashing, reports, selectors, services
 from sampark.content.enums import (
     DeliveryStatus,
     DistributionStatus,
@@ -569,6 +569,8 @@ def dead_letters(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.dead_letters(user=user), PER_PAGE).get_page(request.GET.get("page"))
     masked = not user.can(Capability.SEE_PHONES)
     rows = [(d, display_phone(d.person.phone, masked=masked)) for d in page]
+    if not masked:
+        audit.dead_letters_read(actor=user, rows=len(rows), page=page.number)
     return render(
         request,
         "content/pages/dead_letters.html",

@@ -3,12 +3,17 @@ Telegram bot's "/start <token>", which links a volunteer's chat (registered in a
 the bot's webhook, which monitoring serves).
 
 A body whose HMAC-SHA256 signature does not match the shared secret is refused (403) before it
-is parsed. A malformed body is answered 400 with the reason, so the gateway's logs say what is
+is parsed. The signature covers the time the gateway sent the request (`X-Gateway-Timestamp`): a
+request outside `SAMPARK_WEBHOOK_REPLAY_SECONDS` of our clock, or one already accepted, is
+refused too (403), so a captured request cannot be replayed (issue #12). Telegram's webhook
+(served by monitoring) is authenticated by the secret token Telegram sends in a header, as
+Telegram documents it; Telegram signs nothing, so there is nothing to bind a time to. A malformed body is answered 400 with the reason, so the gateway's logs say what is
 wrong; a receipt for a message we do not know is counted and ignored.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
@@ -20,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from sampark.content import sending, services
+from sampark.core import replay
 from sampark.groups import services as groups_services
 from sampark.integrations import sms, telegram
 from sampark.people import services as people_services
@@ -32,43 +38,56 @@ STOP_WORDS = {"stop", "unsubscribe", "band", "बंद", "रोकें", "st
 
 
 def _verified(request: HttpRequest) -> bytes:
+    """The body of a request the gateway signed, recently, and that we have not seen before."""
     secret = settings.SAMPARK_SMS_WEBHOOK_SECRET
     if not secret:
         raise Http404  # no gateway configured: the endpoint does not exist
     body = request.body
-    if not sms.verify_signature(body, request.headers.get(sms.SIGNATURE_HEADER), secret):
-        raise PermissionError
+    signature = request.headers.get(sms.SIGNATURE_HEADER)
+    timestamp = request.headers.get(sms.TIMESTAMP_HEADER)
+    if not sms.verify_signature(body, signature, secret, timestamp=timestamp):
+        raise PermissionError("bad signature")
+    assert signature is not None  # verified above
+    assert timestamp is not None
+    window = dt.timedelta(seconds=settings.SAMPARK_WEBHOOK_REPLAY_SECONDS)
+    if not replay.fresh(timestamp=int(timestamp), window=window):
+        raise PermissionError("stale timestamp")
+    if not replay.first_time(signature=signature, window=window):
+        raise PermissionError("replayed request")
     return body
 
 
+# Each view is one transaction with the record of its request: if handling fails (a 500), the
+# record goes too, and the gateway's retry of the very same request is accepted.
 @csrf_exempt
 @require_POST
+@transaction.atomic
 def sms_receipts(request: HttpRequest) -> HttpResponse:
     try:
         body = _verified(request)
-    except PermissionError:
-        return HttpResponse("bad signature", status=403)
+    except PermissionError as exc:
+        return HttpResponse(str(exc), status=403)
     try:
         receipts = sms.parse_receipts(body)
     except ValueError as exc:
         return HttpResponse(str(exc), status=400)
     applied = 0
-    with transaction.atomic():
-        for receipt in receipts:
-            applied += sending.receipt_record(
-                key=receipt.idempotency_key, status=receipt.status, at=receipt.at
-            )
+    for receipt in receipts:
+        applied += sending.receipt_record(
+            key=receipt.idempotency_key, status=receipt.status, at=receipt.at
+        )
     return JsonResponse({"received": len(receipts), "applied": applied})
 
 
 @csrf_exempt
 @require_POST
+@transaction.atomic
 def sms_inbound(request: HttpRequest) -> HttpResponse:
     """A reply to our SMS: "STOP" withdraws the sender's SMS consents and group memberships."""
     try:
         body = _verified(request)
-    except PermissionError:
-        return HttpResponse("bad signature", status=403)
+    except PermissionError as exc:
+        return HttpResponse(str(exc), status=403)
     try:
         data = json.loads(body)
         phone, text = str(data["from"]), str(data.get("text", ""))

@@ -1,4 +1,4 @@
-"""Cross-cutting tables: the audit log and the database task queue."""
+"""Cross-cutting tables: the audit log, the database task queue, seen webhook requests."""
 
 from __future__ import annotations
 
@@ -63,3 +63,17 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}#{self.pk} {self.status}"
+
+
+class WebhookSeen(models.Model):
+    """A signed webhook request already accepted, kept for its replay window (issue #12).
+
+    `key` is a digest of the request's signature, which covers its timestamp and body: the same
+    request sent twice has the same key, and the unique constraint refuses the second.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sampark.core.models import Task, TaskStatus
+from sampark.core.worker import shutdown_requested
 
 logger = logging.getLogger(__name__)
 
@@ -123,11 +124,22 @@ def run(item: Task, *, owner: str) -> bool:
         return False
 
 
+def release(*, ids: list[int], owner: str) -> int:
+    """Give back claimed tasks not started (the worker is stopping); they are due at once."""
+    return Task.objects.filter(id__in=ids, locked_by=owner, status=TaskStatus.RUNNING).update(
+        status=TaskStatus.QUEUED, locked_by="", locked_until=None
+    )
+
+
 def run_pending(*, limit: int = 100, owner: str | None = None) -> int:
     """Claim and run one batch in this process; returns how many tasks were claimed."""
     owner = owner or worker_id()
     batch = claim(limit=limit, owner=owner)
-    for item in batch:
+    for index, item in enumerate(batch):
+        if shutdown_requested():
+            # Stopping (SIGTERM): the rest go back to the queue now, not after the lease.
+            release(ids=[t.id for t in batch[index:]], owner=owner)
+            break
         run(item, owner=owner)
     return len(batch)
 

@@ -42,7 +42,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02  # type: ignore[import-untyped]
 
-from sampark.integrations.sms import E164, SIGNATURE_HEADER, sign
+from sampark.integrations.sms import E164, signed_headers
 
 
 def max_in_window(times: Sequence[float], seconds: float = 1.0) -> int:
@@ -296,7 +296,11 @@ class FakeSmsGateway(LoopbackServer):
         response = httpx.post(
             url,
             content=body,
-            headers={"Content-Type": "application/json", SIGNATURE_HEADER: sign(body, secret)},
+            headers={
+                "Content-Type": "application/json",
+                # Signed with the time it is sent: the receiver refuses replays (issue #12).
+                **signed_headers(body, secret, timestamp=int(time.time())),
+            },
             timeout=10.0,
         )
         return response.status_code

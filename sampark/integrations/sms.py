@@ -28,6 +28,7 @@ from sampark.integrations.channels import Outbound, PermanentError, Sent, option
 SERVICE = "SMS gateway"
 SLOT = "{#var#}"
 SIGNATURE_HEADER = "X-Gateway-Signature"
+TIMESTAMP_HEADER = "X-Gateway-Timestamp"
 E164 = re.compile(r"\+[1-9]\d{7,14}")
 # DLT allows up to 30 characters in one variable.
 MAX_VARIABLE = 30
@@ -52,16 +53,34 @@ def render_template(
     return "".join(out)
 
 
-def sign(body: bytes, secret: str) -> str:
-    """The signature header value for a webhook body: `sha256=<hex HMAC-SHA256>`."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(body: bytes, secret: str, *, timestamp: int) -> str:
+    """The signature header value for a webhook body sent at `timestamp` (Unix seconds):
+    `sha256=<hex HMAC-SHA256 of "<timestamp>." + body>`. Binding the time into the signature
+    lets the receiver refuse an old request replayed (issue #12)."""
+    message = f"{timestamp}.".encode() + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def verify_signature(body: bytes, header: str | None, secret: str) -> bool:
-    """Whether `header` is our signature of `body` (constant-time compare)."""
-    if not secret or not header:
+def signed_headers(body: bytes, secret: str, *, timestamp: int) -> dict[str, str]:
+    """The two headers a signed webhook carries: its time and its signature."""
+    return {
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(body, secret, timestamp=timestamp),
+    }
+
+
+def verify_signature(
+    body: bytes, header: str | None, secret: str, *, timestamp: str | None
+) -> bool:
+    """Whether `header` is our signature of `body` at `timestamp` (constant-time compare).
+
+    The freshness of the timestamp and whether the request was seen before are the receiver's
+    checks (`content.webhooks`): this one only says the gateway signed this body at that time.
+    """
+    if not secret or not header or not timestamp or not timestamp.isdigit():
         return False
-    return hmac.compare_digest(header.strip().encode(), sign(body, secret).encode())
+    expected = sign(body, secret, timestamp=int(timestamp))
+    return hmac.compare_digest(header.strip().encode(), expected.encode())
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit
 from sampark.core.http import request_user as _user
-from sampark.people import selectors, services
+from sampark.people import audit, selectors, services
 from sampark.people.enums import VerifyMethod
 from sampark.people.models import Assignment, Person
 from sampark.people.schemas import (
@@ -71,8 +71,36 @@ def _with_positions(user: User, person: Person) -> Person:
     return person
 
 
+class PhoneAuditedPagination(LimitOffsetPagination):
+    """Limit/offset; a page that shows full phone numbers leaves an audit row (issue #12)."""
+
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Person],
+        pagination: LimitOffsetPagination.Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        user = _user(request)
+        if user.can(Capability.SEE_PHONES):
+            items = list(page[self.items_attribute])  # evaluated once, then serialised
+            page[self.items_attribute] = items
+            filters = {k: v for k, v in params.items() if k != "ninja_pagination" and v}
+            unit_id = params.get("unit_id")
+            audit.phones_read(
+                actor=user,
+                what="api.people.persons",
+                rows=len(items),
+                filters={**filters, "limit": pagination.limit, "offset": pagination.offset},
+                # the endpoint answered 404 before this for a unit outside the user's area
+                unit=access_unit(user=user, unit_id=unit_id) if unit_id is not None else None,
+            )
+        return page
+
+
 @router.get("/persons", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
+@paginate(PhoneAuditedPagination)
 def list_persons(
     request: HttpRequest,
     q: str = "",

@@ -13,6 +13,7 @@ from sampark.core.models import AuditEvent
 
 if TYPE_CHECKING:
     from sampark.accounts.models import User
+    from sampark.geo.models import Unit
     from sampark.people.models import Assignment, ConsentEvent, Person, SignupFlag
 
 
@@ -123,4 +124,19 @@ def consent_recorded(*, event: ConsentEvent, actor: User | None) -> AuditEvent:
         actor=actor,
         unit_path=_person_path(event.person),
         data=data,
+    )
+
+
+def phones_read(
+    *, actor: User, what: str, rows: int, filters: dict[str, Any], unit: Unit | None
+) -> AuditEvent | None:
+    """A list or search that showed full phone numbers: one row per page read (issue #12)."""
+    root = unit if unit is not None else actor.unit
+    return audit.phones_read(
+        actor=actor,
+        what=what,
+        rows=rows,
+        filters=filters,
+        unit_path=root.path if root is not None else "",
+        unit_id=root.pk if root is not None else None,
     )

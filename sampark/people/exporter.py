@@ -141,8 +141,9 @@ def export_xlsx(*, unit: Unit, masked: bool, out: IO[bytes]) -> int:
 
 
 def record_export(*, actor: User | None, unit: Unit, fmt: str, masked: bool) -> None:
-    """One audit row per export: who took which subtree's list, and whether phones were shown."""
-    data: dict[str, Any] = {"format": fmt, "masked": masked}
+    """One audit row per export: who took which subtree's list, how many people, and whether
+    phones were shown (the count is taken up front: a CSV is streamed)."""
+    data: dict[str, Any] = {"format": fmt, "masked": masked, "rows": persons_in(unit=unit).count()}
     audit.record(
         verb="people.exported",
         object_type="unit",

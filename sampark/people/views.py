@@ -19,7 +19,7 @@ from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit, scope_root
 from sampark.core.http import HtmxRequest as HtmxHttpRequest
 from sampark.core.http import request_user as _user
-from sampark.people import selectors, services, validation
+from sampark.people import audit, selectors, services, validation
 from sampark.people.enums import AssignmentStatus, VerifyMethod
 from sampark.people.forms import (
     FIELD_FOR_CODE,
@@ -62,6 +62,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
         }
         for person in page.object_list
     ]
+    if not masked:
+        audit.phones_read(
+            actor=user,
+            what="people.list",
+            rows=len(rows),
+            filters={"q": q, "status": status, "page": page.number},
+            unit=unit,
+        )
     return render(
         request,
         "people/pages/list.html",

@@ -278,3 +278,23 @@ def test_a_push_subscription_that_is_gone_falls_back_to_the_inbox(
     assert row.status == DeliveryStatus.SENT
     assert row.provider_id == "inbox"
     assert PushSubscription.objects.get().gone_at is not None
+
+
+def test_a_stopping_sender_gives_back_what_it_has_not_sent(
+    tree: Tree, alice: User, kit: ContentItem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given app volunteers on two booths, and a worker told to stop (SIGTERM) after one message
+    add_volunteers(tree.booths[:2])
+    asked = iter([False])
+    monkeypatch.setattr(sending, "shutdown_requested", lambda: next(asked, True))
+    with time_machine.travel(NOON, tick=False):
+        d = _distribute(alice, kit, tree)
+        # when the sender claims its batch
+        claimed = sending.Sender(owner="w1", channels=["push"]).send_batch(channel="push")
+        # then it sent one, and the rest are back in the queue, due now and claimable by anyone
+        rows = Delivery.objects.filter(distribution_id=d).order_by("id")
+        assert claimed == rows.count() > 1
+        assert rows[0].status == DeliveryStatus.SENT
+        rest = list(rows[1:].values_list("status", "locked_by", "next_attempt_at"))
+        assert rest == [(DeliveryStatus.QUEUED, "", NOON)] * (claimed - 1)
+        assert len(sending.claim(channel="push", owner="w2", limit=100)) == claimed - 1

@@ -15,6 +15,7 @@ from sampark.content import gates, hashing, services
 from sampark.content.enums import DeliveryStatus, DistributionStatus, ItemState
 from sampark.content.models import ContentItem, Delivery, Distribution
 from sampark.content.tests.factories import make_deliveries, make_distribution
+from sampark.core.models import AuditEvent
 from sampark.devtools.synthetic import Tree
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
@@ -560,6 +561,18 @@ def test_dead_letters_mask_phones_without_the_capability(client, alice, writer, 
     assert "HTTP 410" in body
     assert national not in body
     assert f"{national[:5]} {national[5:]}" not in body
+
+
+def test_dead_letters_with_full_phones_are_audited_masked_ones_not(client, alice, writer, dead):
+    # when alice (full phones) and then the writer (masked) read the dead letters
+    _login(client, alice)
+    client.get("/content/dead-letters/")
+    _login(client, writer)
+    client.get("/content/dead-letters/")
+    # then only alice's read is in the audit log, with its row count
+    [event] = AuditEvent.objects.filter(verb="phones.read")
+    assert event.actor == alice
+    assert event.data == {"what": "content.dead_letters", "rows": 1, "filters": {"page": 1}}
 
 
 def test_retry_a_dead_delivery(client, alice, dead):

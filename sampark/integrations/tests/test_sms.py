@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
 import time
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from sampark.core import replay
 from sampark.devtools import loopback
 from sampark.devtools.loopback import FakeSmsGateway
 from sampark.integrations import base, sms
@@ -92,29 +94,50 @@ def test_it_refuses_a_variable_over_the_dlt_limit():
 # --- signatures ---------------------------------------------------------------------------
 
 
+T0 = 1_800_000_000
+
+
 def test_it_verifies_a_good_signature():
-    # given a body signed with the shared secret
+    # given a body signed with the shared secret at a given time
     body = b'{"receipts": []}'
-    header = sms.sign(body, "s3cret")
-    # then it has the documented shape and verifies
+    headers = sms.signed_headers(body, "s3cret", timestamp=T0)
+    header = headers[sms.SIGNATURE_HEADER]
+    # then it has the documented shape and verifies with that time
+    assert headers[sms.TIMESTAMP_HEADER] == str(T0)
     assert header.startswith("sha256=")
     assert len(header) == len("sha256=") + 64
-    assert sms.verify_signature(body, header, "s3cret") is True
+    assert sms.verify_signature(body, header, "s3cret", timestamp=str(T0)) is True
 
 
 @pytest.mark.parametrize(
-    ("_case", "body", "header", "secret"),
+    ("_case", "body", "header", "secret", "timestamp"),
     [
-        ("wrong_secret", b"{}", sms.sign(b"{}", "other"), "s3cret"),
-        ("tampered_body", b'{"x": 2}', sms.sign(b'{"x": 1}', "s3cret"), "s3cret"),
-        ("missing_header", b"{}", None, "s3cret"),
-        ("empty_header", b"{}", "", "s3cret"),
-        ("bare_hex", b"{}", sms.sign(b"{}", "s3cret").removeprefix("sha256="), "s3cret"),
-        ("no_secret_configured", b"{}", sms.sign(b"{}", ""), ""),
+        ("wrong_secret", b"{}", sms.sign(b"{}", "other", timestamp=T0), "s3cret", str(T0)),
+        (
+            "tampered_body",
+            b'{"x": 2}',
+            sms.sign(b'{"x": 1}', "s3cret", timestamp=T0),
+            "s3cret",
+            str(T0),
+        ),
+        ("missing_header", b"{}", None, "s3cret", str(T0)),
+        ("empty_header", b"{}", "", "s3cret", str(T0)),
+        (
+            "bare_hex",
+            b"{}",
+            sms.sign(b"{}", "s3cret", timestamp=T0).removeprefix("sha256="),
+            "s3cret",
+            str(T0),
+        ),
+        ("no_secret_configured", b"{}", sms.sign(b"{}", "", timestamp=T0), "", str(T0)),
+        # The time is part of what is signed: moving it breaks the signature.
+        ("moved_timestamp", b"{}", sms.sign(b"{}", "s3cret", timestamp=T0), "s3cret", str(T0 + 1)),
+        ("missing_timestamp", b"{}", sms.sign(b"{}", "s3cret", timestamp=T0), "s3cret", None),
+        ("garbled_timestamp", b"{}", sms.sign(b"{}", "s3cret", timestamp=T0), "s3cret", "1e9"),
     ],
 )
-def test_it_rejects_bad_signatures(_case, body, header, secret):
-    assert sms.verify_signature(body, header, secret) is False
+def test_it_rejects_bad_signatures(_case, body, header, secret, timestamp):
+    assert sms.verify_signature(body, header, secret, timestamp=timestamp) is False
 
 
 # --- receipts -----------------------------------------------------------------------------
@@ -177,7 +200,16 @@ def test_it_receives_signed_receipts_from_the_gateway(gateway, fake_http):
     # then the call is signed with the shared secret and parses to both receipts
     assert status == 204
     (call,) = fake_http.calls("/hooks/sms")
-    assert sms.verify_signature(call.body, call.headers["x-gateway-signature"], "hook-secret")
+    assert sms.verify_signature(
+        call.body,
+        call.headers["x-gateway-signature"],
+        "hook-secret",
+        timestamp=call.headers["x-gateway-timestamp"],
+    )
+    # and with the time it was sent, which our webhook checks against its window
+    assert replay.fresh(
+        timestamp=int(call.headers["x-gateway-timestamp"]), window=dt.timedelta(minutes=5)
+    )
     receipts = sms.parse_receipts(call.body)
     assert [(r.provider_id, r.idempotency_key, r.status) for r in receipts] == [
         (first.provider_id, "delivery-1", "delivered"),

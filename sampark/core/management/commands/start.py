@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
-import subprocess
 import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandParser
+
+from sampark.core.supervise import Stop, Supervisor
 
 
 class Command(BaseCommand):
@@ -21,9 +23,15 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
         parser.add_argument("--no-worker", action="store_true", help="serve web only")
+        parser.add_argument(
+            "--stop-timeout",
+            type=float,
+            default=float(os.getenv("SAMPARK_STOP_TIMEOUT", "30")),
+            help="seconds the worker gets to finish its item after SIGTERM before SIGKILL",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from waitress import serve
+        from waitress import create_server
 
         from sampark.wsgi import application
 
@@ -37,16 +45,27 @@ class Command(BaseCommand):
             else:
                 # The demo command knows whether the tree is there (core sits below geo).
                 call_command("demo", "load", "--scale", "small", "--if-empty", stdout=self.stdout)
-        worker = None
-        if not options["no_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "sampark", "worker"])
-        url = f"http://{options['host']}:{options['port']}"
-        self.stdout.write(f"\nSampark is running at {url}  (Ctrl+C stops web and worker)\n")
+        # SIGTERM (a process manager) and SIGINT (Ctrl+C) stop web and worker together; a
+        # worker that dies stops the web server too, and `start` then exits non-zero (#12).
+        supervisor = Supervisor(stop_timeout=options["stop_timeout"])
+        supervisor.install_signal_handlers()
+        logging.basicConfig()  # waitress logs its warnings through the root logger
+        server = None
         try:
-            serve(
+            if not options["no_worker"]:
+                supervisor.spawn([sys.executable, "-m", "sampark", "worker"], name="worker")
+            server = create_server(
                 application, host=options["host"], port=options["port"], threads=options["threads"]
             )
+            url = f"http://{options['host']}:{options['port']}"
+            self.stdout.write(f"\nSampark is running at {url}  (Ctrl+C stops web and worker)\n")
+            server.run()  # returns when a stop signal raises Stop (a SystemExit) in this thread
+        except Stop:
+            pass  # the signal came before the server loop: stop the same way
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=30)
+            if server is not None:
+                server.close()
+            code = supervisor.stop()
+        if code:
+            self.stderr.write(f"stopped with errors: {', '.join(supervisor.failed) or 'a worker'}")
+            sys.exit(code)

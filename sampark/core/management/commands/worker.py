@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import import_string
 
-from sampark.core import tasks
+from sampark.core import supervise, tasks
 from sampark.core.worker import Worker
 
 logger = logging.getLogger(__name__)
@@ -53,5 +53,6 @@ class Command(BaseCommand):
             return
         worker = Worker(round_, idle_sleep=settings.WORKER_SLEEP_SECONDS)
         worker.install_signal_handlers()
+        supervise.die_with_parent()  # started by `sampark start`: never outlive it
         self.stdout.write(f"worker {owner} started: {', '.join(steps)}")
         worker.run_forever()
