@@ -9,13 +9,15 @@ through those posts only: its title is the first post the user may see.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncHour
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -36,6 +38,7 @@ from sampark.monitoring.models import (
     NarrativeHour,
     Post,
     Source,
+    Variant,
     WatchHit,
     Watchlist,
 )
@@ -47,13 +50,19 @@ def require_listen(user: User) -> None:
         raise PermissionDenied
 
 
-def post_visibility_q(*, user: User) -> Q:
-    """Q over Post: what this user may read."""
+def post_visibility_q(*, user: User, prefix: str = "") -> Q:
+    """Q over Post (or, with `prefix` "post__", over a model pointing at one): what this user
+    may read."""
     root = scope_root(user=user)
-    q = Q(is_private=False) | scope_q(user=user, field="unit")
+    q = Q(**{f"{prefix}is_private": False}) | scope_q(user=user, field=f"{prefix}unit")
     if root.parent_id is None:
-        q |= Q(unit=None)
+        q |= Q(**{f"{prefix}unit": None})
     return q
+
+
+def sees_all_posts(*, user: User) -> bool:
+    """Whether the user's scope is the top of the tree (every post is theirs to read)."""
+    return scope_root(user=user).parent_id is None
 
 
 def posts_visible(*, user: User) -> QuerySet[Post]:
@@ -111,12 +120,18 @@ def narratives_visible(*, user: User) -> QuerySet[Narrative]:
 
 
 def narratives_accelerating(*, user: User, limit: int = 10) -> list[Narrative]:
-    """Visible narratives by burst score, fastest first."""
-    return list(
-        narratives_visible(user=user)
-        .filter(status="active", velocity__gt=0)
-        .order_by("-burst", "-velocity")[:limit]
-    )
+    """Visible narratives by burst score, fastest first, with the user's own figures.
+
+    Below the state the candidates are taken by the stored (state-wide) scores, then ranked
+    again by what the user may see; those with no visible post in the last hour drop out.
+    """
+    qs = narratives_visible(user=user).filter(status="active", velocity__gt=0)
+    if sees_all_posts(user=user):
+        return list(qs.order_by("-burst", "-velocity")[:limit])
+    rows = narratives_scoped(user=user, narratives=qs.order_by("-burst", "-velocity")[: limit * 4])
+    rows = [n for n in rows if n.velocity > 0]
+    rows.sort(key=lambda n: (-n.burst, -n.velocity))
+    return rows[:limit]
 
 
 def access_narrative(*, user: User, narrative_id: int) -> Narrative:
@@ -124,21 +139,97 @@ def access_narrative(*, user: User, narrative_id: int) -> Narrative:
     return get_object_or_404(narratives_visible(user=user), id=narrative_id)
 
 
+SERIES_HOURS = 48
+
+
 def narrative_series(
-    *, narrative: Narrative, hours: int = 48, now: datetime | None = None
+    *, user: User, narrative: Narrative, hours: int = SERIES_HOURS, now: datetime | None = None
 ) -> list[int]:
-    """Posts per hour over the last `hours` hours (oldest first), for the sparkline."""
+    """Posts per hour over the last `hours` hours (oldest first) that the user may see, for the
+    sparkline: the stored hourly totals at the state, the visible posts below it."""
     now = now or timezone.now()
     end = score.hour_floor(now)
     start = end - timedelta(hours=hours - 1)
-    rows = (
-        NarrativeHour.objects.filter(narrative=narrative, hour__gte=start)
-        .values("hour")
-        .annotate(n=Sum("posts"))
-        .values_list("hour", "n")
-    )
-    counts = dict(rows)
+    counts: dict[datetime, int]
+    if sees_all_posts(user=user):
+        rows = (
+            NarrativeHour.objects.filter(narrative=narrative, hour__gte=start)
+            .values("hour")
+            .annotate(n=Sum("posts"))
+            .values_list("hour", "n")
+        )
+        counts = {hour: int(n) for hour, n in rows}
+    else:
+        counts = _visible_hours(user=user, narrative_ids=[narrative.id], start=start).get(
+            narrative.id, {}
+        )
     return [int(counts.get(start + timedelta(hours=k), 0)) for k in range(hours)]
+
+
+def _visible_hours(
+    *, user: User, narrative_ids: list[int], start: datetime
+) -> dict[int, dict[datetime, int]]:
+    """Visible posts per narrative and hour (UTC hours, like `NarrativeHour`) since `start`:
+    one GROUP BY."""
+    rows = (
+        posts_visible(user=user)
+        .filter(narrative_id__in=narrative_ids, posted_at__gte=start)
+        .annotate(h=TruncHour("posted_at", tzinfo=UTC))
+        .values("narrative_id", "h")
+        .annotate(n=Count("id"))
+        .values_list("narrative_id", "h", "n")
+    )
+    out: dict[int, dict[datetime, int]] = defaultdict(dict)
+    for nid, hour, n in rows:
+        out[nid][hour] = int(n)
+    return out
+
+
+def narratives_scoped(
+    *, user: User, narratives: Iterable[Narrative], now: datetime | None = None
+) -> list[Narrative]:
+    """The narratives with their figures (posts, wordings, districts, first and last seen,
+    velocity, burst) counted over the posts the user may see (issue #12).
+
+    At the state every post is visible: the stored totals are the figures, no query. Below it,
+    three GROUP BY queries for the whole list. The figures are set on the objects in memory,
+    never saved.
+    """
+    items = list(narratives)
+    if not items or sees_all_posts(user=user):
+        return items
+    now = now or timezone.now()
+    ids = [n.id for n in items]
+    totals = {
+        row["narrative_id"]: row
+        for row in posts_visible(user=user)
+        .filter(narrative_id__in=ids)
+        .values("narrative_id")
+        .annotate(
+            n=Count("id"),
+            districts=Count("district_id", distinct=True),
+            first=Min("posted_at"),
+            last=Max("posted_at"),
+        )
+    }
+    wordings = dict(
+        Variant.objects.filter(narrative_id__in=ids)
+        .filter(post_visibility_q(user=user, prefix="post__"))
+        .values("narrative_id")
+        .annotate(n=Count("id"))
+        .values_list("narrative_id", "n")
+    )
+    start = score.hour_floor(now) - timedelta(hours=score.BASELINE_HOURS + 1)
+    hours = _visible_hours(user=user, narrative_ids=ids, start=start)
+    for n in items:
+        row = totals.get(n.id)
+        n.posts = int(row["n"]) if row else 0
+        n.districts = int(row["districts"]) if row else 0
+        if row:
+            n.first_seen, n.last_seen = row["first"], row["last"]
+        n.variants = int(wordings.get(n.id, 0))
+        n.velocity, n.burst = score.velocity_burst(hours.get(n.id, {}), now=now)
+    return items
 
 
 def narrative_districts(*, user: User, narrative: Narrative) -> list[dict[str, Any]]:

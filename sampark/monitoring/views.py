@@ -132,19 +132,26 @@ def _feed_qs(user: User, f: FeedFilters, **ids: int | None) -> QuerySet[Post]:
     ).select_related("source")
 
 
-def _with_hits(posts: list[Post]) -> list[Post]:
-    """Attach the matched watch terms to each post (one query for the page)."""
+def _with_hits(posts: list[Post], user: User) -> list[Post]:
+    """Attach the matched watch terms to each post (one query for the page), and count each
+    post's narrative over what the user may see."""
     hits = selectors.watch_hits_for(posts=posts) if posts else {}
     for post in posts:
         post.hits = hits.get(post.id, [])  # type: ignore[attr-defined]
+    narratives = {p.narrative_id: p.narrative for p in posts if p.narrative is not None}
+    scoped = selectors.narratives_scoped(user=user, narratives=narratives.values())
+    by_id = {n.id: n for n in scoped}
+    for post in posts:
+        if post.narrative_id in by_id:
+            post.narrative = by_id[post.narrative_id]
     return posts
 
 
-def _page(qs: QuerySet[Post]) -> tuple[list[Post], int | None]:
+def _page(qs: QuerySet[Post], user: User) -> tuple[list[Post], int | None]:
     """One page of the feed and the id to page back from (None when this is the oldest)."""
     rows = list(qs[: FEED_PAGE + 1])
     older = rows[FEED_PAGE - 1].id if len(rows) > FEED_PAGE else None
-    return _with_hits(rows[:FEED_PAGE]), older
+    return _with_hits(rows[:FEED_PAGE], user), older
 
 
 @login_required
@@ -161,13 +168,13 @@ def feed(request: HtmxRequest) -> HttpResponse:
         if not rows:
             return HttpResponse(status=204)  # htmx swaps nothing
         gap = len(rows) > FEED_PAGE
-        posts = _with_hits(rows[:FEED_PAGE])
+        posts = _with_hits(rows[:FEED_PAGE], user)
         return render(
             request,
             "monitoring/partials/feed_new.html",
             {"posts": posts, "gap": gap, "filters": f, "newest": posts[0].id},
         )
-    posts, older = _page(_feed_qs(user, f, before_id=before))
+    posts, older = _page(_feed_qs(user, f, before_id=before), user)
     context: dict[str, Any] = {"posts": posts, "older": older, "filters": f}
     if _partial(request):
         return render(request, "monitoring/partials/feed_rows.html", context)
@@ -219,6 +226,7 @@ def narrative_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.narratives_visible(user=user).order_by(*order), LIST_PAGE).get_page(
         request.GET.get("page")
     )
+    page.object_list = selectors.narratives_scoped(user=user, narratives=page.object_list)
     return render(request, "monitoring/pages/narratives.html", {"page": page, "sort": sort})
 
 
@@ -228,14 +236,15 @@ def narrative_detail(request: HttpRequest, narrative_id: int) -> HttpResponse:
     user = _user(request)
     narrative = selectors.access_narrative(user=user, narrative_id=narrative_id)
     selectors.require_listen(user)
+    (narrative,) = selectors.narratives_scoped(user=user, narratives=[narrative])
     f = FeedFilters(narrative_id=narrative.id)
-    posts, older = _page(_feed_qs(user, f))
+    posts, older = _page(_feed_qs(user, f), user)
     return render(
         request,
         "monitoring/pages/narrative.html",
         {
             "narrative": narrative,
-            "series": selectors.narrative_series(narrative=narrative),
+            "series": selectors.narrative_series(user=user, narrative=narrative),
             "districts": selectors.narrative_districts(user=user, narrative=narrative),
             "images": selectors.narrative_images(user=user, narrative=narrative),
             "posts": posts,
