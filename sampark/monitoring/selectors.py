@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pipeline import score
-from sampark.accounts.enums import LISTENING_PAGES
+from sampark.accounts.enums import LISTENING_PAGES, Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
 from sampark.geo.models import Unit
@@ -63,6 +63,21 @@ def post_visibility_q(*, user: User, prefix: str = "") -> Q:
 def sees_all_posts(*, user: User) -> bool:
     """Whether the user's scope is the top of the tree (every post is theirs to read)."""
     return scope_root(user=user).parent_id is None
+
+
+def may_change_state_wide(*, user: User) -> bool:
+    """Whether the user may change what the whole state shares (narratives, sources with no
+    unit): a listening manager scoped to the top of the tree (issue #12: a district muting a
+    narrative would silence its alerts for everyone)."""
+    return user.can(Capability.MANAGE_LISTENING) and sees_all_posts(user=user)
+
+
+def may_manage_source(*, user: User, source: Source) -> bool:
+    """A source with a unit is managed inside that unit's subtree (the caller got it through
+    `access_source`); a state-wide one only from the top of the tree."""
+    if not user.can(Capability.MANAGE_LISTENING):
+        return False
+    return source.unit_id is not None or sees_all_posts(user=user)
 
 
 def posts_visible(*, user: User) -> QuerySet[Post]:

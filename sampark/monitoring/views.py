@@ -51,7 +51,7 @@ from sampark.monitoring.forms import (
     TipForm,
     WatchlistForm,
 )
-from sampark.monitoring.models import Alert, Post, Source, Watchlist
+from sampark.monitoring.models import Alert, Post, Watchlist
 
 FEED_PAGE = 50
 LIST_PAGE = 50
@@ -250,7 +250,7 @@ def narrative_detail(request: HttpRequest, narrative_id: int) -> HttpResponse:
             "posts": posts,
             "older": older,
             "filters": f,
-            "can_manage": user.can(Capability.MANAGE_LISTENING),
+            "can_manage": selectors.may_change_state_wide(user=user),
         },
     )
 
@@ -263,6 +263,8 @@ def narrative_status(request: HtmxRequest, narrative_id: int) -> HttpResponse:
     narrative = selectors.access_narrative(user=user, narrative_id=narrative_id)
     selectors.require_listen(user)
     _require(user, Capability.MANAGE_LISTENING)
+    if not selectors.may_change_state_wide(user=user):
+        raise PermissionDenied(_("Only the state may change what is shared state-wide."))
     status = request.POST.get("status", "")
     if status not in NarrativeStatus.values:
         return HttpResponse(status=400)
@@ -366,15 +368,6 @@ def alert_ack(request: HtmxRequest, alert_id: int) -> HttpResponse:
 # -- sources ----------------------------------------------------------------------------------
 
 
-def _may_manage_source(user: User, source: Source) -> bool:
-    """State-wide sources are changed from the top of the tree or by whoever added them."""
-    if not user.can(Capability.MANAGE_LISTENING):
-        return False
-    if source.unit_id is not None or source.created_by_id == user.id:
-        return True
-    return account_selectors.scope_root(user=user).parent_id is None
-
-
 @login_required
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
@@ -386,7 +379,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
         .order_by("kind", "name")
     )
     page = Paginator(qs, SOURCES_PAGE).get_page(request.GET.get("page"))
-    rows = [(s, _may_manage_source(user, s)) for s in page]
+    rows = [(s, selectors.may_manage_source(user=user, source=s)) for s in page]
     return render(
         request,
         "monitoring/pages/sources.html",
@@ -401,12 +394,14 @@ def source_new(request: HttpRequest) -> HttpResponse:
     selectors.require_listen(user)
     _require(user, Capability.MANAGE_LISTENING)
     form = SourceForm(request.POST or None)
+    root = account_selectors.scope_root(user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.source_create(
             kind=data["kind"],
             name=data["name"],
-            unit=None,  # public platforms are state-wide
+            # The state's sources are state-wide; one added below it is its unit's (issue #12).
+            unit=None if root.parent_id is None else root,
             config=form.config(),
             interval_s=int(data["interval_min"]) * 60,
             actor=user,
@@ -423,7 +418,7 @@ def source_toggle(request: HtmxRequest, source_id: int) -> HttpResponse:
     user = _user(request)
     source = selectors.access_source(user=user, source_id=source_id)
     selectors.require_listen(user)
-    if not _may_manage_source(user, source):
+    if not selectors.may_manage_source(user=user, source=source):
         raise PermissionDenied(_("Your role may not do this."))
     services.source_set_enabled(
         source=source, enabled=request.POST.get("enabled") == "1", actor=user
