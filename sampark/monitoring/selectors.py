@@ -307,9 +307,14 @@ def uploads_of(*, source: Source) -> QuerySet[ExportUpload]:
     )
 
 
-def watchlists_visible(*, user: User) -> QuerySet[Watchlist]:
+def watchlists_visible(*, user: User, with_state: bool = False) -> QuerySet[Watchlist]:
+    """Watchlists of the user's subtree (theirs to edit); `with_state` adds the state's own,
+    which every listener may read but only the state changes (issue #12)."""
+    q = scope_q(user=user, field="unit")
+    if with_state:
+        q |= Q(unit__parent=None)
     return (
-        Watchlist.objects.filter(scope_q(user=user, field="unit"))
+        Watchlist.objects.filter(q)
         .select_related("unit")
         .prefetch_related("terms")
         .order_by("name")

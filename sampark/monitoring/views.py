@@ -37,6 +37,7 @@ from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.core.http import wants_fragment as _partial
 from sampark.geo.models import Unit
+from sampark.geo.scope import contains
 from sampark.monitoring import selectors, services, tipreply
 from sampark.monitoring.enums import (
     LangChoice,
@@ -553,12 +554,16 @@ def tip_done(request: HttpRequest) -> HttpResponse:
 def watchlist_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     selectors.require_listen(user)
+    root = account_selectors.scope_root(user=user)
+    can_manage = user.can(Capability.MANAGE_LISTENING)
+    watchlists = selectors.watchlists_visible(user=user, with_state=True)[:500]
     return render(
         request,
         "monitoring/pages/watchlists.html",
         {
-            "watchlists": list(selectors.watchlists_visible(user=user)[:500]),
-            "can_manage": user.can(Capability.MANAGE_LISTENING),
+            # The state's watchlists are read below it, edited only inside the subtree.
+            "rows": [(w, can_manage and contains(root, w.unit)) for w in watchlists],
+            "can_manage": can_manage,
         },
     )
 

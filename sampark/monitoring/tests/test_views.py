@@ -704,6 +704,23 @@ def test_watchlist_create_and_edit_in_scope(client, bob, district1, district2):
     assert "theirs" not in listing
 
 
+def test_state_watchlists_are_read_below_but_changed_only_at_the_state(client, bob, tree):
+    # given a state-wide watchlist
+    wl = Watchlist.objects.create(name="Statewide EVM", unit=tree.state)
+    WatchTerm.objects.create(watchlist=wl, text="evm")
+    url = reverse("monitoring:watchlist", kwargs={"watchlist_id": wl.id})
+    client.force_login(bob)
+    # when District 1's in-charge lists watchlists, then he reads it, with no edit link
+    listing = client.get(reverse("monitoring:watchlists")).content.decode()
+    assert "Statewide EVM" in listing
+    assert url not in listing
+    # and when he posts an edit anyway, then nothing changes
+    assert client.post(url, {"name": "mine now", "terms": ""}).status_code == 404
+    wl.refresh_from_db()
+    assert wl.name == "Statewide EVM"
+    assert list(wl.terms.values_list("text", flat=True)) == ["evm"]
+
+
 def test_narrative_model_ids_stay_out_of_the_page_for_outsiders(client, bob, world):
     # the narrative link of a visible post never points at a narrative bob may not open
     client.force_login(bob)
