@@ -53,9 +53,14 @@ def require_listen(user: User) -> None:
 def post_visibility_q(*, user: User, prefix: str = "") -> Q:
     """Q over Post (or, with `prefix` "post__", over a model pointing at one): what this user
     may read."""
-    root = scope_root(user=user)
-    q = Q(**{f"{prefix}is_private": False}) | scope_q(user=user, field=f"{prefix}unit")
-    if root.parent_id is None:
+    return unit_visibility_q(unit=scope_root(user=user), prefix=prefix)
+
+
+def unit_visibility_q(*, unit: Unit, prefix: str = "") -> Q:
+    """Q over Post: what may be read from `unit` (public posts, group content of its subtree,
+    and unplaced tips at the top of the tree)."""
+    q = Q(**{f"{prefix}is_private": False}) | subtree_q(unit, field=f"{prefix}unit")
+    if unit.parent_id is None:
         q |= Q(**{f"{prefix}unit": None})
     return q
 
@@ -420,13 +425,26 @@ class Spread:
 
 
 def spread_of(
-    *, narrative_id: int | None = None, post_id: int | None = None, alert_id: int | None = None
+    *,
+    narrative_id: int | None = None,
+    post_id: int | None = None,
+    alert_id: int | None = None,
+    unit: Unit | None = None,
 ) -> Spread:
     """Reach, velocity, watchlist hits and districts of a narrative, else of one post (with its
-    duplicates); an alert's watchlist count stands in when no post was hit."""
+    duplicates); an alert's watchlist count stands in when no post was hit.
+
+    With a `unit` below the state (the incident's), only the posts that may be read from that
+    unit count (issue #12: a district's incident showed other districts' group posts in its
+    reach); at the state, the stored totals.
+    """
     reach, velocity, hits = 0, 0.0, 0
     districts: tuple[int, ...] = ()
-    if narrative_id is not None:
+    if unit is not None and unit.parent_id is not None and (narrative_id or post_id):
+        reach, velocity, hits, districts = _spread_in(
+            unit=unit, narrative_id=narrative_id, post_id=post_id
+        )
+    elif narrative_id is not None:
         narrative = Narrative.objects.only("id", "posts", "velocity").get(id=narrative_id)
         reach, velocity = narrative.posts, narrative.velocity
         hits = WatchHit.objects.filter(post__narrative_id=narrative.id).count()
@@ -441,6 +459,39 @@ def spread_of(
         if alert is not None and alert.watchlist_id is not None:
             hits = alert.count
     return Spread(reach=reach, velocity=velocity, watch_hits=hits, district_ids=districts)
+
+
+def _spread_in(
+    *, unit: Unit, narrative_id: int | None, post_id: int | None
+) -> tuple[int, float, int, tuple[int, ...]]:
+    """`spread_of` over the posts readable from `unit`: at most four queries."""
+    readable = Post.objects.filter(unit_visibility_q(unit=unit))
+    if narrative_id is None:
+        assert post_id is not None
+        post = readable.filter(id=post_id).only("id", "district_id").first()
+        if post is None:
+            return 0, 0.0, 0, ()
+        reach = 1 + readable.filter(duplicate_of_id=post.id).count()
+        hits = WatchHit.objects.filter(post_id=post.id).count()
+        return reach, 0.0, hits, ((post.district_id,) if post.district_id else ())
+    seen = readable.filter(narrative_id=narrative_id)
+    now = timezone.now()
+    hours = dict(
+        seen.filter(posted_at__gte=score.hour_floor(now) - timedelta(hours=1))
+        .annotate(h=TruncHour("posted_at", tzinfo=UTC))
+        .values("h")
+        .annotate(n=Count("id"))
+        .values_list("h", "n")
+    )
+    velocity, _ = score.velocity_burst(hours, now=now)
+    hits = WatchHit.objects.filter(post__in=seen.values("id")).count()
+    districts = seen.exclude(district_id=None).values_list("district_id", flat=True)
+    return (
+        seen.count(),
+        velocity,
+        hits,
+        tuple(sorted({int(d) for d in districts.distinct().order_by()})),
+    )
 
 
 def tip_ids_for_war_room(*, since: datetime, limit: int) -> list[int]:
