@@ -119,16 +119,21 @@ def post_list(
 def narrative_list(request: HttpRequest, limit: int = 50) -> Status[Any]:
     """Narratives the caller may see, fastest-growing first."""
     user = _listener(request)
-    rows = selectors.narratives_visible(user=user).order_by("-burst", "-velocity", "-last_seen")
-    return Status(200, [NarrativeOut(**_narrative(n)) for n in rows[: _limit(limit)]])
+    qs = selectors.narratives_visible(user=user).order_by("-burst", "-velocity", "-last_seen")
+    rows = selectors.narratives_scoped(user=user, narratives=qs[: _limit(limit)])
+    # Below the state the figures are the caller's own: rank the page by them.
+    rows.sort(key=lambda n: (-n.burst, -n.velocity, -n.last_seen.timestamp()))
+    return Status(200, [NarrativeOut(**_narrative(n)) for n in rows])
 
 
 @router.get("/narratives/{narrative_id}", response={200: NarrativeDetailOut, 403: ErrorOut})
 def narrative_detail(request: HttpRequest, narrative_id: int) -> Status[Any]:
-    """One narrative with its last 48 hours (posts per hour) and the districts it reached."""
+    """One narrative with its last 48 hours (posts per hour) and the districts it reached; every
+    figure counts only the posts the caller may see."""
     user = _user(request)
     narrative = selectors.access_narrative(user=user, narrative_id=narrative_id)
     _listener(request)
+    (narrative,) = selectors.narratives_scoped(user=user, narratives=[narrative])
     districts = [
         DistrictCount(
             unit_id=d["unit"].id, path=d["unit"].path, name=d["unit"].name, posts=int(d["posts"])
@@ -139,7 +144,7 @@ def narrative_detail(request: HttpRequest, narrative_id: int) -> Status[Any]:
         200,
         NarrativeDetailOut(
             **_narrative(narrative),
-            series=selectors.narrative_series(narrative=narrative),
+            series=selectors.narrative_series(user=user, narrative=narrative),
             districts=districts,
         ),
     )

@@ -9,20 +9,22 @@ through those posts only: its title is the first post the user may see.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncHour
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pipeline import score
-from sampark.accounts.enums import LISTENING_PAGES
+from sampark.accounts.enums import LISTENING_PAGES, Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
 from sampark.geo.models import Unit
@@ -36,6 +38,7 @@ from sampark.monitoring.models import (
     NarrativeHour,
     Post,
     Source,
+    Variant,
     WatchHit,
     Watchlist,
 )
@@ -47,13 +50,39 @@ def require_listen(user: User) -> None:
         raise PermissionDenied
 
 
-def post_visibility_q(*, user: User) -> Q:
-    """Q over Post: what this user may read."""
-    root = scope_root(user=user)
-    q = Q(is_private=False) | scope_q(user=user, field="unit")
-    if root.parent_id is None:
-        q |= Q(unit=None)
+def post_visibility_q(*, user: User, prefix: str = "") -> Q:
+    """Q over Post (or, with `prefix` "post__", over a model pointing at one): what this user
+    may read."""
+    return unit_visibility_q(unit=scope_root(user=user), prefix=prefix)
+
+
+def unit_visibility_q(*, unit: Unit, prefix: str = "") -> Q:
+    """Q over Post: what may be read from `unit` (public posts, group content of its subtree,
+    and unplaced tips at the top of the tree)."""
+    q = Q(**{f"{prefix}is_private": False}) | subtree_q(unit, field=f"{prefix}unit")
+    if unit.parent_id is None:
+        q |= Q(**{f"{prefix}unit": None})
     return q
+
+
+def sees_all_posts(*, user: User) -> bool:
+    """Whether the user's scope is the top of the tree (every post is theirs to read)."""
+    return scope_root(user=user).parent_id is None
+
+
+def may_change_state_wide(*, user: User) -> bool:
+    """Whether the user may change what the whole state shares (narratives, sources with no
+    unit): a listening manager scoped to the top of the tree (issue #12: a district muting a
+    narrative would silence its alerts for everyone)."""
+    return user.can(Capability.MANAGE_LISTENING) and sees_all_posts(user=user)
+
+
+def may_manage_source(*, user: User, source: Source) -> bool:
+    """A source with a unit is managed inside that unit's subtree (the caller got it through
+    `access_source`); a state-wide one only from the top of the tree."""
+    if not user.can(Capability.MANAGE_LISTENING):
+        return False
+    return source.unit_id is not None or sees_all_posts(user=user)
 
 
 def posts_visible(*, user: User) -> QuerySet[Post]:
@@ -111,12 +140,18 @@ def narratives_visible(*, user: User) -> QuerySet[Narrative]:
 
 
 def narratives_accelerating(*, user: User, limit: int = 10) -> list[Narrative]:
-    """Visible narratives by burst score, fastest first."""
-    return list(
-        narratives_visible(user=user)
-        .filter(status="active", velocity__gt=0)
-        .order_by("-burst", "-velocity")[:limit]
-    )
+    """Visible narratives by burst score, fastest first, with the user's own figures.
+
+    Below the state the candidates are taken by the stored (state-wide) scores, then ranked
+    again by what the user may see; those with no visible post in the last hour drop out.
+    """
+    qs = narratives_visible(user=user).filter(status="active", velocity__gt=0)
+    if sees_all_posts(user=user):
+        return list(qs.order_by("-burst", "-velocity")[:limit])
+    rows = narratives_scoped(user=user, narratives=qs.order_by("-burst", "-velocity")[: limit * 4])
+    rows = [n for n in rows if n.velocity > 0]
+    rows.sort(key=lambda n: (-n.burst, -n.velocity))
+    return rows[:limit]
 
 
 def access_narrative(*, user: User, narrative_id: int) -> Narrative:
@@ -124,21 +159,97 @@ def access_narrative(*, user: User, narrative_id: int) -> Narrative:
     return get_object_or_404(narratives_visible(user=user), id=narrative_id)
 
 
+SERIES_HOURS = 48
+
+
 def narrative_series(
-    *, narrative: Narrative, hours: int = 48, now: datetime | None = None
+    *, user: User, narrative: Narrative, hours: int = SERIES_HOURS, now: datetime | None = None
 ) -> list[int]:
-    """Posts per hour over the last `hours` hours (oldest first), for the sparkline."""
+    """Posts per hour over the last `hours` hours (oldest first) that the user may see, for the
+    sparkline: the stored hourly totals at the state, the visible posts below it."""
     now = now or timezone.now()
     end = score.hour_floor(now)
     start = end - timedelta(hours=hours - 1)
-    rows = (
-        NarrativeHour.objects.filter(narrative=narrative, hour__gte=start)
-        .values("hour")
-        .annotate(n=Sum("posts"))
-        .values_list("hour", "n")
-    )
-    counts = dict(rows)
+    counts: dict[datetime, int]
+    if sees_all_posts(user=user):
+        rows = (
+            NarrativeHour.objects.filter(narrative=narrative, hour__gte=start)
+            .values("hour")
+            .annotate(n=Sum("posts"))
+            .values_list("hour", "n")
+        )
+        counts = {hour: int(n) for hour, n in rows}
+    else:
+        counts = _visible_hours(user=user, narrative_ids=[narrative.id], start=start).get(
+            narrative.id, {}
+        )
     return [int(counts.get(start + timedelta(hours=k), 0)) for k in range(hours)]
+
+
+def _visible_hours(
+    *, user: User, narrative_ids: list[int], start: datetime
+) -> dict[int, dict[datetime, int]]:
+    """Visible posts per narrative and hour (UTC hours, like `NarrativeHour`) since `start`:
+    one GROUP BY."""
+    rows = (
+        posts_visible(user=user)
+        .filter(narrative_id__in=narrative_ids, posted_at__gte=start)
+        .annotate(h=TruncHour("posted_at", tzinfo=UTC))
+        .values("narrative_id", "h")
+        .annotate(n=Count("id"))
+        .values_list("narrative_id", "h", "n")
+    )
+    out: dict[int, dict[datetime, int]] = defaultdict(dict)
+    for nid, hour, n in rows:
+        out[nid][hour] = int(n)
+    return out
+
+
+def narratives_scoped(
+    *, user: User, narratives: Iterable[Narrative], now: datetime | None = None
+) -> list[Narrative]:
+    """The narratives with their figures (posts, wordings, districts, first and last seen,
+    velocity, burst) counted over the posts the user may see (issue #12).
+
+    At the state every post is visible: the stored totals are the figures, no query. Below it,
+    three GROUP BY queries for the whole list. The figures are set on the objects in memory,
+    never saved.
+    """
+    items = list(narratives)
+    if not items or sees_all_posts(user=user):
+        return items
+    now = now or timezone.now()
+    ids = [n.id for n in items]
+    totals = {
+        row["narrative_id"]: row
+        for row in posts_visible(user=user)
+        .filter(narrative_id__in=ids)
+        .values("narrative_id")
+        .annotate(
+            n=Count("id"),
+            districts=Count("district_id", distinct=True),
+            first=Min("posted_at"),
+            last=Max("posted_at"),
+        )
+    }
+    wordings = dict(
+        Variant.objects.filter(narrative_id__in=ids)
+        .filter(post_visibility_q(user=user, prefix="post__"))
+        .values("narrative_id")
+        .annotate(n=Count("id"))
+        .values_list("narrative_id", "n")
+    )
+    start = score.hour_floor(now) - timedelta(hours=score.BASELINE_HOURS + 1)
+    hours = _visible_hours(user=user, narrative_ids=ids, start=start)
+    for n in items:
+        row = totals.get(n.id)
+        n.posts = int(row["n"]) if row else 0
+        n.districts = int(row["districts"]) if row else 0
+        if row:
+            n.first_seen, n.last_seen = row["first"], row["last"]
+        n.variants = int(wordings.get(n.id, 0))
+        n.velocity, n.burst = score.velocity_burst(hours.get(n.id, {}), now=now)
+    return items
 
 
 def narrative_districts(*, user: User, narrative: Narrative) -> list[dict[str, Any]]:
@@ -201,9 +312,14 @@ def uploads_of(*, source: Source) -> QuerySet[ExportUpload]:
     )
 
 
-def watchlists_visible(*, user: User) -> QuerySet[Watchlist]:
+def watchlists_visible(*, user: User, with_state: bool = False) -> QuerySet[Watchlist]:
+    """Watchlists of the user's subtree (theirs to edit); `with_state` adds the state's own,
+    which every listener may read but only the state changes (issue #12)."""
+    q = scope_q(user=user, field="unit")
+    if with_state:
+        q |= Q(unit__parent=None)
     return (
-        Watchlist.objects.filter(scope_q(user=user, field="unit"))
+        Watchlist.objects.filter(q)
         .select_related("unit")
         .prefetch_related("terms")
         .order_by("name")
@@ -309,13 +425,26 @@ class Spread:
 
 
 def spread_of(
-    *, narrative_id: int | None = None, post_id: int | None = None, alert_id: int | None = None
+    *,
+    narrative_id: int | None = None,
+    post_id: int | None = None,
+    alert_id: int | None = None,
+    unit: Unit | None = None,
 ) -> Spread:
     """Reach, velocity, watchlist hits and districts of a narrative, else of one post (with its
-    duplicates); an alert's watchlist count stands in when no post was hit."""
+    duplicates); an alert's watchlist count stands in when no post was hit.
+
+    With a `unit` below the state (the incident's), only the posts that may be read from that
+    unit count (issue #12: a district's incident showed other districts' group posts in its
+    reach); at the state, the stored totals.
+    """
     reach, velocity, hits = 0, 0.0, 0
     districts: tuple[int, ...] = ()
-    if narrative_id is not None:
+    if unit is not None and unit.parent_id is not None and (narrative_id or post_id):
+        reach, velocity, hits, districts = _spread_in(
+            unit=unit, narrative_id=narrative_id, post_id=post_id
+        )
+    elif narrative_id is not None:
         narrative = Narrative.objects.only("id", "posts", "velocity").get(id=narrative_id)
         reach, velocity = narrative.posts, narrative.velocity
         hits = WatchHit.objects.filter(post__narrative_id=narrative.id).count()
@@ -330,6 +459,39 @@ def spread_of(
         if alert is not None and alert.watchlist_id is not None:
             hits = alert.count
     return Spread(reach=reach, velocity=velocity, watch_hits=hits, district_ids=districts)
+
+
+def _spread_in(
+    *, unit: Unit, narrative_id: int | None, post_id: int | None
+) -> tuple[int, float, int, tuple[int, ...]]:
+    """`spread_of` over the posts readable from `unit`: at most four queries."""
+    readable = Post.objects.filter(unit_visibility_q(unit=unit))
+    if narrative_id is None:
+        assert post_id is not None
+        post = readable.filter(id=post_id).only("id", "district_id").first()
+        if post is None:
+            return 0, 0.0, 0, ()
+        reach = 1 + readable.filter(duplicate_of_id=post.id).count()
+        hits = WatchHit.objects.filter(post_id=post.id).count()
+        return reach, 0.0, hits, ((post.district_id,) if post.district_id else ())
+    seen = readable.filter(narrative_id=narrative_id)
+    now = timezone.now()
+    hours = dict(
+        seen.filter(posted_at__gte=score.hour_floor(now) - timedelta(hours=1))
+        .annotate(h=TruncHour("posted_at", tzinfo=UTC))
+        .values("h")
+        .annotate(n=Count("id"))
+        .values_list("h", "n")
+    )
+    velocity, _ = score.velocity_burst(hours, now=now)
+    hits = WatchHit.objects.filter(post__in=seen.values("id")).count()
+    districts = seen.exclude(district_id=None).values_list("district_id", flat=True)
+    return (
+        seen.count(),
+        velocity,
+        hits,
+        tuple(sorted({int(d) for d in districts.distinct().order_by()})),
+    )
 
 
 def tip_ids_for_war_room(*, since: datetime, limit: int) -> list[int]:

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pipeline import imagehash, whatsapp
 from pipeline.types import Platform, RawPost
@@ -163,8 +165,14 @@ def source_create(
     return source
 
 
+def _state_scoped(actor: User) -> bool:
+    return actor.unit is not None and actor.unit.parent_id is None
+
+
 def source_set_enabled(*, source: Source, enabled: bool, actor: User) -> None:
-    """Pause or resume a source."""
+    """Pause or resume a source; a state-wide one (no unit) only from the top of the tree."""
+    if source.unit_id is None and not _state_scoped(actor):
+        raise PermissionDenied(_("Only the state may change what is shared state-wide."))
     with transaction.atomic():
         Source.objects.filter(id=source.id).update(
             enabled=enabled, next_poll_at=timezone.now(), failures=0
@@ -370,7 +378,10 @@ def alert_acknowledge(*, alert: Alert, actor: User) -> bool:
 
 
 def narrative_set_status(*, narrative: Narrative, status: str, actor: User) -> None:
-    """Mute a narrative (no more velocity alerts) or make it active again."""
+    """Mute a narrative (no more velocity alerts) or make it active again. Narratives are
+    state-wide: muting one silences its alerts for everyone, so only from the top of the tree."""
+    if not _state_scoped(actor):
+        raise PermissionDenied(_("Only the state may change what is shared state-wide."))
     with transaction.atomic():
         Narrative.objects.filter(id=narrative.id).update(status=NarrativeStatus(status))
         audit.narrative_status(narrative=narrative, status=status, actor=actor)

@@ -37,6 +37,7 @@ from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.core.http import wants_fragment as _partial
 from sampark.geo.models import Unit
+from sampark.geo.scope import contains
 from sampark.monitoring import selectors, services, tipreply
 from sampark.monitoring.enums import (
     LangChoice,
@@ -51,7 +52,7 @@ from sampark.monitoring.forms import (
     TipForm,
     WatchlistForm,
 )
-from sampark.monitoring.models import Alert, Post, Source, Watchlist
+from sampark.monitoring.models import Alert, Post, Watchlist
 
 FEED_PAGE = 50
 LIST_PAGE = 50
@@ -132,19 +133,26 @@ def _feed_qs(user: User, f: FeedFilters, **ids: int | None) -> QuerySet[Post]:
     ).select_related("source")
 
 
-def _with_hits(posts: list[Post]) -> list[Post]:
-    """Attach the matched watch terms to each post (one query for the page)."""
+def _with_hits(posts: list[Post], user: User) -> list[Post]:
+    """Attach the matched watch terms to each post (one query for the page), and count each
+    post's narrative over what the user may see."""
     hits = selectors.watch_hits_for(posts=posts) if posts else {}
     for post in posts:
         post.hits = hits.get(post.id, [])  # type: ignore[attr-defined]
+    narratives = {p.narrative_id: p.narrative for p in posts if p.narrative is not None}
+    scoped = selectors.narratives_scoped(user=user, narratives=narratives.values())
+    by_id = {n.id: n for n in scoped}
+    for post in posts:
+        if post.narrative_id in by_id:
+            post.narrative = by_id[post.narrative_id]
     return posts
 
 
-def _page(qs: QuerySet[Post]) -> tuple[list[Post], int | None]:
+def _page(qs: QuerySet[Post], user: User) -> tuple[list[Post], int | None]:
     """One page of the feed and the id to page back from (None when this is the oldest)."""
     rows = list(qs[: FEED_PAGE + 1])
     older = rows[FEED_PAGE - 1].id if len(rows) > FEED_PAGE else None
-    return _with_hits(rows[:FEED_PAGE]), older
+    return _with_hits(rows[:FEED_PAGE], user), older
 
 
 @login_required
@@ -161,13 +169,13 @@ def feed(request: HtmxRequest) -> HttpResponse:
         if not rows:
             return HttpResponse(status=204)  # htmx swaps nothing
         gap = len(rows) > FEED_PAGE
-        posts = _with_hits(rows[:FEED_PAGE])
+        posts = _with_hits(rows[:FEED_PAGE], user)
         return render(
             request,
             "monitoring/partials/feed_new.html",
             {"posts": posts, "gap": gap, "filters": f, "newest": posts[0].id},
         )
-    posts, older = _page(_feed_qs(user, f, before_id=before))
+    posts, older = _page(_feed_qs(user, f, before_id=before), user)
     context: dict[str, Any] = {"posts": posts, "older": older, "filters": f}
     if _partial(request):
         return render(request, "monitoring/partials/feed_rows.html", context)
@@ -219,6 +227,7 @@ def narrative_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.narratives_visible(user=user).order_by(*order), LIST_PAGE).get_page(
         request.GET.get("page")
     )
+    page.object_list = selectors.narratives_scoped(user=user, narratives=page.object_list)
     return render(request, "monitoring/pages/narratives.html", {"page": page, "sort": sort})
 
 
@@ -228,20 +237,21 @@ def narrative_detail(request: HttpRequest, narrative_id: int) -> HttpResponse:
     user = _user(request)
     narrative = selectors.access_narrative(user=user, narrative_id=narrative_id)
     selectors.require_listen(user)
+    (narrative,) = selectors.narratives_scoped(user=user, narratives=[narrative])
     f = FeedFilters(narrative_id=narrative.id)
-    posts, older = _page(_feed_qs(user, f))
+    posts, older = _page(_feed_qs(user, f), user)
     return render(
         request,
         "monitoring/pages/narrative.html",
         {
             "narrative": narrative,
-            "series": selectors.narrative_series(narrative=narrative),
+            "series": selectors.narrative_series(user=user, narrative=narrative),
             "districts": selectors.narrative_districts(user=user, narrative=narrative),
             "images": selectors.narrative_images(user=user, narrative=narrative),
             "posts": posts,
             "older": older,
             "filters": f,
-            "can_manage": user.can(Capability.MANAGE_LISTENING),
+            "can_manage": selectors.may_change_state_wide(user=user),
         },
     )
 
@@ -254,6 +264,8 @@ def narrative_status(request: HtmxRequest, narrative_id: int) -> HttpResponse:
     narrative = selectors.access_narrative(user=user, narrative_id=narrative_id)
     selectors.require_listen(user)
     _require(user, Capability.MANAGE_LISTENING)
+    if not selectors.may_change_state_wide(user=user):
+        raise PermissionDenied(_("Only the state may change what is shared state-wide."))
     status = request.POST.get("status", "")
     if status not in NarrativeStatus.values:
         return HttpResponse(status=400)
@@ -357,15 +369,6 @@ def alert_ack(request: HtmxRequest, alert_id: int) -> HttpResponse:
 # -- sources ----------------------------------------------------------------------------------
 
 
-def _may_manage_source(user: User, source: Source) -> bool:
-    """State-wide sources are changed from the top of the tree or by whoever added them."""
-    if not user.can(Capability.MANAGE_LISTENING):
-        return False
-    if source.unit_id is not None or source.created_by_id == user.id:
-        return True
-    return account_selectors.scope_root(user=user).parent_id is None
-
-
 @login_required
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
@@ -377,7 +380,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
         .order_by("kind", "name")
     )
     page = Paginator(qs, SOURCES_PAGE).get_page(request.GET.get("page"))
-    rows = [(s, _may_manage_source(user, s)) for s in page]
+    rows = [(s, selectors.may_manage_source(user=user, source=s)) for s in page]
     return render(
         request,
         "monitoring/pages/sources.html",
@@ -392,12 +395,14 @@ def source_new(request: HttpRequest) -> HttpResponse:
     selectors.require_listen(user)
     _require(user, Capability.MANAGE_LISTENING)
     form = SourceForm(request.POST or None)
+    root = account_selectors.scope_root(user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.source_create(
             kind=data["kind"],
             name=data["name"],
-            unit=None,  # public platforms are state-wide
+            # The state's sources are state-wide; one added below it is its unit's (issue #12).
+            unit=None if root.parent_id is None else root,
             config=form.config(),
             interval_s=int(data["interval_min"]) * 60,
             actor=user,
@@ -414,7 +419,7 @@ def source_toggle(request: HtmxRequest, source_id: int) -> HttpResponse:
     user = _user(request)
     source = selectors.access_source(user=user, source_id=source_id)
     selectors.require_listen(user)
-    if not _may_manage_source(user, source):
+    if not selectors.may_manage_source(user=user, source=source):
         raise PermissionDenied(_("Your role may not do this."))
     services.source_set_enabled(
         source=source, enabled=request.POST.get("enabled") == "1", actor=user
@@ -549,12 +554,16 @@ def tip_done(request: HttpRequest) -> HttpResponse:
 def watchlist_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     selectors.require_listen(user)
+    root = account_selectors.scope_root(user=user)
+    can_manage = user.can(Capability.MANAGE_LISTENING)
+    watchlists = selectors.watchlists_visible(user=user, with_state=True)[:500]
     return render(
         request,
         "monitoring/pages/watchlists.html",
         {
-            "watchlists": list(selectors.watchlists_visible(user=user)[:500]),
-            "can_manage": user.can(Capability.MANAGE_LISTENING),
+            # The state's watchlists are read below it, edited only inside the subtree.
+            "rows": [(w, can_manage and contains(root, w.unit)) for w in watchlists],
+            "can_manage": can_manage,
         },
     )
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.test import override_settings
 
+from sampark.devtools.probe import scoped
 from sampark.devtools.probe.build import build_world
 from sampark.devtools.probe.discovery import Endpoint, discover
 from sampark.devtools.probe.prober import Call, Prober, copy_request, who
@@ -32,6 +33,8 @@ class ProbeReport:
     unprobed: list[str] = field(default_factory=list)  # routes with nothing to put an id in
     unregistered: list[str] = field(default_factory=list)
     aggregates: int = 0
+    figures: int = 0  # narrative figures checked against the visible posts
+    writes: int = 0  # writes to state-wide objects tried from below the state
     validation_first: list[str] = field(default_factory=list)
     unreached: list[str] = field(default_factory=list)
     users: int = 0
@@ -171,6 +174,8 @@ def _run(*, probes: int, seed: int, rng: random.Random, sizes: Sizes) -> ProbeRe
 
     leaks = [f"UNREGISTERED: {u}" for u in unregistered] + prober.leaks
     aggregates = _aggregate_probes(prober, endpoints, leaks)
+    figures = scoped.check_figures(prober, leaks)
+    writes = scoped.check_writes(prober, leaks)
     return ProbeReport(
         probes=count,
         leaks=leaks,
@@ -179,6 +184,8 @@ def _run(*, probes: int, seed: int, rng: random.Random, sizes: Sizes) -> ProbeRe
         unprobed=unprobed,
         unregistered=unregistered,
         aggregates=aggregates,
+        figures=figures,
+        writes=writes,
         validation_first=sorted(prober.validation_first),
         unreached=sorted(
             f"{m} /{e.route}"

@@ -15,12 +15,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.converters import IntConverter
 from django.utils.module_loading import import_string
 
+from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.devtools import probe
 from sampark.devtools.probe import discovery, prober, registry, world
 from sampark.devtools.synthetic import build_tree
 from sampark.directives.models import Directive
 from sampark.geo.models import Unit
+from sampark.monitoring import selectors as monitoring_selectors
+from sampark.monitoring import services as monitoring_services
 from sampark.people.models import ImportJob, Person
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +158,43 @@ def test_minimal_body_fills_required_fields():
         "unit_ids": [],
         "note": None,
     }
+
+
+def test_figures_and_state_wide_writes_are_checked_with_no_leak():
+    # given a random world, when the probe runs its figure and write checks
+    seed = _seed()
+    report = probe.run_probe(probes=200, seed=seed)
+    # then narrative figures were compared for listening viewers, writes to state-wide objects
+    # were tried from below the state, and none leaked
+    assert report.figures > 0
+    assert report.writes > 0
+    assert report.leaks == [], f"seed {seed}: {report.leaks[:10]}"
+
+
+def test_probe_catches_state_wide_figures_and_writes(monkeypatch):
+    # given the listening app as it was before issue #12: stored totals for everyone, and any
+    # listening manager may mute a narrative or pause a state-wide source
+    monkeypatch.setattr(
+        monitoring_selectors, "narratives_scoped", lambda *, user, narratives, now=None: narratives
+    )
+    monkeypatch.setattr(
+        monitoring_selectors, "narrative_series", lambda *, user, narrative, **kw: [narrative.posts]
+    )
+    monkeypatch.setattr(
+        monitoring_selectors,
+        "may_change_state_wide",
+        lambda *, user: user.can(Capability.MANAGE_LISTENING),
+    )
+    monkeypatch.setattr(
+        monitoring_selectors,
+        "may_manage_source",
+        lambda *, user, source: user.can(Capability.MANAGE_LISTENING),
+    )
+    monkeypatch.setattr(monitoring_services, "_state_scoped", lambda actor: True)
+    # when the probe runs
+    report = probe.run_probe(probes=50, seed=11)
+    # then both kinds of leak are reported
+    leaks = "\n".join(report.leaks)
+    assert "visible posts" in leaks
+    assert "narrative status POST" in leaks
+    assert "source toggle POST" in leaks

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import make_user
+from sampark.accounts.enums import Role
 from sampark.monitoring.enums import AlertKind, SourceKind
 from sampark.monitoring.models import Alert, Post
-from sampark.monitoring.tests.factories import D1_TEXT, D2_SECRET, build_world
+from sampark.monitoring.tests.factories import (
+    D1_TEXT,
+    D2_SECRET,
+    build_world,
+    group_source,
+    make_narrative,
+    make_post,
+)
 
 
 @pytest.fixture
@@ -123,3 +132,40 @@ def test_alerts_list_and_ack(client, bob, world, district1, district2):
     assert client.get("/api/monitoring/alerts").json() == []
     assert len(client.get("/api/monitoring/alerts", {"open_only": False}).json()) == 1
     assert client.post(f"/api/monitoring/alerts/{theirs.id}/ack").status_code == 404
+
+
+def test_narrative_figures_count_only_the_posts_the_user_may_see(client, alice, bob, world):
+    # given `mixed`: one group post in District 1 and one in District 2
+    url = f"/api/monitoring/narratives/{world['mixed'].id}"
+    # when the state head asks, then she gets the stored totals of every post
+    client.force_login(alice)
+    body = client.get(url).json()
+    assert (body["posts"], sum(body["series"])) == (2, 2)
+    # when District 1's in-charge asks, then only District 1's post is counted
+    client.force_login(bob)
+    body = client.get(url).json()
+    assert (body["posts"], sum(body["series"])) == (1, 1)
+    assert body["velocity"] <= 1
+    listed = client.get("/api/monitoring/narratives").json()
+    assert next(n for n in listed if n["id"] == world["mixed"].id)["posts"] == 1
+
+
+def test_other_district_counts_only_the_public_post(client, district2, world):
+    # given District 2's in-charge: `shared` is a public post and a District 1 group post
+    client.force_login(make_user("dora", district2, Role.DISTRICT_INCHARGE))
+    # when she reads it, then the District 1 post is not counted anywhere
+    body = client.get(f"/api/monitoring/narratives/{world['shared'].id}").json()
+    assert (body["posts"], sum(body["series"]), body["districts"]) == (1, 1, [])
+
+
+def test_narrative_list_queries_do_not_grow_with_rows(
+    client, bob, world, district1, django_assert_max_num_queries
+):
+    # given many narratives with a District 1 post each
+    g = group_source(unit=world["g1"].unit, name="More")
+    for k in range(20):
+        make_narrative(title=f"n{k}", posts=[make_post(source=g, text=f"t{k}")])
+    client.force_login(bob)
+    # then the scoped figures cost a fixed number of queries
+    with django_assert_max_num_queries(12):
+        assert len(client.get("/api/monitoring/narratives").json()) >= 20

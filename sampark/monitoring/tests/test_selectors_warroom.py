@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from sampark.monitoring import selectors
 from sampark.monitoring.enums import AlertKind
-from sampark.monitoring.models import Alert, NarrativeHour, WatchHit, Watchlist, WatchTerm
+from sampark.monitoring.models import (
+    Alert,
+    NarrativeHour,
+    Post,
+    WatchHit,
+    Watchlist,
+    WatchTerm,
+)
 from sampark.monitoring.tests.factories import build_world, make_post
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +44,28 @@ def test_spread_of_a_post_counts_its_duplicates(tree, district1, district2):
         make_post(source=world["g1"], text=f"copy {n}", duplicate_of=world["p1"])
     spread = selectors.spread_of(post_id=world["p1"].id)
     assert (spread.reach, spread.watch_hits, spread.district_ids) == (3, 0, (district1.id,))
+
+
+def test_spread_in_a_district_counts_only_what_it_may_read(tree, district1, district2):
+    # given `mixed`: a District 1 group post and a District 2 one, each hit by a watchlist
+    world = build_world(district1=district1, district2=district2)
+    term = WatchTerm.objects.create(
+        watchlist=Watchlist.objects.create(name="EVM", unit=tree.state), text="EVM"
+    )
+    for post in Post.objects.filter(narrative=world["mixed"]):
+        WatchHit.objects.create(post=post, term=term, matched="EVM")
+    # when District 1's war room asks, then District 2's group post is not counted
+    spread = selectors.spread_of(narrative_id=world["mixed"].id, unit=district1)
+    assert (spread.reach, spread.watch_hits, spread.district_ids) == (1, 1, (district1.id,))
+    assert spread.velocity <= 1
+    # and the state gets the stored totals
+    spread = selectors.spread_of(narrative_id=world["mixed"].id, unit=tree.state)
+    assert (spread.reach, spread.watch_hits) == (2, 2)
+    # and a post's duplicates count only where they may be read
+    make_post(source=world["g2"], text="copy", duplicate_of=world["p1"])
+    make_post(source=world["g1"], text="copy", duplicate_of=world["p1"])
+    assert selectors.spread_of(post_id=world["p1"].id, unit=district1).reach == 2
+    assert selectors.spread_of(post_id=world["p1"].id, unit=tree.state).reach == 3
 
 
 def test_an_alerts_watchlist_count_stands_in_for_hits(tree, district1):

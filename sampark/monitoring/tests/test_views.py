@@ -312,8 +312,8 @@ def test_media_never_leaves_media_root(client, alice, world, settings, tmp_path,
     assert client.get(url).status_code == 404
 
 
-def test_mute_and_unmute(client, bob, world):
-    client.force_login(bob)
+def test_mute_and_unmute(client, alice, world):
+    client.force_login(alice)
     narrative = world["shared"]
     url = reverse("monitoring:narrative_status", kwargs={"narrative_id": narrative.id})
     response = client.post(url, {"status": "muted"}, **HTMX)
@@ -322,6 +322,21 @@ def test_mute_and_unmute(client, bob, world):
     narrative.refresh_from_db()
     assert narrative.status == NarrativeStatus.MUTED
     client.post(url, {"status": "active"})
+    narrative.refresh_from_db()
+    assert narrative.status == NarrativeStatus.ACTIVE
+
+
+def test_district_may_not_mute_a_state_wide_narrative(client, bob, world):
+    # given bob, who manages listening in District 1 and sees the shared narrative
+    client.force_login(bob)
+    narrative = world["shared"]
+    page = client.get(reverse("monitoring:narrative", kwargs={"narrative_id": narrative.id}))
+    assert 'data-testid="mute"' not in page.content.decode()
+    # when he posts the mute anyway
+    url = reverse("monitoring:narrative_status", kwargs={"narrative_id": narrative.id})
+    response = client.post(url, {"status": "muted"}, **HTMX)
+    # then it is refused and the narrative's alerts still run for everyone
+    assert response.status_code == 403
     narrative.refresh_from_db()
     assert narrative.status == NarrativeStatus.ACTIVE
 
@@ -452,6 +467,42 @@ def test_an_rss_source_at_a_public_address_is_added(client, bob, tree, monkeypat
     )
     assert response.status_code == 302
     assert Source.objects.get(name="s").config == {"url": "https://news.example/rss"}
+
+
+def test_a_source_added_by_a_district_is_that_districts(
+    client, bob, district1, district2, monkeypatch
+):
+    # given District 1's in-charge adding a feed
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["93.184.216.34"])
+    client.force_login(bob)
+    client.post(
+        reverse("monitoring:source_new"),
+        {"kind": "rss", "name": "Bob's feed", "interval_min": 5, "url": "https://news.example/"},
+    )
+    # then the source is District 1's, not state-wide, and he may switch it
+    source = Source.objects.get(name="Bob's feed")
+    assert source.unit == district1
+    url = reverse("monitoring:source_toggle", kwargs={"source_id": source.id})
+    assert client.post(url, {"enabled": "0"}).status_code == 302
+    source.refresh_from_db()
+    assert source.enabled is False
+    # and another district neither sees nor switches it
+    client.force_login(make_user("dora", district2, Role.DISTRICT_INCHARGE))
+    assert "Bob's feed" not in client.get(reverse("monitoring:sources")).content.decode()
+    assert client.post(url, {"enabled": "1"}).status_code == 404
+    source.refresh_from_db()
+    assert source.enabled is False
+
+
+def test_a_district_may_not_switch_a_state_wide_source_it_added(client, bob, tree):
+    # given a state-wide source that bob added before sources had units (issue #12)
+    source = Source.objects.create(kind=SourceKind.RSS, name="Old feed", created_by=bob)
+    client.force_login(bob)
+    # when he pauses it, then it is refused and the source keeps running
+    url = reverse("monitoring:source_toggle", kwargs={"source_id": source.id})
+    assert client.post(url, {"enabled": "0"}).status_code == 403
+    source.refresh_from_db()
+    assert source.enabled is True
 
 
 def test_pause_and_resume_a_source(client, alice, bob, world):
@@ -651,6 +702,23 @@ def test_watchlist_create_and_edit_in_scope(client, bob, district1, district2):
     listing = client.get(reverse("monitoring:watchlists")).content.decode()
     assert "EVM 2" in listing
     assert "theirs" not in listing
+
+
+def test_state_watchlists_are_read_below_but_changed_only_at_the_state(client, bob, tree):
+    # given a state-wide watchlist
+    wl = Watchlist.objects.create(name="Statewide EVM", unit=tree.state)
+    WatchTerm.objects.create(watchlist=wl, text="evm")
+    url = reverse("monitoring:watchlist", kwargs={"watchlist_id": wl.id})
+    client.force_login(bob)
+    # when District 1's in-charge lists watchlists, then he reads it, with no edit link
+    listing = client.get(reverse("monitoring:watchlists")).content.decode()
+    assert "Statewide EVM" in listing
+    assert url not in listing
+    # and when he posts an edit anyway, then nothing changes
+    assert client.post(url, {"name": "mine now", "terms": ""}).status_code == 404
+    wl.refresh_from_db()
+    assert wl.name == "Statewide EVM"
+    assert list(wl.terms.values_list("text", flat=True)) == ["evm"]
 
 
 def test_narrative_model_ids_stay_out_of_the_page_for_outsiders(client, bob, world):

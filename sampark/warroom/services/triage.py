@@ -84,7 +84,10 @@ def severity_for(s: Signals) -> int:
 def signals_of(incident: Incident) -> Signals:
     """The incident's triage signals as they are now."""
     spread = monitoring_selectors.spread_of(
-        narrative_id=incident.narrative_id, post_id=incident.post_id, alert_id=incident.alert_id
+        narrative_id=incident.narrative_id,
+        post_id=incident.post_id,
+        alert_id=incident.alert_id,
+        unit=incident.unit,
     )
     s = Signals(
         reach=spread.reach,

@@ -47,6 +47,9 @@ class Command(BaseCommand):
                         "probes": report.probes,
                         "leaks": len(report.leaks),
                         "endpoints": len(report.endpoints),
+                        "aggregates": report.aggregates,
+                        "figures": report.figures,
+                        "writes": report.writes,
                     }
                 )
             )
@@ -54,6 +57,8 @@ class Command(BaseCommand):
             self.stdout.write(f"seed        {report.seed}")
             self.stdout.write(f"probes      {report.probes}")
             self.stdout.write(f"aggregates  {report.aggregates}")
+            self.stdout.write(f"figures     {report.figures} (narrative counts vs visible posts)")
+            self.stdout.write(f"writes      {report.writes} (state-wide objects, from below)")
             self.stdout.write(f"endpoints   {len(report.endpoints)}")
             for route in report.endpoints:
                 self.stdout.write(f"  {','.join(report.methods.get(route, []))} {route}")

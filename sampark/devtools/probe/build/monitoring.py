@@ -6,10 +6,19 @@ import random
 
 from django.utils import timezone
 
+from pipeline import score
 from sampark.devtools.probe.world import World
 from sampark.geo.models import Unit
 from sampark.monitoring.enums import AlertKind, SourceKind
-from sampark.monitoring.models import Alert, ExportUpload, Narrative, Post, Source, Watchlist
+from sampark.monitoring.models import (
+    Alert,
+    ExportUpload,
+    Narrative,
+    NarrativeHour,
+    Post,
+    Source,
+    Watchlist,
+)
 
 
 def build(w: World, *, rng: random.Random, units: list[Unit], token: str) -> None:
@@ -57,10 +66,25 @@ def build(w: World, *, rng: random.Random, units: list[Unit], token: str) -> Non
             )
             w.posts[post.id] = post
             w.narrative_posts.setdefault(narrative.id, []).append(post.id)
-        if not any(not w.posts[p].is_private for p in w.narrative_posts[narrative.id]):
-            continue
-        Narrative.objects.filter(id=narrative.id).update(has_public=True)
+        # The stored totals and hourly rows, as the pipeline keeps them: the state reads these.
+        posts = [w.posts[p] for p in w.narrative_posts[narrative.id]]
+        Narrative.objects.filter(id=narrative.id).update(
+            posts=len(posts),
+            districts=len({p.district_id for p in posts if p.district_id}),
+            has_public=any(not p.is_private for p in posts),
+        )
+        hours: dict[int, int] = {}
+        for p in posts:
+            hours[p.district_id or 0] = hours.get(p.district_id or 0, 0) + 1
+        NarrativeHour.objects.bulk_create(
+            NarrativeHour(narrative=narrative, district_key=d, hour=score.hour_floor(now), posts=n)
+            for d, n in hours.items()
+        )
     creator = next(iter(w.users.values()))
+    # A watchlist of the state itself: read below it, changed only there (issue #12).
+    top = next(u for u in units if u.parent_id is None)
+    wl = Watchlist.objects.create(name=f"Probewatch {token} state", unit=top, created_by=creator)
+    w.watchlists[wl.id] = wl
     for n in range(5):
         wl = Watchlist.objects.create(
             name=f"Probewatch {token}{n:02d}", unit=rng.choice(units), created_by=creator
