@@ -15,12 +15,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit
 from sampark.core.http import request_user as _user
+from sampark.core.pagination import Pagination
 from sampark.people import selectors, services
 from sampark.people.enums import VerifyMethod
 from sampark.people.models import Assignment, Person
@@ -72,7 +73,7 @@ def _with_positions(user: User, person: Person) -> Person:
 
 
 @router.get("/persons", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_persons(
     request: HttpRequest,
     q: str = "",
