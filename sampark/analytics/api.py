@@ -7,21 +7,19 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from pydantic import Field
 
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.models import User
 from sampark.analytics import selectors
 from sampark.analytics.schemas import CoverageOut, LackingPageOut
+from sampark.core.pagination import Limit, Offset
 
 router = Router(tags=["analytics"])
 
-MAX_LIMIT = 500
-
 
 class PageIn(Schema):
-    limit: int = Field(selectors.LACKING_PAGE, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    limit: Limit = selectors.LACKING_PAGE
+    offset: Offset = 0
 
 
 def _user(request: HttpRequest) -> User:

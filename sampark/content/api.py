@@ -12,6 +12,7 @@ from sampark.accounts import selectors as account_selectors
 from sampark.content import reports, selectors
 from sampark.content.models import ContentItem, Distribution
 from sampark.core.http import request_user as _user
+from sampark.core.pagination import Limit, Offset
 from sampark.geo.models import Unit
 
 router = Router(tags=["content"])
@@ -136,7 +137,7 @@ def _distribution(d: Distribution) -> DistributionOut:
 
 @router.get("/items", response=list[ItemOut])
 def item_list(
-    request: HttpRequest, state: str = "", q: str = "", limit: int = 100, offset: int = 0
+    request: HttpRequest, state: str = "", q: str = "", limit: Limit = 100, offset: Offset = 0
 ) -> list[ItemOut]:
     """Kits of your area, newest first; filter by state and by a word of the title or a tag."""
     items = selectors.items_visible(user=_user(request))
@@ -144,8 +145,6 @@ def item_list(
         items = items.filter(state=state)
     if q.strip():
         items = items.filter(Q(title__icontains=q.strip()) | Q(tags__icontains=q.strip()))
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
     return [_item(i) for i in items.order_by("-updated_at", "-id")[offset : offset + limit]]
 
 
@@ -168,11 +167,9 @@ def item_detail(request: HttpRequest, item_id: int) -> ItemDetailOut:
 
 @router.get("/distributions", response=list[DistributionOut])
 def distribution_list(
-    request: HttpRequest, limit: int = 100, offset: int = 0
+    request: HttpRequest, limit: Limit = 100, offset: Offset = 0
 ) -> list[DistributionOut]:
     """Distributions sent from your area, newest first."""
-    limit = max(1, min(limit, 500))
-    offset = max(0, offset)
     found = selectors.distributions_visible(user=_user(request)).order_by("-scheduled_at", "-id")
     return [_distribution(d) for d in found[offset : offset + limit]]
 

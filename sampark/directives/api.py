@@ -10,6 +10,7 @@ from ninja import Body, Router, Status
 
 from sampark.accounts.models import User
 from sampark.core.http import request_user as _user
+from sampark.core.pagination import Limit, LongLimit, Offset
 from sampark.directives import selectors, services
 from sampark.directives.models import Directive, DirectiveRecipient
 from sampark.directives.schemas import (
@@ -66,10 +67,9 @@ def _message(exc: ValidationError) -> str:
 
 
 @router.get("", response=DirectiveListOut)
-def directive_list(request: HttpRequest, limit: int = 100) -> DirectiveListOut:
+def directive_list(request: HttpRequest, limit: Limit = 100) -> DirectiveListOut:
     """Directives sent from your area (with progress) and those sent to your unit."""
     user = _user(request)
-    limit = max(1, min(limit, 500))
     sent = selectors.directives_sent_visible(user=user)[:limit]
     inbox = selectors.directives_inbox(user=user)[:limit]
     return DirectiveListOut(
@@ -110,15 +110,13 @@ def directive_detail(
     request: HttpRequest,
     directive_id: int,
     pending: bool = False,
-    limit: int = 500,
-    offset: int = 0,
+    limit: LongLimit = 500,
+    offset: Offset = 0,
 ) -> DirectiveDetailOut:
     """Counts over the recipients in your area, and those recipients (pending only on request)."""
     user = _user(request)
     directive = selectors.access_directive(user=user, directive_id=directive_id)
     status = selectors.directive_status(directive=directive, user=user, pending_limit=0)
-    limit = max(1, min(limit, 5000))
-    offset = max(0, offset)
     rows = list(
         selectors.directive_recipients(directive=directive, user=user, pending_only=pending)[
             offset : offset + limit

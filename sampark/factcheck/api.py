@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from sampark.core.http import request_user as _user
+from sampark.core.pagination import Limit
 from sampark.factcheck import selectors, services
 from sampark.factcheck.enums import FactCheckLang, Verdict
 from sampark.factcheck.schemas import ErrorOut, FactCheckOut, MatchOut
@@ -23,7 +24,7 @@ MAX_LIMIT = 100
 
 @router.get("/factchecks", response={200: list[FactCheckOut], 404: ErrorOut, 422: ErrorOut})
 def factcheck_list(
-    request: HttpRequest, language: str = "", verdict: str = "", limit: int = 50
+    request: HttpRequest, language: str = "", verdict: str = "", limit: Limit = 50
 ) -> Status[Any]:
     """Latest fact-checks, newest first, filtered by language and verdict."""
     qs = selectors.factchecks_visible(user=_user(request))

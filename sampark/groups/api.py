@@ -11,11 +11,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit
 from sampark.core.http import request_user as _user
+from sampark.core.pagination import Pagination
 from sampark.geo.scope import subtree_q
 from sampark.groups import selectors, services
 from sampark.groups.enums import Platform
@@ -28,7 +29,7 @@ ERRORS: dict[int, type[ErrorOut]] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut
 
 
 @router.get("", response=list[GroupOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_groups(
     request: HttpRequest,
     unit_id: int | None = None,

@@ -19,6 +19,7 @@ from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.core.http import request_user as _user
+from sampark.core.pagination import Limit
 from sampark.monitoring import selectors, services
 from sampark.monitoring.enums import LangChoice, PlatformChoice
 from sampark.monitoring.models import Alert, Narrative
@@ -93,7 +94,7 @@ def post_list(
     q: str = "",
     before: int | None = None,
     after: int | None = None,
-    limit: int = 50,
+    limit: Limit = 50,
 ) -> Status[Any]:
     """The feed, newest first, with the filters of the feed page; page with `before`/`after`."""
     user = _listener(request)
@@ -116,7 +117,7 @@ def post_list(
 
 
 @router.get("/narratives", response={200: list[NarrativeOut], 403: ErrorOut})
-def narrative_list(request: HttpRequest, limit: int = 50) -> Status[Any]:
+def narrative_list(request: HttpRequest, limit: Limit = 50) -> Status[Any]:
     """Narratives the caller may see, fastest-growing first."""
     user = _listener(request)
     qs = selectors.narratives_visible(user=user).order_by("-burst", "-velocity", "-last_seen")
@@ -167,7 +168,7 @@ def tip_create(request: HttpRequest, payload: TipIn) -> Status[Any]:
 
 
 @router.get("/alerts", response={200: list[AlertOut], 403: ErrorOut})
-def alert_list(request: HttpRequest, open_only: bool = True, limit: int = 100) -> Status[Any]:
+def alert_list(request: HttpRequest, open_only: bool = True, limit: Limit = 100) -> Status[Any]:
     """Alerts in the caller's subtree, latest first (open ones only unless `open_only=false`)."""
     user = _listener(request)
     rows = selectors.alerts_visible(user=user, open_only=open_only)[: _limit(limit)]

@@ -21,6 +21,7 @@ from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit
 from sampark.core.http import request_user as _user
+from sampark.core.pagination import Pagination
 from sampark.people import audit, selectors, services
 from sampark.people.enums import VerifyMethod
 from sampark.people.models import Assignment, Person
@@ -71,7 +72,7 @@ def _with_positions(user: User, person: Person) -> Person:
     return person
 
 
-class PhoneAuditedPagination(LimitOffsetPagination):
+class PhoneAuditedPagination(Pagination):
     """Limit/offset; a page that shows full phone numbers leaves an audit row (issue #12)."""
 
     def paginate_queryset(

@@ -11,6 +11,7 @@ from ninja import Router, Status
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.core.http import request_user as _user
+from sampark.core.pagination import Limit
 from sampark.warroom import selectors
 from sampark.warroom.labels import publisher_of
 from sampark.warroom.models import Incident
@@ -64,7 +65,7 @@ def queue(
     severity: int = 0,
     mine: bool = False,
     overdue: bool = False,
-    limit: int = 100,
+    limit: Limit = 100,
 ) -> Status[Any]:
     """Open incidents in your area, most severe first, then the nearest SLA deadline."""
     user = _user(request)
@@ -72,7 +73,7 @@ def queue(
         return Status(403, ErrorOut(detail="no war-room role"))
     rows = selectors.queue(
         user=user, state=state, severity=severity or None, mine=mine, overdue=overdue
-    )[: max(1, min(limit, 500))]
+    )[:limit]
     return Status(200, QueueOut(incidents=[IncidentOut(**_incident(i)) for i in rows]))
 
 
