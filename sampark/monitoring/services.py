@@ -6,6 +6,7 @@ import hashlib
 import io
 import logging
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from pipeline import imagehash, whatsapp
+from pipeline import imagehash, safezip, whatsapp
 from pipeline.types import Platform, RawPost
 from sampark.accounts.models import User
 from sampark.geo.enums import Level
@@ -186,6 +187,19 @@ class NoMessagesError(ValueError):
     """The file holds no WhatsApp messages (not an export, or an empty one)."""
 
 
+class ExportTooLargeError(NoMessagesError):
+    """The export is over one of the upload caps (`chat_limits`); nothing was stored."""
+
+
+def chat_limits() -> whatsapp.Limits:
+    """The caps on one chat export, from the settings (issue #12)."""
+    return whatsapp.Limits(
+        chat_bytes=settings.SAMPARK_CHAT_MAX_BYTES,
+        messages=settings.SAMPARK_CHAT_MAX_MESSAGES,
+        members=settings.SAMPARK_ZIP_MAX_MEMBERS,
+    )
+
+
 @dataclass(slots=True)
 class ExportResult:
     upload: ExportUpload
@@ -205,7 +219,8 @@ def export_ingest(
 ) -> ExportResult:
     """Import one WhatsApp chat export (.txt or .zip) of a group.
 
-    Raises ValueError (NoMessagesError) for a file with no messages, storing nothing.
+    Raises ValueError (NoMessagesError) for a file with no messages, and ExportTooLargeError
+    for one over the caps (`chat_limits`), storing nothing.
 
     Uploading the same file again adds nothing; a later, longer export of the same group adds
     only the messages that are new (message ids are stable across exports).
@@ -213,7 +228,11 @@ def export_ingest(
     assert source.kind == SourceKind.WHATSAPP_EXPORT
     digest = hashlib.sha256(data).hexdigest()
     previous = ExportUpload.objects.filter(source=source, sha256=digest).first()
-    parsed = whatsapp.parse_bytes(data, filename=filename, tz=tz, day_first=day_first)
+    parsed = whatsapp.parse_bytes(
+        data, filename=filename, tz=tz, day_first=day_first, limits=chat_limits()
+    )
+    if parsed.too_large:
+        raise ExportTooLargeError("; ".join(parsed.warnings))
     summary = whatsapp.summary(parsed)
     if previous is not None:
         return ExportResult(previous, summary, IngestReport(), duplicate_file=True)
@@ -245,14 +264,18 @@ def _store_media(
         return {}
     hashes: dict[str, int] = {}
     folder = Path(settings.MEDIA_ROOT) / "whatsapp" / str(source.id)
+    limit = settings.SAMPARK_CHAT_MEDIA_MAX_BYTES
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = {Path(n).name: n for n in archive.namelist()}
+        names = {Path(i.filename).name: i for i in archive.infolist()}
         for media in parsed.media_files:
             member = names.get(Path(media).name)
             if member is None or not media.lower().endswith(IMAGE_SUFFIXES):
                 continue
-            content = archive.read(member)
-            if len(content) > 20 * 1024 * 1024:
+            try:
+                # Issue #12: a 1 GiB member was read whole before its size was checked.
+                content = safezip.read_member(archive, member, limit=limit)
+            except (safezip.ZipLimitError, zipfile.BadZipFile, zlib.error, OSError):
+                logger.warning("skipped %s: too large or unreadable", media)
                 continue
             try:
                 hashes[media] = imagehash.phash(content)

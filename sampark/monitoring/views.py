@@ -477,6 +477,11 @@ def group_upload(request: HttpRequest, group_id: int) -> HttpResponse:
             result = services.export_ingest(
                 source=source, data=upload.read(), filename=str(upload.name), actor=user
             )
+        except services.ExportTooLargeError as exc:
+            form.add_error(
+                "file",
+                _("This export is larger than the server accepts (%(reason)s).") % {"reason": exc},
+            )
         except ValueError:  # not a readable zip, or no messages (services.NoMessagesError)
             result = None
             form.add_error(
