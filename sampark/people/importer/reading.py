@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import itertools
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,7 +65,13 @@ def _csv_table(binary: IO[bytes]) -> tuple[Table, Callable[[], None]]:
     if first.count(delimiter) == 0:
         delimiter = ","
     reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
-    header = next(reader)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        release()
+        raise ImportFileError(
+            gettext_noop("Line %(line)s cannot be read: %(error)s"), {"line": 1, "error": str(exc)}
+        ) from exc
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         last = reader.line_num
@@ -75,6 +82,11 @@ def _csv_table(binary: IO[bytes]) -> tuple[Table, Callable[[], None]]:
                     yield start, record
         except UnicodeDecodeError as exc:
             raise _not_utf8(last + 1) from exc
+        except csv.Error as exc:  # a field over csv.field_size_limit (128 KB)
+            raise ImportFileError(
+                gettext_noop("Line %(line)s cannot be read: %(error)s"),
+                {"line": last + 1, "error": str(exc)},
+            ) from exc
 
     return Table(header=[h.strip() for h in header], rows=rows()), release
 
@@ -120,7 +132,9 @@ def check_xlsx(binary: IO[bytes]) -> None:
         raise ImportFileError(
             gettext_noop("The spreadsheet is too large to import: %(error)s"), {"error": str(exc)}
         ) from exc
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
+        raise _unreadable(exc) from exc
+    except ValueError as exc:
         raise _unreadable(exc) from exc
     except (RuntimeError, NotImplementedError) as exc:  # encrypted, odd compression
         raise _unreadable(exc) from exc
