@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import unicodedata
 import zipfile
 import zlib
@@ -401,6 +402,8 @@ def _parse_zip(
     except safezip.ZipLimitError as exc:
         return _failed(f"{filename}: {exc}", too_large=True)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
+        return _failed(f"{filename}: not a readable zip archive ({exc})")
+    except (IndexError, struct.error) as exc:  # a malformed extra field in the zip's directory
         return _failed(f"{filename}: not a readable zip archive ({exc})")
     except (RuntimeError, NotImplementedError, ValueError) as exc:  # encrypted, odd compression
         return _failed(f"{filename}: cannot read the chat text in the archive ({exc})")

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -67,6 +68,9 @@ def _csv_table(binary: IO[bytes]) -> tuple[Table, Callable[[], None]]:
     reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
     try:
         header = next(reader)
+    except UnicodeDecodeError as exc:  # a quoted header cell that runs into later lines
+        release()
+        raise _not_utf8(2) from exc
     except csv.Error as exc:
         release()
         raise ImportFileError(
@@ -134,7 +138,7 @@ def check_xlsx(binary: IO[bytes]) -> None:
         ) from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
         raise _unreadable(exc) from exc
-    except ValueError as exc:
+    except (ValueError, IndexError, struct.error) as exc:  # also a malformed extra field
         raise _unreadable(exc) from exc
     except (RuntimeError, NotImplementedError) as exc:  # encrypted, odd compression
         raise _unreadable(exc) from exc
