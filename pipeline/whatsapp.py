@@ -417,6 +417,22 @@ def _parse_zip(
     return parsed
 
 
+def chat_size(data: bytes) -> int:
+    """The chat text's size in bytes: a zip's chat member as declared, else the data's length.
+
+    Cheap (the zip's directory only), so a caller can choose where to parse the export."""
+    if not data.startswith(_ZIP_MAGIC):
+        return len(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            chat = _chat_member([i.filename for i in archive.infolist()])
+            return archive.getinfo(chat).file_size if chat else len(data)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        return len(data)
+    except (IndexError, struct.error):  # a malformed extra field: parse_bytes says so
+        return len(data)
+
+
 def _failed(warning: str, *, too_large: bool = False) -> ParsedExport:
     return ParsedExport(warnings=[warning], too_large=too_large)
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -254,6 +256,53 @@ def export_ingest(
         )
         audit.export_uploaded(upload=upload, actor=actor)
     return ExportResult(upload, summary, report, duplicate_file=False)
+
+
+def export_fits_request(*, data: bytes) -> bool:
+    """Whether an export is small enough to import within the web request."""
+    return whatsapp.chat_size(data) <= settings.SAMPARK_CHAT_INLINE_BYTES
+
+
+def export_queue(*, source: Source, data: bytes, filename: str, actor: User | None) -> str:
+    """Keep a large export on disk and import it in the worker (`monitoring.export_ingest`):
+    parsing a chat of lakhs of messages does not belong in the web request (issue #12)."""
+    from sampark.core.tasks import enqueue
+
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = ".zip" if filename.lower().endswith(".zip") else ".txt"
+    name = default_storage.save(
+        f"whatsapp/incoming/{source.id}/{digest}{suffix}", ContentFile(data)
+    )
+    with transaction.atomic():
+        enqueue(
+            "monitoring.export_ingest",
+            source_id=source.id,
+            name=name,
+            filename=filename[:255],
+            actor_id=actor.pk if actor is not None else None,
+        )
+    return name
+
+
+def export_ingest_queued(
+    *, source_id: int, name: str, filename: str, actor_id: int | None
+) -> dict[str, Any]:
+    """Import an export queued by `export_queue`, then drop its stored copy."""
+    source = Source.objects.filter(id=source_id, kind=SourceKind.WHATSAPP_EXPORT).first()
+    actor = User.objects.filter(id=actor_id).first() if actor_id else None
+    try:
+        if source is None or not default_storage.exists(name):
+            return {"missing": name}
+        with default_storage.open(name, "rb") as handle:
+            data = handle.read()
+        try:
+            result = export_ingest(source=source, data=data, filename=filename, actor=actor)
+        except NoMessagesError as exc:
+            logger.warning("queued export %s refused: %s", filename, exc)
+            return {"refused": str(exc)[:500]}
+        return {"upload": result.upload.pk, "new": result.ingest.new}
+    finally:
+        default_storage.delete(name)
 
 
 def _store_media(
