@@ -206,7 +206,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Caps on what an upload expands to, checked before it is read (issue #12): the chat text of a
 # WhatsApp export (decompressed), its messages, the files in its zip and each image kept; an
 # XLSX workbook's parts (all but the worksheets are loaded whole by openpyxl) and worksheets.
-# A chat text over CHAT_INLINE_BYTES is imported by the worker, not in the web request.
+# A chat text over CHAT_INLINE_BYTES, a fact-check file over FACTCHECK_INLINE_BYTES, are
+# imported by the worker, not in the web request.
+SAMPARK_FACTCHECK_INLINE_BYTES = envint("SAMPARK_FACTCHECK_INLINE_BYTES", str(256 * 1024))
 SAMPARK_CHAT_INLINE_BYTES = envint("SAMPARK_CHAT_INLINE_BYTES", str(2 * 1024 * 1024))
 SAMPARK_CHAT_MAX_BYTES = envint("SAMPARK_CHAT_MAX_BYTES", str(16 * 1024 * 1024))
 SAMPARK_CHAT_MAX_MESSAGES = envint("SAMPARK_CHAT_MAX_MESSAGES", "100000")
