@@ -6,7 +6,8 @@ Each case runs in a fresh process that posts one file through the Django test cl
 browser would, and reads `ru_maxrss` before and after the request. The files are made once:
 a chat zip holding a 1 GiB image member, a 73 KB zip whose chat expands to 20 MB, a broken
 zip, an XLSX whose shared strings expand to 300 MB, a non-zip .xlsx, and large legitimate
-files (a chat just within the caps, a people workbook of 50,000 rows, a fact-check CSV).
+files (a chat just under the in-request size, one handed to the worker, a people workbook of
+50,000 rows, a fact-check CSV). "queued" says the request handed the file to the worker.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ def make_files(folder: Path) -> dict[str, tuple[str, Path]]:
     path = folder / "legit_chat.txt"
     path.write_bytes(_chat(95_000))
     files["chat_legit_95k_messages"] = ("chat", path)
+
+    path = folder / "inline_chat.txt"
+    path.write_bytes(_chat(44_000))
+    files["chat_legit_inline_44k_messages"] = ("chat", path)
 
     files["xlsx_shared_strings_bomb"] = ("people", _strings_bomb(folder / "bomb.xlsx"))
     path = folder / "not_zip.xlsx"
@@ -173,8 +178,10 @@ def _run_case(form: str, path: Path) -> dict[str, Any]:
     response = client.post(url, {**fields, "file": upload})
     seconds = time.perf_counter() - started
     after = _maxrss_mb()
+    html = response.content.decode(errors="replace")
     return {
         "status": response.status_code,
+        "queued": "-queued" in html,
         "file_kb": round(path.stat().st_size / 1024),
         "rss_before_mb": round(before),
         "rss_after_mb": round(after),
