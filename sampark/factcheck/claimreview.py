@@ -193,7 +193,10 @@ def parse_date(value: Any) -> datetime | None:
         found = found_or_none
     if found.tzinfo is None:
         found = found.replace(tzinfo=IST)
-    return found.astimezone(UTC)
+    try:
+        return found.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 east of UTC falls before the first representable day
+        return None
 
 
 def _parse_date_text(text: str) -> datetime | None:
@@ -206,7 +209,7 @@ def _parse_date_text(text: str) -> datetime | None:
         pass
     try:
         return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a 30-digit year overflows
         pass
     for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y"):
         try:

@@ -272,3 +272,12 @@ def test_parse_feed_text_never_raises(text):
         f"<rss><channel><item>{text}</item></channel></rss>".encode(),
         fetch=lambda url: "<html></html>",
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Fri, 01 Mar 99999999999999999999 10:00:00 GMT", "0001-01-01T00:00:00+05:30", "0001-01-01"],
+    ids=["huge_year_case", "first_day_east_case", "first_day_naive_case"],
+)
+def test_a_date_out_of_range_is_no_date(value):
+    assert claimreview.parse_date(value) is None
