@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import os
 import random
 import sys
@@ -116,6 +117,11 @@ FC_FEED = (
     b"<link>https://a.in/1</link><pubDate>Fri, 01 Mar 2024 10:00:00 GMT</pubDate></item>"
     b"</channel></rss>"
 )
+FC_HTML = (
+    b'<html><head><script type="application/ld+json">' + FC_JSON + b"</script></head><body>"
+    b'<div itemscope itemtype="https://schema.org/ClaimReview"><span itemprop="claimReviewed">'
+    b"EVM</span></div></body></html>"
+)
 POSTS_JSONL = (
     b'{"id": "t1", "text": "EVM", "posted_at": "2026-11-20T10:00:00+05:30", "likes": 3}\n'
     b'{"id": "t2", "text": "x", "posted_at": "1763614800", "platform": "youtube"}\n'
@@ -163,6 +169,7 @@ def parsers() -> dict[
         "people_xlsx": (lambda d: people_file(d, "p.xlsx"), [xlsx], (ImportFileError,)),
         "factcheck_csv": (lambda d: claimreview.parse_bytes(d, name="f.csv"), [FC_CSV], ()),
         "factcheck_jsonld": (lambda d: claimreview.parse_bytes(d, name="f.json"), [FC_JSON], ()),
+        "factcheck_html": (lambda d: claimreview.parse_bytes(d, name="f.html"), [FC_HTML], ()),
         "factcheck_feed": (
             lambda d: claimreview.parse_feed(d, fetch=lambda url: "<html></html>"),
             [FC_FEED],
@@ -217,6 +224,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args()
     _setup()
+    logging.disable(logging.CRITICAL)  # extruct logs every broken JSON-LD block it meets
     table = parsers()
     wanted = [p for p in args.parsers.split(",") if p] or list(table)
     results: dict[str, Any] = {}
