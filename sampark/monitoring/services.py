@@ -259,8 +259,16 @@ def export_ingest(
 
 
 def export_fits_request(*, data: bytes) -> bool:
-    """Whether an export is small enough to import within the web request."""
-    return whatsapp.chat_size(data) <= settings.SAMPARK_CHAT_INLINE_BYTES
+    """Whether an export is small enough to import within the web request.
+
+    Raises ExportTooLargeError at once for a chat text over the cap, as its zip declares it,
+    rather than queueing work the worker would refuse."""
+    size = whatsapp.chat_size(data)
+    if size > settings.SAMPARK_CHAT_MAX_BYTES:
+        raise ExportTooLargeError(
+            f"the chat text is too large ({size} bytes, at most {settings.SAMPARK_CHAT_MAX_BYTES})"
+        )
+    return size <= settings.SAMPARK_CHAT_INLINE_BYTES
 
 
 def export_queue(*, source: Source, data: bytes, filename: str, actor: User | None) -> str:

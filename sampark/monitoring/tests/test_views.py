@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import pytest
 from django.core.files.storage import default_storage
@@ -779,4 +780,20 @@ def test_an_export_over_the_caps_is_refused_with_the_reason(client, charlie, set
     client.force_login(charlie)
     response = _upload(client, group, EXPORT)
     assert "more than 1 messages" in str(response.context["form"].errors["file"])
+    assert not Post.objects.filter(source=group).exists()
+
+
+def test_a_zip_whose_chat_expands_past_the_cap_is_refused_at_once(client, charlie, settings):
+    # given a small zip whose chat text declares more than the cap
+    settings.SAMPARK_CHAT_MAX_BYTES = 100
+    group = group_source(unit=charlie.unit)
+    client.force_login(charlie)
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("WhatsApp Chat with Ward.txt", EXPORT * 10)
+
+    # when uploaded, then it is refused with the reason and nothing is queued or stored
+    response = _upload(client, group, data.getvalue(), "chat.zip")
+    assert "too large" in str(response.context["form"].errors["file"])
+    assert not Task.objects.filter(name="monitoring.export_ingest").exists()
     assert not Post.objects.filter(source=group).exists()
