@@ -66,8 +66,8 @@ def make_files(folder: Path) -> dict[str, tuple[str, Path]]:
     files["chat_legit_95k_messages"] = ("chat", path)
 
     path = folder / "inline_chat.txt"
-    path.write_bytes(_chat(44_000))
-    files["chat_legit_inline_44k_messages"] = ("chat", path)
+    path.write_bytes(_chat(22_000))
+    files["chat_legit_inline_22k_messages"] = ("chat", path)
 
     files["xlsx_shared_strings_bomb"] = ("people", _strings_bomb(folder / "bomb.xlsx"))
     path = folder / "not_zip.xlsx"
