@@ -591,7 +591,10 @@ def parse_feed(
     feedparser = import_module("feedparser")
     data = content.encode() if isinstance(content, str) else content
     # A stream, never bytes or str: feedparser fetches a URL (unchecked) or opens a path given so.
-    feed = feedparser.parse(io.BytesIO(data))
+    try:
+        feed = feedparser.parse(io.BytesIO(data))
+    except Exception as exc:  # feedparser raises KeyError and others on some broken markup
+        return Parsed(errors=[(where, f"not a feed: {type(exc).__name__}: {exc}")])
     if feed.get("bozo") and not feed.get("entries"):
         return Parsed(errors=[(where, f"not a feed: {feed.get('bozo_exception')}")])
     out = Parsed()

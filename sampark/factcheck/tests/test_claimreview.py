@@ -281,3 +281,16 @@ def test_parse_feed_text_never_raises(text):
 )
 def test_a_date_out_of_range_is_no_date(value):
     assert claimreview.parse_date(value) is None
+
+
+def test_a_feed_that_breaks_feedparser_is_not_a_feed():
+    # found by bench/fuzz.py: feedparser raised KeyError('links') on this markup
+    content = (
+        b'<?xml version="1UA\xc7\xb1#\xb5.0"?><rss version="2.0"><channel><title>x</title><item>'
+        b"<title>t</title><link>https://a.in/1</<title>x</title><item><title>t</title>"
+        b"<link>https://a.in/1</<title>x</title><item><title>t</title><link>https://a.in/1</link>"
+        b"<pubDate>F024 10:00:00 GMT</pubDate></item>s://a.in/1</link><pubDate>F024 10:00:00 GMT"
+        b"</pubDate></item>s://a.in/1</link><\xd0ubDate>F024 10:00:00 GMT</pubDate></item></channe"
+    )
+    parsed = claimreview.parse_feed(content, fetch=lambda url: "<html></html>")
+    assert parsed.records == []
