@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import unicodedata
 import zipfile
 import zlib
@@ -37,6 +38,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pipeline import safezip
 from pipeline.types import Platform, RawPost
 
 # Direction marks and invisible format characters that exports put before lines, around names
@@ -104,7 +106,6 @@ _DELETED = _nfc_pattern(
     re.IGNORECASE,
 )
 _PLACEHOLDER_MAX = 300  # placeholders are short; longer first lines are ordinary text
-_MAX_CHAT_BYTES = 256 * 1024 * 1024
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 
@@ -137,6 +138,21 @@ class ParsedExport:
     media_files: list[str] = field(default_factory=list)  # files present in the zip
     warnings: list[str] = field(default_factory=list)
     layout: str = "unknown"  # e.g. "android-24h-dmy"
+    too_large: bool = False  # refused by a `Limits` cap; `warnings` says which
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Caps on one export, so an upload cannot exhaust memory (issue #12): the chat text's
+    decompressed size, its message (header line) count, and the files in the zip. The defaults
+    only stop the absurd; the web upload passes the deployment's tighter settings."""
+
+    chat_bytes: int = 256 * 1024 * 1024
+    messages: int = 2_000_000
+    members: int = 100_000
+
+
+DEFAULT_LIMITS = Limits()
 
 
 # (first date field, second date field, year, hour, minute, second, year first): the two date
@@ -202,14 +218,28 @@ def _zone(tz: str) -> ZoneInfo:
 
 
 def parse_text(
-    text: str, *, tz: str = "Asia/Kolkata", day_first: bool | None = None
+    text: str,
+    *,
+    tz: str = "Asia/Kolkata",
+    day_first: bool | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ParsedExport:
     """Parse the text of an export; never raises on odd text (only on an unknown `tz`)."""
     zone = _zone(tz)
     out = ParsedExport()
+    if len(text) > limits.chat_bytes:
+        return _failed(
+            f"the chat text is too large ({len(text)} characters, at most {limits.chat_bytes})",
+            too_large=True,
+        )
     # Only these are line breaks in an export; U+2028 and the like stay inside a message.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    headers = [(m, f) for m in _HEADER.finditer(text) if (f := _fields(m)) is not None]
+    headers: list[tuple[re.Match[str], _Fields]] = []
+    for m in _HEADER.finditer(text):
+        if (f := _fields(m)) is not None:
+            if len(headers) >= limits.messages:
+                return _failed(f"the chat has more than {limits.messages} messages", too_large=True)
+            headers.append((m, f))
     if not headers:
         empty = not text.strip(_MARKS + _SPACES + "\t\n")
         out.warnings.append("the export is empty" if empty else _NO_HEADERS)
@@ -353,12 +383,14 @@ def _chat_member(names: list[str]) -> str | None:
     return min(texts, key=rank, default=None)
 
 
-def _parse_zip(data: bytes, *, filename: str, tz: str, day_first: bool | None) -> ParsedExport:
+def _parse_zip(
+    data: bytes, *, filename: str, tz: str, day_first: bool | None, limits: Limits
+) -> ParsedExport:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = [
                 i
-                for i in archive.infolist()
+                for i in safezip.check_members(archive, max_members=limits.members)
                 if not i.is_dir()
                 and not i.filename.startswith("__MACOSX/")
                 and not PurePosixPath(i.filename).name.startswith("._")
@@ -366,48 +398,84 @@ def _parse_zip(data: bytes, *, filename: str, tz: str, day_first: bool | None) -
             chat = _chat_member([i.filename for i in infos])
             if chat is None:
                 return _failed(f"{filename}: the archive holds no chat .txt file")
-            info = archive.getinfo(chat)
-            if info.file_size > _MAX_CHAT_BYTES:
-                return _failed(f"{filename}: the chat text is too large ({info.file_size} bytes)")
-            raw = archive.read(info)
+            raw = safezip.read_member(archive, archive.getinfo(chat), limit=limits.chat_bytes)
+    except safezip.ZipLimitError as exc:
+        return _failed(f"{filename}: {exc}", too_large=True)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
+        return _failed(f"{filename}: not a readable zip archive ({exc})")
+    except (IndexError, struct.error) as exc:  # a malformed extra field in the zip's directory
         return _failed(f"{filename}: not a readable zip archive ({exc})")
     except (RuntimeError, NotImplementedError, ValueError) as exc:  # encrypted, odd compression
         return _failed(f"{filename}: cannot read the chat text in the archive ({exc})")
     warnings: list[str] = []
-    parsed = parse_text(_decode(raw, warnings), tz=tz, day_first=day_first)
+    parsed = parse_text(_decode(raw, warnings), tz=tz, day_first=day_first, limits=limits)
     parsed.warnings[:0] = warnings
+    if parsed.too_large:
+        parsed.warnings[-1] = f"{filename}: {parsed.warnings[-1]}"
+        return parsed
     parsed.media_files = [PurePosixPath(i.filename).name for i in infos if i.filename != chat]
     return parsed
 
 
-def _failed(warning: str) -> ParsedExport:
-    return ParsedExport(warnings=[warning])
+def chat_size(data: bytes) -> int:
+    """The chat text's size in bytes: a zip's chat member as declared, else the data's length.
+
+    Cheap (the zip's directory only), so a caller can choose where to parse the export."""
+    if not data.startswith(_ZIP_MAGIC):
+        return len(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            chat = _chat_member([i.filename for i in archive.infolist()])
+            return archive.getinfo(chat).file_size if chat else len(data)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        return len(data)
+    except (IndexError, struct.error):  # a malformed extra field: parse_bytes says so
+        return len(data)
+
+
+def _failed(warning: str, *, too_large: bool = False) -> ParsedExport:
+    return ParsedExport(warnings=[warning], too_large=too_large)
 
 
 def parse_bytes(
-    data: bytes, *, filename: str, tz: str = "Asia/Kolkata", day_first: bool | None = None
+    data: bytes,
+    *,
+    filename: str,
+    tz: str = "Asia/Kolkata",
+    day_first: bool | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ParsedExport:
     """Parse an uploaded export (a `.zip` with the chat and media, or the text); never raises.
 
-    An unreadable archive gives no messages and says why in `warnings`.
+    An unreadable archive gives no messages and says why in `warnings`; an export over one of
+    `limits` gives no messages and `too_large`.
     """
     _zone(tz)  # an unknown zone is the caller's mistake: say so even for an unreadable file
     if data.startswith(_ZIP_MAGIC):
-        return _parse_zip(data, filename=filename, tz=tz, day_first=day_first)
+        return _parse_zip(data, filename=filename, tz=tz, day_first=day_first, limits=limits)
+    if len(data) > limits.chat_bytes:
+        return _failed(
+            f"{filename}: the chat text is too large ({len(data)} bytes, at most {limits.chat_bytes})",
+            too_large=True,
+        )
     warnings: list[str] = []
     if filename.lower().endswith(".zip"):
         warnings.append(f"{filename}: not a zip archive; read as chat text")
-    parsed = parse_text(_decode(data, warnings), tz=tz, day_first=day_first)
+    parsed = parse_text(_decode(data, warnings), tz=tz, day_first=day_first, limits=limits)
     parsed.warnings[:0] = warnings
     return parsed
 
 
 def parse_file(
-    path: Path, *, tz: str = "Asia/Kolkata", day_first: bool | None = None
+    path: Path,
+    *,
+    tz: str = "Asia/Kolkata",
+    day_first: bool | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ParsedExport:
     """Parse an export on disk (`.txt` or `.zip`)."""
-    return parse_bytes(path.read_bytes(), filename=path.name, tz=tz, day_first=day_first)
+    data = path.read_bytes()
+    return parse_bytes(data, filename=path.name, tz=tz, day_first=day_first, limits=limits)
 
 
 def summary(parsed: ParsedExport) -> dict[str, object]:

@@ -204,6 +204,20 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Caps on what an upload expands to, checked before it is read (issue #12): the chat text of a
+# WhatsApp export (decompressed), its messages, the files in its zip and each image kept; an
+# XLSX workbook's parts (all but the worksheets are loaded whole by openpyxl) and worksheets.
+# A chat text over CHAT_INLINE_BYTES, a fact-check file over FACTCHECK_INLINE_BYTES, are
+# imported by the worker, not in the web request.
+SAMPARK_FACTCHECK_INLINE_BYTES = envint("SAMPARK_FACTCHECK_INLINE_BYTES", str(256 * 1024))
+SAMPARK_CHAT_INLINE_BYTES = envint("SAMPARK_CHAT_INLINE_BYTES", str(1024 * 1024))
+SAMPARK_CHAT_MAX_BYTES = envint("SAMPARK_CHAT_MAX_BYTES", str(16 * 1024 * 1024))
+SAMPARK_CHAT_MAX_MESSAGES = envint("SAMPARK_CHAT_MAX_MESSAGES", "100000")
+SAMPARK_ZIP_MAX_MEMBERS = envint("SAMPARK_ZIP_MAX_MEMBERS", "20000")
+SAMPARK_CHAT_MEDIA_MAX_BYTES = envint("SAMPARK_CHAT_MEDIA_MAX_BYTES", str(20 * 1024 * 1024))
+SAMPARK_XLSX_MAX_PARTS = envint("SAMPARK_XLSX_MAX_PARTS", "1000")
+SAMPARK_XLSX_MAX_PART_BYTES = envint("SAMPARK_XLSX_MAX_PART_BYTES", str(32 * 1024 * 1024))
+SAMPARK_XLSX_MAX_SHEET_BYTES = envint("SAMPARK_XLSX_MAX_SHEET_BYTES", str(1024 * 1024 * 1024))
 
 SESSION_COOKIE_HTTPONLY = True
 # HTTPS (issue #12). Off by default so the demo runs on plain http; the README's "Production"

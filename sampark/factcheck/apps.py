@@ -11,4 +11,7 @@ class FactcheckConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sampark.factcheck import checks  # noqa: F401  (registers the system checks)
+        from sampark.factcheck import (
+            checks,  # noqa: F401  (registers the system checks)
+            tasks,  # noqa: F401  (registers task handlers)
+        )

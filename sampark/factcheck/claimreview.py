@@ -193,7 +193,10 @@ def parse_date(value: Any) -> datetime | None:
         found = found_or_none
     if found.tzinfo is None:
         found = found.replace(tzinfo=IST)
-    return found.astimezone(UTC)
+    try:
+        return found.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 east of UTC falls before the first representable day
+        return None
 
 
 def _parse_date_text(text: str) -> datetime | None:
@@ -206,7 +209,7 @@ def _parse_date_text(text: str) -> datetime | None:
         pass
     try:
         return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a 30-digit year overflows
         pass
     for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y"):
         try:
@@ -404,12 +407,18 @@ def _walk_dicts(data: Any) -> Iterator[dict[str, Any]]:
                 yield from _walk_dicts(data[key])
 
 
+# Deeply nested JSON exhausts Python's recursion in json.loads or in the walk (issue #12).
+_TOO_DEEP = "JSON nested too deeply"
+
+
 def parse_json_text(text: str | bytes, *, where: str = "") -> Parsed:
     """A .json/.jsonld file: one document, or JSON Lines of documents."""
     if isinstance(text, bytes):
         text = text.decode("utf-8-sig", errors="replace")
     try:
         return parse_jsonld(json.loads(text), where=where)
+    except RecursionError:
+        return Parsed(errors=[(where or "json", _TOO_DEEP)])
     except json.JSONDecodeError as exc:
         lines = [line for line in text.splitlines() if line.strip()]
         if len(lines) <= 1:
@@ -419,11 +428,11 @@ def parse_json_text(text: str | bytes, *, where: str = "") -> Parsed:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            out.extend(parse_jsonld(json.loads(line), where=f"{where}:{number}"))
         except json.JSONDecodeError as exc:
             out.errors.append((f"{where}:{number}", f"not JSON: {exc.msg}"))
-            continue
-        out.extend(parse_jsonld(data, where=f"{where}:{number}"))
+        except RecursionError:
+            out.errors.append((f"{where}:{number}", _TOO_DEEP))
     return out
 
 
@@ -489,17 +498,20 @@ def parse_csv(text: str | bytes, *, where: str = "csv") -> Parsed:
     if isinstance(text, bytes):
         text = text.decode("utf-8-sig", errors="replace")
     text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [
-        _CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in reader.fieldnames or []
-    ]
+    # newline="": a bare CR ends a line as csv expects, instead of an error (issue #12).
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        return Parsed(errors=[(f"{where}:1", f"unreadable header: {exc}")])
+    header = [_CSV_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in fieldnames]
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:
         return Parsed(errors=[(f"{where}:1", f"missing column(s): {', '.join(missing)}")])
     reader.fieldnames = header
     out = Parsed()
     line = 1
-    for row in reader:
+    for row in _csv_rows(reader, out, where):
         start, line = line + 1, reader.line_num
         values = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
         if not any(values.values()):
@@ -509,6 +521,20 @@ def parse_csv(text: str | bytes, *, where: str = "csv") -> Parsed:
         except ValueError as exc:
             out.errors.append((f"{where}:{start}", str(exc)))
     return out
+
+
+def _csv_rows(
+    reader: csv.DictReader[str], out: Parsed, where: str
+) -> Iterator[dict[str | Any, str | Any]]:
+    """The reader's rows; a row csv refuses (a field over `csv.field_size_limit`, a stray
+    quote) is reported against its line and skipped, and the rows after it are still read."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            out.errors.append((f"{where}:{reader.line_num}", f"unreadable row: {exc}"))
 
 
 def _from_row(row: dict[str, str]) -> ClaimReviewData:
@@ -565,7 +591,10 @@ def parse_feed(
     feedparser = import_module("feedparser")
     data = content.encode() if isinstance(content, str) else content
     # A stream, never bytes or str: feedparser fetches a URL (unchecked) or opens a path given so.
-    feed = feedparser.parse(io.BytesIO(data))
+    try:
+        feed = feedparser.parse(io.BytesIO(data))
+    except Exception as exc:  # feedparser raises KeyError and others on some broken markup
+        return Parsed(errors=[(where, f"not a feed: {type(exc).__name__}: {exc}")])
     if feed.get("bozo") and not feed.get("entries"):
         return Parsed(errors=[(where, f"not a feed: {feed.get('bozo_exception')}")])
     out = Parsed()

@@ -17,14 +17,18 @@ from pipeline.backends import load
 from pipeline.claims import Doc, HybridConfig, HybridMatcher, LexicalConfig, LexicalIndex
 from pipeline.metrics import evaluate
 
-csv.field_size_limit(sys.maxsize)
-
 SBERT = {"BACKEND": "pipeline.backends.sbert", "OPTIONS": {}}
 
 
 def _rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle, delimiter="\t"))
+    # The CheckThat! files hold long fields. The limit is process-wide: lift it only while
+    # reading them, so uploads elsewhere keep the 128 KB cap per field (issue #12).
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle, delimiter="\t"))
+    finally:
+        csv.field_size_limit(previous)
     return [r for r in rows[1:] if r and r[0].strip()]
 
 

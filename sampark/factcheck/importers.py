@@ -8,12 +8,17 @@ shell alike.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
 
 from sampark.factcheck import audit, services
 from sampark.factcheck.claimreview import (
@@ -30,6 +35,7 @@ if TYPE_CHECKING:
     from sampark.accounts.models import User
 
 SERVICE = "fact-check import"
+logger = logging.getLogger(__name__)
 MAX_FILE = 20 * 1024 * 1024
 
 
@@ -122,6 +128,45 @@ def import_bytes(
         where=name,
         actor=actor,
     )
+
+
+def import_queue(*, content: bytes, name: str, source: str = "", actor: User | None) -> str:
+    """Keep a large uploaded file on disk and import it in the worker (`factcheck.import_file`):
+    thousands of rows, or a feed's article fetches, do not belong in the web request (#12)."""
+    from sampark.core.tasks import enqueue
+
+    digest = hashlib.sha256(content).hexdigest()
+    suffix = Path(name).suffix.lower()[:10]
+    stored = default_storage.save(f"factcheck/incoming/{digest}{suffix}", ContentFile(content))
+    with transaction.atomic():
+        enqueue(
+            "factcheck.import_file",
+            stored=stored,
+            name=name[:255],
+            source=source,
+            actor_id=actor.pk if actor is not None else None,
+        )
+    return stored
+
+
+def import_queued(*, stored: str, name: str, source: str, actor_id: int | None) -> dict[str, Any]:
+    """Import a file queued by `import_queue`, then drop its stored copy."""
+    from sampark.accounts.models import User
+
+    actor = User.objects.filter(id=actor_id).first() if actor_id else None
+    try:
+        if not default_storage.exists(stored):
+            return {"missing": stored}
+        with default_storage.open(stored, "rb") as handle:
+            content = handle.read()
+        try:
+            report = import_bytes(content, name=name, source=source, actor=actor)
+        except ImportRefused as exc:
+            logger.warning("queued fact-check import %s refused: %s", name, exc)
+            return {"refused": str(exc)[:500]}
+        return {**report.as_dict(), "errors": len(report.errors)}
+    finally:
+        default_storage.delete(stored)
 
 
 def import_path(path: str | Path, *, source: str = "", actor: User | None = None) -> ImportReport:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -119,11 +120,17 @@ def import_page(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
     report: importers.ImportReport | None = None
+    queued = False
     if posted and form.is_valid():
         source = form.cleaned_data["source"]
         try:
-            if form.cleaned_data["file"]:
-                upload = form.cleaned_data["file"]
+            upload = form.cleaned_data["file"]
+            if upload and upload.size > settings.SAMPARK_FACTCHECK_INLINE_BYTES:
+                importers.import_queue(
+                    content=upload.read(), name=str(upload.name), source=source, actor=user
+                )
+                queued = True
+            elif upload:
                 report = importers.import_bytes(
                     upload.read(), name=str(upload.name), source=source, actor=user
                 )
@@ -137,5 +144,5 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "factcheck/pages/import.html",
-        {"form": form, "report": report, "rows": rows[:100]},
+        {"form": form, "report": report, "rows": rows[:100], "queued": queued},
     )

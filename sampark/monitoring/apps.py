@@ -9,3 +9,6 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
     verbose_name = _("Listening")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sampark.monitoring import tasks  # noqa: F401  (registers task handlers)

@@ -50,7 +50,7 @@ def _post(obj: dict[str, Any]) -> RawPost:
         if value not in (None, ""):
             try:
                 metrics[key] = int(value)  # type: ignore[arg-type]
-            except (TypeError, ValueError) as exc:
+            except (TypeError, ValueError, OverflowError) as exc:  # 1e999 reads as inf
                 raise ValueError(f"{key} is not a whole number: {value!r}") from exc
     return RawPost(
         platform=platform,
@@ -69,7 +69,7 @@ def _when(value: str) -> datetime:
     if parsed is None:
         try:
             parsed = datetime.fromtimestamp(float(value), tz=UTC)
-        except ValueError as exc:
+        except (ValueError, OverflowError, OSError) as exc:  # "inf", a year past 9999
             raise ValueError(f"posted_at is not a date-time: {value!r}") from exc
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
@@ -88,17 +88,33 @@ def parse_jsonl(data: bytes) -> ParsedRows:
             out.posts.append(_post(obj))
         except (ValueError, json.JSONDecodeError) as exc:
             out.errors.append(RowError(number, str(exc)))
+        except RecursionError:
+            out.errors.append(RowError(number, "JSON nested too deeply"))
     return out
 
 
 def parse_csv(data: bytes) -> ParsedRows:
     out = ParsedRows()
-    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig", errors="replace")))
-    missing = [k for k in REQUIRED if k not in (reader.fieldnames or [])]
+    # newline="": a bare CR ends a line as csv expects instead of failing the file (issue #12).
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fields = reader.fieldnames or []
+    except csv.Error as exc:
+        out.errors.append(RowError(1, f"unreadable header: {exc}"))
+        return out
+    missing = [k for k in REQUIRED if k not in fields]
     if missing:
         out.errors.append(RowError(1, f"header lacks column(s) {', '.join(missing)}"))
         return out
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over csv.field_size_limit: this row only
+            out.errors.append(RowError(reader.line_num, f"unreadable row: {exc}"))
+            continue
         try:
             out.posts.append(_post(dict(row)))
         except ValueError as exc:

@@ -6,6 +6,7 @@ import hashlib
 import io
 import logging
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,12 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pipeline import imagehash, whatsapp
+from pipeline import imagehash, safezip, whatsapp
 from pipeline.types import Platform, RawPost
 from sampark.accounts.models import User
 from sampark.geo.enums import Level
@@ -194,6 +197,19 @@ class NoMessagesError(ValueError):
     """The file holds no WhatsApp messages (not an export, or an empty one)."""
 
 
+class ExportTooLargeError(NoMessagesError):
+    """The export is over one of the upload caps (`chat_limits`); nothing was stored."""
+
+
+def chat_limits() -> whatsapp.Limits:
+    """The caps on one chat export, from the settings (issue #12)."""
+    return whatsapp.Limits(
+        chat_bytes=settings.SAMPARK_CHAT_MAX_BYTES,
+        messages=settings.SAMPARK_CHAT_MAX_MESSAGES,
+        members=settings.SAMPARK_ZIP_MAX_MEMBERS,
+    )
+
+
 @dataclass(slots=True)
 class ExportResult:
     upload: ExportUpload
@@ -213,7 +229,8 @@ def export_ingest(
 ) -> ExportResult:
     """Import one WhatsApp chat export (.txt or .zip) of a group.
 
-    Raises ValueError (NoMessagesError) for a file with no messages, storing nothing.
+    Raises ValueError (NoMessagesError) for a file with no messages, and ExportTooLargeError
+    for one over the caps (`chat_limits`), storing nothing.
 
     Uploading the same file again adds nothing; a later, longer export of the same group adds
     only the messages that are new (message ids are stable across exports).
@@ -221,7 +238,11 @@ def export_ingest(
     assert source.kind == SourceKind.WHATSAPP_EXPORT
     digest = hashlib.sha256(data).hexdigest()
     previous = ExportUpload.objects.filter(source=source, sha256=digest).first()
-    parsed = whatsapp.parse_bytes(data, filename=filename, tz=tz, day_first=day_first)
+    parsed = whatsapp.parse_bytes(
+        data, filename=filename, tz=tz, day_first=day_first, limits=chat_limits()
+    )
+    if parsed.too_large:
+        raise ExportTooLargeError("; ".join(parsed.warnings))
     summary = whatsapp.summary(parsed)
     if previous is not None:
         return ExportResult(previous, summary, IngestReport(), duplicate_file=True)
@@ -245,6 +266,61 @@ def export_ingest(
     return ExportResult(upload, summary, report, duplicate_file=False)
 
 
+def export_fits_request(*, data: bytes) -> bool:
+    """Whether an export is small enough to import within the web request.
+
+    Raises ExportTooLargeError at once for a chat text over the cap, as its zip declares it,
+    rather than queueing work the worker would refuse."""
+    size = whatsapp.chat_size(data)
+    if size > settings.SAMPARK_CHAT_MAX_BYTES:
+        raise ExportTooLargeError(
+            f"the chat text is too large ({size} bytes, at most {settings.SAMPARK_CHAT_MAX_BYTES})"
+        )
+    return size <= settings.SAMPARK_CHAT_INLINE_BYTES
+
+
+def export_queue(*, source: Source, data: bytes, filename: str, actor: User | None) -> str:
+    """Keep a large export on disk and import it in the worker (`monitoring.export_ingest`):
+    parsing a chat of lakhs of messages does not belong in the web request (issue #12)."""
+    from sampark.core.tasks import enqueue
+
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = ".zip" if filename.lower().endswith(".zip") else ".txt"
+    name = default_storage.save(
+        f"whatsapp/incoming/{source.id}/{digest}{suffix}", ContentFile(data)
+    )
+    with transaction.atomic():
+        enqueue(
+            "monitoring.export_ingest",
+            source_id=source.id,
+            name=name,
+            filename=filename[:255],
+            actor_id=actor.pk if actor is not None else None,
+        )
+    return name
+
+
+def export_ingest_queued(
+    *, source_id: int, name: str, filename: str, actor_id: int | None
+) -> dict[str, Any]:
+    """Import an export queued by `export_queue`, then drop its stored copy."""
+    source = Source.objects.filter(id=source_id, kind=SourceKind.WHATSAPP_EXPORT).first()
+    actor = User.objects.filter(id=actor_id).first() if actor_id else None
+    try:
+        if source is None or not default_storage.exists(name):
+            return {"missing": name}
+        with default_storage.open(name, "rb") as handle:
+            data = handle.read()
+        try:
+            result = export_ingest(source=source, data=data, filename=filename, actor=actor)
+        except NoMessagesError as exc:
+            logger.warning("queued export %s refused: %s", filename, exc)
+            return {"refused": str(exc)[:500]}
+        return {"upload": result.upload.pk, "new": result.ingest.new}
+    finally:
+        default_storage.delete(name)
+
+
 def _store_media(
     *, source: Source, data: bytes, filename: str, parsed: whatsapp.ParsedExport
 ) -> dict[str, int]:
@@ -253,14 +329,18 @@ def _store_media(
         return {}
     hashes: dict[str, int] = {}
     folder = Path(settings.MEDIA_ROOT) / "whatsapp" / str(source.id)
+    limit = settings.SAMPARK_CHAT_MEDIA_MAX_BYTES
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = {Path(n).name: n for n in archive.namelist()}
+        names = {Path(i.filename).name: i for i in archive.infolist()}
         for media in parsed.media_files:
             member = names.get(Path(media).name)
             if member is None or not media.lower().endswith(IMAGE_SUFFIXES):
                 continue
-            content = archive.read(member)
-            if len(content) > 20 * 1024 * 1024:
+            try:
+                # Issue #12: a 1 GiB member was read whole before its size was checked.
+                content = safezip.read_member(archive, member, limit=limit)
+            except (safezip.ZipLimitError, zipfile.BadZipFile, zlib.error, OSError):
+                logger.warning("skipped %s: too large or unreadable", media)
                 continue
             try:
                 hashes[media] = imagehash.phash(content)

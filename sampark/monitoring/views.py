@@ -476,11 +476,24 @@ def group_upload(request: HttpRequest, group_id: int) -> HttpResponse:
     source = selectors.access_group_source(user=user, source_id=group_id)
     form = ExportUploadForm(request.POST or None, request.FILES or None)
     result: services.ExportResult | None = None
+    queued = False
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            result = services.export_ingest(
-                source=source, data=upload.read(), filename=str(upload.name), actor=user
+            if not services.export_fits_request(data=data):
+                services.export_queue(
+                    source=source, data=data, filename=str(upload.name), actor=user
+                )
+                queued = True
+            else:
+                result = services.export_ingest(
+                    source=source, data=data, filename=str(upload.name), actor=user
+                )
+        except services.ExportTooLargeError as exc:
+            form.add_error(
+                "file",
+                _("This export is larger than the server accepts (%(reason)s).") % {"reason": exc},
             )
         except ValueError:  # not a readable zip, or no messages (services.NoMessagesError)
             result = None
@@ -498,6 +511,7 @@ def group_upload(request: HttpRequest, group_id: int) -> HttpResponse:
             "source": source,
             "form": form,
             "result": result,
+            "queued": queued,
             "first_at": _when(result.summary.get("first_at")) if result else None,
             "last_at": _when(result.summary.get("last_at")) if result else None,
             "uploads": list(selectors.uploads_of(source=source)[:50]),

@@ -176,8 +176,12 @@ def mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     _require(user, Capability.IMPORT_EXPORT)
     if (job.mapping or {}).get("confirmed", True):
         return redirect("imports:detail", job_id=job.pk)
-    with job.file.open("rb") as handle:
-        header, sample = importer.read_preview(handle, filename=job.filename)
+    try:
+        with job.file.open("rb") as handle:
+            header, sample = importer.read_preview(handle, filename=job.filename)
+    except importer.ImportFileError as exc:  # the job page shows why, never a 500
+        importer.import_job_fail(job=job, error=exc)
+        return redirect("imports:detail", job_id=job.pk)
     detected = importer.detect_mapping(header)
     form = MappingForm(request.POST or None, header=header, detected=detected)
     if request.method == "POST" and form.is_valid():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from sampark.factcheck import claimreview
 from sampark.factcheck.claimreview import parse_bytes, verdict_of
@@ -197,3 +201,96 @@ def test_numeric_ratings_are_a_fallback():
 
 def test_verdict_names_match_the_model_choices():
     assert set(claimreview.VERDICTS) == set(Verdict.values)
+
+
+# --- bad input (issue #12) ------------------------------------------------------------------
+
+
+def test_a_bare_cr_in_an_unquoted_csv_field_ends_the_line():
+    parsed = claimreview.parse_csv("url,claim\nhttps://a.in/1,one\rhttps://a.in/2,two\n")
+    assert [r.url for r in parsed.records] == ["https://a.in/1", "https://a.in/2"]
+
+
+def test_a_csv_field_over_the_limit_fails_its_row_only():
+    big = "x" * 200_000
+    parsed = claimreview.parse_csv(f"url,claim\nhttps://a.in/1,{big}\nhttps://a.in/2,two\n")
+    assert [r.url for r in parsed.records] == ["https://a.in/2"]
+    assert "field larger than field limit" in parsed.errors[0][1]
+
+
+@pytest.mark.parametrize("depth", [900, 100_000], ids=["walk_depth_case", "json_depth_case"])
+def test_deeply_nested_json_is_an_error_not_a_crash(depth):
+    parsed = claimreview.parse_json_text("[" * depth + "]" * depth)
+    assert parsed.records == []
+
+
+FUZZ = hypothesis_settings(max_examples=300, deadline=None)
+
+
+@FUZZ
+@given(st.text(alphabet=st.sampled_from(list('url,claim"\r\n\x00 xhttps://é'))), st.booleans())
+def test_parse_csv_never_raises(text, header):
+    claimreview.parse_csv(("url,claim\n" if header else "") + text)
+
+
+@FUZZ
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "@type",
+                        "@graph",
+                        "url",
+                        "claimReviewed",
+                        "reviewRating",
+                        "author",
+                        "datePublished",
+                        "itemReviewed",
+                        "mainEntity",
+                    ]
+                ),
+                inner,
+                max_size=5,
+            )
+        ),
+        max_leaves=30,
+    )
+)
+def test_parse_jsonld_never_raises(data):
+    claimreview.parse_json_text(json.dumps(data))
+    claimreview.parse_jsonld(data)
+
+
+@FUZZ
+@given(st.text(max_size=400))
+def test_parse_feed_text_never_raises(text):
+    claimreview.parse_feed(
+        f"<rss><channel><item>{text}</item></channel></rss>".encode(),
+        fetch=lambda url: "<html></html>",
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Fri, 01 Mar 99999999999999999999 10:00:00 GMT", "0001-01-01T00:00:00+05:30", "0001-01-01"],
+    ids=["huge_year_case", "first_day_east_case", "first_day_naive_case"],
+)
+def test_a_date_out_of_range_is_no_date(value):
+    assert claimreview.parse_date(value) is None
+
+
+def test_a_feed_that_breaks_feedparser_is_not_a_feed():
+    # found by bench/fuzz.py: feedparser raised KeyError('links') on this markup
+    content = (
+        b'<?xml version="1UA\xc7\xb1#\xb5.0"?><rss version="2.0"><channel><title>x</title><item>'
+        b"<title>t</title><link>https://a.in/1</<title>x</title><item><title>t</title>"
+        b"<link>https://a.in/1</<title>x</title><item><title>t</title><link>https://a.in/1</link>"
+        b"<pubDate>F024 10:00:00 GMT</pubDate></item>s://a.in/1</link><pubDate>F024 10:00:00 GMT"
+        b"</pubDate></item>s://a.in/1</link><\xd0ubDate>F024 10:00:00 GMT</pubDate></item></channe"
+    )
+    parsed = claimreview.parse_feed(content, fetch=lambda url: "<html></html>")
+    assert parsed.records == []

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from sampark.core.models import Task
 from sampark.devtools.demo import factcheck as demo
+from sampark.factcheck import tasks as factcheck_tasks
 from sampark.factcheck.models import FactCheck
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -143,3 +146,26 @@ def test_api_search_and_detail(client, bob, kb):
     assert len(listed) == 5
     assert {f["language"] for f in listed} == {"hi"}
     assert client.get("/api/factcheck/factchecks", {"verdict": "bogus"}).status_code == 422
+
+
+def test_a_large_upload_is_imported_by_the_worker(client, analyst, settings):
+    # given an analyst and a file larger than what the request imports itself
+    settings.SAMPARK_FACTCHECK_INLINE_BYTES = 10
+    client.force_login(analyst)
+    upload = SimpleUploadedFile(
+        "factchecks.csv", (FIXTURES / "factchecks.csv").read_bytes(), content_type="text/csv"
+    )
+
+    # when it is uploaded, then the page says it is queued and nothing is stored yet
+    response = client.post("/factchecks/import/", {"file": upload})
+    assert response.status_code == 200
+    assert 'data-testid="import-queued"' in response.content.decode()
+    assert FactCheck.objects.count() == 0
+
+    # when the worker runs the task, then the fact-checks are in and the copy is gone
+    task = Task.objects.get(name="factcheck.import_file")
+    result = factcheck_tasks.import_file_run(**task.payload)
+    assert result is not None
+    assert (result["created"], result["errors"]) == (3, 2)
+    assert FactCheck.objects.count() == 3
+    assert not default_storage.exists(task.payload["stored"])

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
 from conftest import make_user
 from sampark.accounts.enums import Role
+from sampark.core.models import Task
 from sampark.integrations import fetch
 from sampark.monitoring import forms as monitoring_forms
+from sampark.monitoring import tasks as monitoring_tasks
 from sampark.monitoring.enums import AlertKind, NarrativeStatus, SourceKind
 from sampark.monitoring.models import (
     Alert,
@@ -813,3 +817,51 @@ def test_a_triager_opens_a_war_room_incident_from_a_narrative(client, bob, world
     assert incident.unit_id == bob.unit_id
     assert response.status_code == 302
     assert str(incident.id) in response["Location"]
+
+
+def test_a_large_export_is_queued_for_the_worker(client, charlie, settings):
+    # given a group and an export larger than what the request reads itself
+    settings.SAMPARK_CHAT_INLINE_BYTES = 10
+    group = group_source(unit=charlie.unit)
+    client.force_login(charlie)
+
+    # when it is uploaded
+    response = _upload(client, group, EXPORT)
+
+    # then the page says it is queued, and nothing is stored until the worker runs the task
+    assert response.status_code == 200
+    assert 'data-testid="upload-queued"' in response.content.decode()
+    assert not Post.objects.filter(source=group).exists()
+    task = Task.objects.get(name="monitoring.export_ingest")
+
+    # when the worker runs it, then the messages are in and the stored copy is gone
+    result = monitoring_tasks.export_ingest_run(**task.payload)
+    assert result is not None
+    assert result["new"] == 3
+    assert Post.objects.filter(source=group).count() == 3
+    assert not default_storage.exists(task.payload["name"])
+
+
+def test_an_export_over_the_caps_is_refused_with_the_reason(client, charlie, settings):
+    settings.SAMPARK_CHAT_MAX_MESSAGES = 1
+    group = group_source(unit=charlie.unit)
+    client.force_login(charlie)
+    response = _upload(client, group, EXPORT)
+    assert "more than 1 messages" in str(response.context["form"].errors["file"])
+    assert not Post.objects.filter(source=group).exists()
+
+
+def test_a_zip_whose_chat_expands_past_the_cap_is_refused_at_once(client, charlie, settings):
+    # given a small zip whose chat text declares more than the cap
+    settings.SAMPARK_CHAT_MAX_BYTES = 100
+    group = group_source(unit=charlie.unit)
+    client.force_login(charlie)
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("WhatsApp Chat with Ward.txt", EXPORT * 10)
+
+    # when uploaded, then it is refused with the reason and nothing is queued or stored
+    response = _upload(client, group, data.getvalue(), "chat.zip")
+    assert "too large" in str(response.context["form"].errors["file"])
+    assert not Task.objects.filter(name="monitoring.export_ingest").exists()
+    assert not Post.objects.filter(source=group).exists()

@@ -31,6 +31,7 @@ from sampark.people.importer.errors import ImportFileError, localised
 from sampark.people.importer.job import (
     access_import_job,
     import_job_create,
+    import_job_fail,
     import_job_queue,
     import_jobs_visible,
     job_columns,
@@ -63,6 +64,7 @@ __all__ = [
     "header_key",
     "import_file",
     "import_job_create",
+    "import_job_fail",
     "import_job_queue",
     "import_jobs_visible",
     "job_columns",

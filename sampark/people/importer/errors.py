@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 # The language whose text is stored as `reason`: the msgids are English.
 STORED_LANGUAGE = "en"
@@ -66,6 +66,12 @@ def row_error(
     error["msgid"] = msgid
     error["params"] = neutral
     return error
+
+
+def unexpected_error(line: int, exc: BaseException) -> dict[str, Any]:
+    """A row that broke the validation in a way no rule foresaw: the row fails, not the file."""
+    msgid = gettext_noop("This row cannot be read (%(error)s).")
+    return row_error(line, "", "", "row_unreadable", msgid, {"error": type(exc).__name__})
 
 
 def reason(error: Mapping[str, Any]) -> str:

@@ -118,6 +118,14 @@ def import_job_queue(*, job: ImportJob, settings: Mapping[str, Any]) -> ImportJo
     return job
 
 
+def import_job_fail(*, job: ImportJob, error: ImportFileError) -> None:
+    """Mark a job failed because its file cannot be read (the mapping step found out)."""
+    with transaction.atomic():
+        ImportJob.objects.filter(id=job.pk).update(
+            status=ImportJob.Status.FAILED, errors=[error.as_error()], finished_at=timezone.now()
+        )
+
+
 def job_run(*, job_id: int) -> dict[str, Any]:
     """Run (or resume) an import job; a job already done is left as it is.
 

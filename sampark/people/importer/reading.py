@@ -7,14 +7,19 @@ import csv
 import datetime as dt
 import io
 import itertools
+import struct
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from django.conf import settings
 from django.utils.translation import gettext_noop
 
+from pipeline import safezip
 from sampark.people.importer.errors import ImportFileError
 
 
@@ -61,7 +66,16 @@ def _csv_table(binary: IO[bytes]) -> tuple[Table, Callable[[], None]]:
     if first.count(delimiter) == 0:
         delimiter = ","
     reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
-    header = next(reader)
+    try:
+        header = next(reader)
+    except UnicodeDecodeError as exc:  # a quoted header cell that runs into later lines
+        release()
+        raise _not_utf8(2) from exc
+    except csv.Error as exc:
+        release()
+        raise ImportFileError(
+            gettext_noop("Line %(line)s cannot be read: %(error)s"), {"line": 1, "error": str(exc)}
+        ) from exc
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         last = reader.line_num
@@ -72,6 +86,11 @@ def _csv_table(binary: IO[bytes]) -> tuple[Table, Callable[[], None]]:
                     yield start, record
         except UnicodeDecodeError as exc:
             raise _not_utf8(last + 1) from exc
+        except csv.Error as exc:  # a field over csv.field_size_limit (128 KB)
+            raise ImportFileError(
+                gettext_noop("Line %(line)s cannot be read: %(error)s"),
+                {"line": last + 1, "error": str(exc)},
+            ) from exc
 
     return Table(header=[h.strip() for h in header], rows=rows()), release
 
@@ -85,18 +104,67 @@ def _not_utf8(line: int) -> ImportFileError:
     )
 
 
+def _unreadable(exc: BaseException) -> ImportFileError:
+    return ImportFileError(
+        gettext_noop("The spreadsheet cannot be read: %(error)s"), {"error": str(exc)[:300]}
+    )
+
+
+def check_xlsx(binary: IO[bytes]) -> None:
+    """Refuse a workbook whose parts would exhaust memory, before openpyxl reads any of it.
+
+    openpyxl loads the shared strings (and styles, relationships…) whole, so every part but
+    the worksheets (streamed in read-only mode) must fit `SAMPARK_XLSX_MAX_PART_BYTES`, counted
+    as really decompressed; a worksheet's declared size must fit `SAMPARK_XLSX_MAX_SHEET_BYTES`
+    (zipfile never yields more than a member declares). Issue #12: a 1 MB workbook whose
+    shared strings expanded to 300 MB took the web process +920 MB.
+    """
+    try:
+        with zipfile.ZipFile(binary) as archive:
+            infos = safezip.check_members(archive, max_members=settings.SAMPARK_XLSX_MAX_PARTS)
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    if info.file_size > settings.SAMPARK_XLSX_MAX_SHEET_BYTES:
+                        raise safezip.ZipLimitError(
+                            f"{info.filename} is too large ({info.file_size} bytes)"
+                        )
+                elif not info.is_dir():
+                    safezip.measure_member(
+                        archive, info, limit=settings.SAMPARK_XLSX_MAX_PART_BYTES
+                    )
+    except safezip.ZipLimitError as exc:
+        raise ImportFileError(
+            gettext_noop("The spreadsheet is too large to import: %(error)s"), {"error": str(exc)}
+        ) from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
+        raise _unreadable(exc) from exc
+    except (ValueError, IndexError, struct.error) as exc:  # also a malformed extra field
+        raise _unreadable(exc) from exc
+    except (RuntimeError, NotImplementedError) as exc:  # encrypted, odd compression
+        raise _unreadable(exc) from exc
+    finally:
+        binary.seek(0)
+
+
 def _xlsx_table(binary: IO[bytes]) -> tuple[Table, Callable[[], None]]:
     import openpyxl
 
+    check_xlsx(binary)
     try:
         book = openpyxl.load_workbook(binary, read_only=True, data_only=True)
     except Exception as exc:  # zipfile/openpyxl raise many kinds for a damaged file
-        raise ImportFileError(
-            gettext_noop("The spreadsheet cannot be read: %(error)s"), {"error": str(exc)}
-        ) from exc
-    sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    header = [_cell(v).strip() for v in next(values, ())]
+        raise _unreadable(exc) from exc
+    try:
+        if not book.worksheets:
+            raise ImportFileError(gettext_noop("The workbook has no sheet."))
+        values = book.worksheets[0].iter_rows(values_only=True)
+        header = [_cell(v).strip() for v in next(values, ())]
+    except ImportFileError:
+        book.close()
+        raise
+    except Exception as exc:  # a sheet's XML is parsed lazily: broken markup shows up here
+        book.close()
+        raise _unreadable(exc) from exc
     while header and not header[-1]:
         header.pop()
     if not header:
@@ -104,10 +172,17 @@ def _xlsx_table(binary: IO[bytes]) -> tuple[Table, Callable[[], None]]:
         raise ImportFileError(gettext_noop("The file is empty."))
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for line, cells in enumerate(values, start=2):
-            record = [_cell(v) for v in cells]
-            if any(record) and "".join(record).strip():
-                yield line, record
+        line = 1
+        try:
+            for line, cells in enumerate(values, start=2):
+                record = [_cell(v) for v in cells]
+                if any(record) and "".join(record).strip():
+                    yield line, record
+        except Exception as exc:  # broken XML further down the sheet: keep the rows before it
+            raise ImportFileError(
+                gettext_noop("The spreadsheet cannot be read after line %(line)s: %(error)s"),
+                {"line": line, "error": str(exc)[:300]},
+            ) from exc
 
     return Table(header=header, rows=rows()), book.close
 

@@ -4,6 +4,7 @@ committed chunk. Finishing marks the job done and writes the import's one audit 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -20,7 +21,7 @@ from sampark.core import audit
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
 from sampark.people.importer.cells import clean, fast_normalize_phone
-from sampark.people.importer.errors import ImportFileError
+from sampark.people.importer.errors import ImportFileError, unexpected_error
 from sampark.people.importer.lookups import Catalogue, load_units
 from sampark.people.importer.mapping import Layout, resolve_columns
 from sampark.people.importer.reading import open_table
@@ -28,6 +29,8 @@ from sampark.people.importer.report import ImportReport
 from sampark.people.importer.validating import Row, RowValidator
 from sampark.people.importer.writing import ChunkWriter
 from sampark.people.models import ImportJob, PositionKind
+
+logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 5000
 
@@ -169,7 +172,11 @@ class VolunteerImport:
         failed = 0
         validate = self.validator.validate
         for line, cells in chunk:
-            row, row_errors = validate(line, cells, seen)
+            try:
+                row, row_errors = validate(line, cells, seen)
+            except Exception as exc:  # a value no rule foresaw fails its row, not the import
+                logger.warning("import line %s: %r", line, exc)
+                row, row_errors = None, [unexpected_error(line, exc)]
             if row is None:
                 failed += 1
                 errors.extend(row_errors)

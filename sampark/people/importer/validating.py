@@ -190,7 +190,7 @@ class RowValidator:
                 age = int(float(raw_age))
                 if not 0 < age < 125:
                     raise ValueError(raw_age)
-            except ValueError:
+            except (ValueError, OverflowError):  # "inf" is a float that no int can hold
                 msgid = gettext_noop("“%(value)s” is not an age.")
                 errors.append(
                     self._error(line, "age", raw_age, "age_invalid", msgid, value=raw_age)
@@ -233,7 +233,7 @@ class RowValidator:
             return None
         try:
             booth = self.booth_by_part.get((int(float(ac_raw)), int(float(part_raw))))
-        except ValueError:
+        except (ValueError, OverflowError):
             booth = None
         if booth is None:
             msgid = gettext_noop("Unknown booth: AC %(ac)s, booth %(part)s.")

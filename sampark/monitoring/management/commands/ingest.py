@@ -58,8 +58,14 @@ class Command(BaseCommand):
         day_first = False if options["month_first"] else None
         data = path.read_bytes()
         parsed = whatsapp.parse_bytes(
-            data, filename=path.name, tz=options["tz"], day_first=day_first
+            data,
+            filename=path.name,
+            tz=options["tz"],
+            day_first=day_first,
+            limits=services.chat_limits(),
         )
+        if parsed.too_large:
+            raise CommandError("; ".join(parsed.warnings))
         if options["dump"]:
             for msg in parsed.messages:
                 self.stdout.write(json.dumps(whatsapp.dump_line(msg), ensure_ascii=False))
