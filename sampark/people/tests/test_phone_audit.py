@@ -16,8 +16,8 @@ def _reads() -> list[AuditEvent]:
 def test_the_api_list_with_full_phones_is_audited(client, tree, bob, sita, booth1):
     # given bob, who may see phones
     client.force_login(bob)
-    # when he lists the people of booth 1, a thousand at a time
-    body = client.get(f"{API}/persons", {"limit": 1000, "unit_id": booth1.id}).json()
+    # when he lists the people of booth 1, as many at a time as the API allows
+    body = client.get(f"{API}/persons", {"limit": 500, "unit_id": booth1.id}).json()
     # then one audit row says who read how many rows, with which filter, in which unit
     assert body["items"][0]["phone"] == "98123 45610"
     [event] = _reads()
@@ -26,7 +26,7 @@ def test_the_api_list_with_full_phones_is_audited(client, tree, bob, sita, booth
     assert event.data == {
         "what": "api.people.persons",
         "rows": 1,
-        "filters": {"unit_id": booth1.id, "limit": 1000, "offset": 0},
+        "filters": {"unit_id": booth1.id, "limit": 500, "offset": 0},
     }
 
 
