@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DataError
+from django.db import DataError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
 
@@ -136,6 +136,9 @@ class BadInputMiddleware:
         if (isinstance(exception, OverflowError) and "SQLite INTEGER" in text) or (
             isinstance(exception, DataError) and "out of range" in text
         ):
+            if connection.in_atomic_block:
+                # PostgreSQL has aborted the transaction: roll back rather than commit it.
+                transaction.set_rollback(True)
             return _refuse(request, gettext("A number in the request is too large."))
         return None
 
