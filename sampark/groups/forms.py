@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sampark.groups import services
 from sampark.groups.enums import GroupPurpose, Platform
 
 if TYPE_CHECKING:
+    from sampark.accounts.models import User
     from sampark.people.models import Person
 
 _BIG = {"inputmode": "numeric", "class": "big", "autocomplete": "off"}
@@ -57,10 +60,26 @@ class GroupForm(forms.Form):
                 del self.fields[name]
 
 
+def _messages(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
+
+
 class CountForm(forms.Form):
     count = forms.IntegerField(
         label=_("Members now"), min_value=0, widget=forms.NumberInput(attrs=_BIG)
     )
+
+    def save(self, *, group_id: int, actor: User) -> str:
+        """Report the member count; the error to show, or "" when it was saved."""
+        if not self.is_valid():
+            return str(_("Give the number of members as a whole number."))
+        try:
+            services.member_count_report(
+                group_id=group_id, count=self.cleaned_data["count"], actor=actor
+            )
+        except ValidationError as exc:
+            return _messages(exc)
+        return ""
 
 
 class RotateForm(forms.Form):
@@ -72,6 +91,18 @@ class RotateForm(forms.Form):
             "First reset the link in the group (Invite via link → Reset link), then paste it here."
         ),
     )
+
+    def save(self, *, group_id: int, actor: User) -> str:
+        """Put in the reset invite link; the error to show, or "" when it was saved."""
+        if not self.is_valid():
+            return str(_("Paste the group's new invite link."))
+        try:
+            services.invite_rotate(
+                group_id=group_id, invite_link=self.cleaned_data["invite_link"], actor=actor
+            )
+        except ValidationError as exc:
+            return _messages(exc)
+        return ""
 
 
 class JoinForm(forms.Form):

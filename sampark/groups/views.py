@@ -259,16 +259,7 @@ def count(request: HtmxRequest, booth_group_id: int) -> HttpResponse:
     """An admin reports how many members the group has now."""
     user, group = _runnable(request, booth_group_id)
     form = CountForm(request.POST, auto_id=_auto_id(group))
-    error = ""
-    if form.is_valid():
-        try:
-            services.member_count_report(
-                group_id=group.id, count=form.cleaned_data["count"], actor=user
-            )
-        except ValidationError as exc:
-            error = _error_text(exc)
-    else:
-        error = _("Give the number of members as a whole number.")
+    error = form.save(group_id=group.id, actor=user)
     return _after_action(
         request,
         user,
@@ -285,16 +276,7 @@ def rotate(request: HtmxRequest, booth_group_id: int) -> HttpResponse:
     """Put in a reset invite link; the old /join/ link and its QR codes stop working."""
     user, group = _runnable(request, booth_group_id)
     form = RotateForm(request.POST, auto_id=_auto_id(group))
-    error = ""
-    if form.is_valid():
-        try:
-            services.invite_rotate(
-                group_id=group.id, invite_link=form.cleaned_data["invite_link"], actor=user
-            )
-        except ValidationError as exc:
-            error = _error_text(exc)
-    else:
-        error = _("Paste the group's new invite link.")
+    error = form.save(group_id=group.id, actor=user)
     return _after_action(
         request,
         user,

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,10 +30,6 @@ from sampark.groups.forms import CountForm, RotateForm
 if TYPE_CHECKING:
     from sampark.accounts.models import User
     from sampark.groups.models import Group
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
 
 
 def _auto_id(group: Group) -> str:
@@ -97,16 +93,7 @@ def group_count(request: HtmxRequest, booth_group_id: int) -> HttpResponse:
     """An admin reports how many members the group has now."""
     user, group = _runnable(request, booth_group_id)
     form = CountForm(request.POST, auto_id=_auto_id(group))
-    error = ""
-    if form.is_valid():
-        try:
-            groups_services.member_count_report(
-                group_id=group.id, count=form.cleaned_data["count"], actor=user
-            )
-        except ValidationError as exc:
-            error = _error_text(exc)
-    else:
-        error = _("Give the number of members as a whole number.")
+    error = form.save(group_id=group.id, actor=user)
     return _after(
         request,
         user,
@@ -123,16 +110,7 @@ def group_rotate(request: HtmxRequest, booth_group_id: int) -> HttpResponse:
     """Put in a reset invite link; the old invite page and its QR codes stop working."""
     user, group = _runnable(request, booth_group_id)
     form = RotateForm(request.POST, auto_id=_auto_id(group))
-    error = ""
-    if form.is_valid():
-        try:
-            groups_services.invite_rotate(
-                group_id=group.id, invite_link=form.cleaned_data["invite_link"], actor=user
-            )
-        except ValidationError as exc:
-            error = _error_text(exc)
-    else:
-        error = _("Paste the group's new invite link.")
+    error = form.save(group_id=group.id, actor=user)
     return _after(
         request,
         user,
