@@ -41,6 +41,7 @@ from sampark.content.models import (
 from sampark.core import tasks
 from sampark.geo.models import Unit
 from sampark.groups import selectors as groups_selectors
+from sampark.integrations import fetch
 from sampark.people import selectors as people_selectors
 from sampark.people.enums import ConsentPurpose
 from sampark.rules import selectors as rules_selectors
@@ -548,9 +549,17 @@ def telegram_link(*, token: str, chat_id: int) -> Person | None:
 def push_subscribe(
     *, person: Person, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
 ) -> PushSubscription:
-    """Store (or move to this person) a browser's web-push subscription."""
+    """Store (or move to this person) a browser's web-push subscription.
+
+    The browser names the endpoint, so it is a user-supplied URL: one at a loopback, private or
+    otherwise non-public address is refused like any other (issue #12, the safe fetcher).
+    """
     if not endpoint.startswith("https://") and not settings.DEBUG and not _loopback(endpoint):
         raise ContentError(_("Push endpoints must use https."))
+    try:
+        fetch.check_url(endpoint)
+    except fetch.FetchRefused as exc:
+        raise ContentError(str(exc)) from exc
     sub, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint,
         defaults={

@@ -583,3 +583,26 @@ def test_the_short_sms_link_leads_to_my_kit_and_is_404_for_others(
     assert response["Location"] == f"/app/kits/{delivery.id}/"
     # and for the outsider the same link does not exist
     assert _client(charlie_person).get(f"/k/{delivery.id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        pytest.param("https://10.1.2.3/push/abc", id="private_case"),
+        pytest.param("https://169.254.169.254/latest", id="link_local_case"),
+        pytest.param("https://[::ffff:127.0.0.1]/push", id="mapped_loopback_case"),
+    ],
+)
+def test_a_push_endpoint_at_a_non_public_address_is_refused(vimla, endpoint):
+    # given a volunteer's browser that names an internal address as its push endpoint
+    client = Client()
+    client.force_login(vimla)
+    body = {"endpoint": endpoint, "keys": {"p256dh": "BNc", "auth": "tBH"}}
+    # when it subscribes
+    response = client.post(
+        reverse("app:push_subscribe"), json.dumps(body), content_type="application/json"
+    )
+    # then it is told why, and nothing is stored for the sender to post to later
+    assert response.status_code == 400
+    assert "public" in response.json()["detail"] or "सार्वजनिक" in response.json()["detail"]
+    assert not PushSubscription.objects.filter(endpoint=endpoint).exists()
