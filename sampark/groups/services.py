@@ -32,7 +32,7 @@ from sampark.accounts.models import User
 from sampark.geo import scope
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.groups import audit
+from sampark.groups import audit, selectors
 from sampark.groups.enums import DEFAULT_CAP, GroupPurpose, JoinVia, Platform
 from sampark.groups.models import Group, GroupJoin, MemberCountReport
 from sampark.monitoring import services as monitoring_services
@@ -86,6 +86,14 @@ def is_admin(*, user: User, group: Group) -> bool:
 def may_run(*, user: User, group: Group) -> bool:
     """Whether the user may report counts, rotate the link and attest activity for the group."""
     return _may_manage(user, group.booth) or is_admin(user=user, group=group)
+
+
+def group_to_run(*, user: User, group_id: int) -> Group:
+    """The group for a count, link or activity action: 404 outside the user's scope, 403 for
+    someone who may see it but neither admins it nor is in charge of its booth."""
+    group = selectors.access_group(user=user, group_id=group_id)
+    _require_run(user, group)
+    return group
 
 
 def may_manage(*, user: User, group: Group) -> bool:

@@ -247,10 +247,7 @@ def _after_action(
 
 def _runnable(request: HttpRequest, booth_group_id: int) -> tuple[User, Group]:
     user = _user(request)
-    group = selectors.access_group(user=user, group_id=booth_group_id)
-    if not services.may_run(user=user, group=group):
-        raise PermissionDenied(_("Only the group's admins and in-charges may do this."))
-    return user, group
+    return user, services.group_to_run(user=user, group_id=booth_group_id)
 
 
 @login_required

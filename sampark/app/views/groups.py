@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,10 +65,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 def _runnable(request: HttpRequest, booth_group_id: int) -> tuple[User, Group]:
     user = _user(request)
-    group = groups_selectors.access_group(user=user, group_id=booth_group_id)
-    if not groups_services.may_run(user=user, group=group):
-        raise PermissionDenied(_("Only the group's admins and in-charges may do this."))
-    return user, group
+    return user, groups_services.group_to_run(user=user, group_id=booth_group_id)
 
 
 def _after(
