@@ -22,6 +22,13 @@ PG_URL = os.getenv("DATABASE_URL_POSTGRES", "postgres://postgres@127.0.0.1:5432/
 SYSTEM_PACKAGES = {
     "chromium": Path("/usr/bin/chromium"),
     "fonts-noto-core": Path("/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf"),
+    # WeasyPrint (PDFs: tickets, certificates, posters, the brief) lays text out with Pango.
+    "libpangoft2-1.0-0": Path("/usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0"),
+    # OCR of image posts and tips (Hindi and English).
+    "tesseract-ocr": Path("/usr/bin/tesseract"),
+    "tesseract-ocr-hin": Path("/usr/share/tesseract-ocr/5/tessdata/hin.traineddata"),
+    # pdftoppm: tests render a PDF page to PNG to check it.
+    "poppler-utils": Path("/usr/bin/pdftoppm"),
 }
 
 
