@@ -16,6 +16,7 @@ from sampark.content.models import (
     Delivery,
     Distribution,
     MediaAsset,
+    PushSubscription,
 )
 from sampark.content.services import SENDABLE
 
@@ -98,3 +99,12 @@ def shared_media(*, media_id: int) -> MediaAsset:
     if item.expires_at is not None and item.expires_at <= timezone.now():
         raise Http404
     return asset
+
+
+def push_subscription_of(*, person_id: int) -> PushSubscription | None:
+    """The person's newest live web-push subscription (staff notifications use it too)."""
+    return (
+        PushSubscription.objects.filter(person_id=person_id, gone_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
