@@ -6,7 +6,9 @@ import datetime as dt
 
 import time_machine
 
+from sampark.accounts.models import User
 from sampark.directives import services as directive_services
+from sampark.geo.models import Unit
 from sampark.notify import pull, selectors
 from sampark.notify.enums import Kind
 from sampark.notify.models import Notification
@@ -17,7 +19,7 @@ from sampark.warroom.services import incidents as incident_services
 T0 = dt.datetime(2026, 12, 6, 6, 0, tzinfo=dt.UTC)  # 11:30 IST
 
 
-def _incident(bob, district1, severity=Severity.HIGH):
+def _incident(bob: User, district1: Unit, severity: int = Severity.HIGH) -> Incident:
     return incident_services.incident_open_manual(
         actor=bob, unit=district1, title="EVM rumour", severity=severity
     )
@@ -50,7 +52,7 @@ def test_it_skips_incidents_below_the_users_minimum_severity(bob, district1):
     assert selectors.unread_count(user=bob) == 0
 
 
-def _escalated(bob, district1):
+def _escalated(bob: User, district1: Unit) -> Incident:
     incident = _incident(bob, district1)
     Incident.objects.filter(id=incident.id).update(sla_due_at=T0 - dt.timedelta(minutes=1))
     incident_services.sla_check(now=T0)
