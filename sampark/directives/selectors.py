@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from sampark.accounts.enums import Role
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
-from sampark.directives.models import Directive, DirectiveRecipient
+from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
 from sampark.geo.enums import TREE_LEVELS, Level
 from sampark.geo.models import Unit
 from sampark.people import selectors as people_selectors
@@ -306,3 +306,16 @@ def escalations_due(
         )
         for r in rows
     ]
+
+
+def attachments_of(*, directive: Directive) -> QuerySet[DirectiveAttachment]:
+    """The files sent with a directive the caller already reached through `access_directive`."""
+    return DirectiveAttachment.objects.filter(directive=directive).order_by("id")
+
+
+def access_attachment(*, user: User, attachment_id: int) -> DirectiveAttachment:
+    """An attachment of a directive visible to the user, else 404."""
+    return get_object_or_404(
+        DirectiveAttachment.objects.filter(directive__in=directives_visible(user=user)),
+        id=attachment_id,
+    )
