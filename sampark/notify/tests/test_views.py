@@ -102,3 +102,23 @@ def test_the_api_lists_my_inbox(client, bob, district1):
     # then it is there, unread
     assert body["unread"] == 1
     assert body["items"][0]["title"] == "Booth lists due"
+
+
+def test_the_inbox_and_a_pulled_notification_read_in_hindi(client, bob, district1):
+    # given a Hindi-first district in-charge and a new incident in his district
+    from sampark.notify import pull
+    from sampark.warroom.enums import Severity
+    from sampark.warroom.services import incidents as incident_services
+
+    incident_services.incident_open_manual(
+        actor=bob, unit=district1, title="ईवीएम अफ़वाह", severity=Severity.HIGH
+    )
+    pull.new_incidents()
+    client.force_login(bob)
+
+    # when he opens the inbox in Hindi
+    page = client.get(reverse("notify:inbox"), HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+
+    # then the page and the notification are in Hindi
+    assert "मुझे कैसे बताया जाए" in page
+    assert "नई घटना (ज़्यादा): ईवीएम अफ़वाह" in page
