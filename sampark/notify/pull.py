@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
+from sampark.content import selectors as content_selectors
+from sampark.core.numbers import indian_group
 from sampark.directives import selectors as directive_selectors
 from sampark.geo.models import Unit
 from sampark.notify import selectors, services
@@ -277,6 +279,44 @@ def approvals(*, now: dt.datetime | None = None) -> int:
             unit=units[s.unit_id], capability=Capability.APPROVE_RESPONSES
         )
         made += tell([u for u in approvers if u.id != s.author_id], draft)
+    return made
+
+
+# --- long jobs finished -------------------------------------------------------------------------
+
+
+def jobs_finished(*, now: dt.datetime | None = None) -> int:
+    """Tell the sender of a distribution (a send to many volunteers) that it finished."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(hours=APPROVAL_HOURS)
+    signals = content_selectors.distributions_finished_since(
+        since=since, limit=int(conf()["BATCH"])
+    )
+    senders = {
+        u.id: u
+        for u in User.objects.filter(
+            id__in={s.created_by_id for s in signals}, is_active=True
+        ).select_related("unit")
+    }
+    units = _units(s.unit_id for s in signals)
+    made = 0
+    for s in signals:
+        sender = senders.get(s.created_by_id or 0)
+        if sender is None:
+            continue
+
+        def draft(s: content_selectors.FinishedSignal = s) -> Draft:
+            return Draft(
+                kind=Kind.JOB,
+                signal=f"job:distribution:{s.id}",
+                unit=units[s.unit_id],
+                title=_("Sending finished: %(title)s (%(n)s recipients)")
+                % {"title": s.title, "n": indian_group(s.targeted)},
+                url=reverse("content:distribution", kwargs={"distribution_id": s.id}),
+                severity=Severity.LOW,
+            )
+
+        made += tell([sender], draft)
     return made
 
 

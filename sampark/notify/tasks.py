@@ -17,6 +17,7 @@ SOURCES: list[Callable[[], int]] = [
     pull.directive_reminders,
     pull.directive_escalations,
     pull.approvals,
+    pull.jobs_finished,
     pull.digests,
 ]
 

@@ -136,3 +136,28 @@ def test_a_notification_is_never_made_outside_the_users_subtree(charlie, distric
     # then nothing is made
     assert made is None
     assert not Notification.objects.filter(user=charlie).exists()
+
+
+def test_the_sender_is_told_when_a_long_send_finishes(alice, bob, tree):
+    # given a finished distribution sent by alice from the state
+    from sampark.content.enums import DistributionStatus
+    from sampark.content.models import ContentItem, Distribution
+
+    item = ContentItem.objects.create(title="आज का संदेश", unit=tree.state, author=alice)
+    with time_machine.travel(T0, tick=False):
+        dist = Distribution.objects.create(
+            item=item,
+            unit=tree.state,
+            created_by=alice,
+            status=DistributionStatus.DONE,
+            targeted=125000,
+            finished_at=T0,
+        )
+        # when the worker pulls finished jobs, twice
+        pull.jobs_finished()
+        pull.jobs_finished()
+
+    # then alice alone is told, once, with the count in Indian grouping
+    rows = Notification.objects.filter(signal=f"job:distribution:{dist.id}")
+    assert [(n.user_id, n.kind) for n in rows] == [(alice.id, Kind.JOB)]
+    assert "1,25,000" in rows[0].title
