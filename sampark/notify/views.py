@@ -49,7 +49,9 @@ def mark_read(request: HtmxRequest, notification_id: int) -> HttpResponse:
     services.notification_mark_read(user=user, notification_id=notification.id)
     if request.htmx:
         notification.refresh_from_db()
-        return render(request, "notify/partials/row.html", {"n": notification})
+        response = render(request, "notify/partials/row.html", {"n": notification})
+        response["HX-Trigger"] = "notify-read"  # the unread count in the header refreshes
+        return response
     return redirect(notification.url or "notify:inbox")
 
 
