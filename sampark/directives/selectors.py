@@ -224,10 +224,18 @@ class RecipientSignal:
     unit_id: int
     title: str
     due: dt.date | None
+    sent_at: dt.datetime
 
 
 def _recipient_signals(qs: QuerySet[DirectiveRecipient]) -> list[RecipientSignal]:
-    rows = qs.values_list("id", "directive_id", "unit_id", "directive__title", "directive__due")
+    rows = qs.values_list(
+        "id",
+        "directive_id",
+        "unit_id",
+        "directive__title",
+        "directive__due",
+        "directive__created_at",
+    )
     return [RecipientSignal(*row) for row in rows]
 
 

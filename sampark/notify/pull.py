@@ -34,6 +34,9 @@ from sampark.warroom.enums import Severity as IncidentSeverity
 logger = logging.getLogger(__name__)
 
 APPROVAL_HOURS = 24
+SETTLE = dt.timedelta(minutes=2)
+# Directive recipients come a level at a time (a whole state's booths): read more per pass.
+DIRECTIVE_BATCH = 5000
 
 
 def conf() -> dict[str, int | str]:
@@ -56,8 +59,18 @@ def _units(ids: Iterable[int]) -> dict[int, Unit]:
     return {u.id: u for u in Unit.objects.filter(id__in=set(ids))}
 
 
-def _advance(name: str, position: int) -> None:
-    Cursor.objects.update_or_create(name=name, defaults={"position": position})
+def _advance(name: str, read: list[tuple[int, dt.datetime]], *, now: dt.datetime) -> None:
+    """Move the cursor past the rows read that are older than SETTLE: a row committed late
+    (PostgreSQL hands out ids before commit) may still appear below a newer id, so the newest
+    rows are read again next pass (telling is idempotent) until they have settled."""
+    settled = now - SETTLE
+    position = None
+    for row_id, at in read:
+        if at > settled:
+            break
+        position = row_id
+    if position is not None:
+        Cursor.objects.update_or_create(name=name, defaults={"position": position})
 
 
 def _position(name: str) -> int:
@@ -68,8 +81,9 @@ def _position(name: str) -> int:
 # --- incidents (and the alerts they were opened for) --------------------------------------------
 
 
-def new_incidents() -> int:
+def new_incidents(*, now: dt.datetime | None = None) -> int:
     """Tell triage staff whose area holds a new incident (filtered by their minimum severity)."""
+    now = now or timezone.now()
     batch = int(conf()["BATCH"])
     signals = warroom_selectors.incidents_after(after_id=_position("incidents"), limit=batch)
     units = _units(s.unit_id for s in signals)
@@ -89,11 +103,10 @@ def new_incidents() -> int:
                 severity=s.severity,
             )
 
-        with transaction.atomic():
-            made += tell(
-                selectors.users_covering(unit=units[s.unit_id], capability=Capability.TRIAGE), draft
-            )
-            _advance("incidents", s.id)
+        made += tell(
+            selectors.users_covering(unit=units[s.unit_id], capability=Capability.TRIAGE), draft
+        )
+    _advance("incidents", [(s.id, s.at) for s in signals], now=now)
     return made
 
 
@@ -172,10 +185,11 @@ def _unit_staff(unit_ids: Iterable[int], capability: str) -> dict[int, list[User
     return out
 
 
-def new_directives() -> int:
+def new_directives(*, now: dt.datetime | None = None) -> int:
     """Tell the staff of each unit a directive reached."""
+    now = now or timezone.now()
     signals = directive_selectors.recipients_after(
-        after_id=_position("directives"), limit=int(conf()["BATCH"])
+        after_id=_position("directives"), limit=DIRECTIVE_BATCH
     )
     staff = _unit_staff((s.unit_id for s in signals), Capability.ACK_DIRECTIVES)
     units = _units(s.unit_id for s in signals)
@@ -192,9 +206,8 @@ def new_directives() -> int:
                 url=reverse("directives:detail", kwargs={"directive_id": s.directive_id}),
             )
 
-        with transaction.atomic():
-            made += tell(staff.get(s.unit_id, []), draft)
-            _advance("directives", s.recipient_id)
+        made += tell(staff.get(s.unit_id, []), draft)
+    _advance("directives", [(s.recipient_id, s.sent_at) for s in signals], now=now)
     return made
 
 

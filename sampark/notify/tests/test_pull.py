@@ -161,3 +161,21 @@ def test_the_sender_is_told_when_a_long_send_finishes(alice, bob, tree):
     rows = Notification.objects.filter(signal=f"job:distribution:{dist.id}")
     assert [(n.user_id, n.kind) for n in rows] == [(alice.id, Kind.JOB)]
     assert "1,25,000" in rows[0].title
+
+
+def test_the_cursor_waits_for_late_commits_and_tells_nobody_twice(bob, district1):
+    # given a new incident
+    from sampark.notify.models import Cursor
+
+    with time_machine.travel(T0, tick=False):
+        incident = _incident(bob, district1)
+    # when the worker pulls within the settling window, and again after it
+    with time_machine.travel(T0 + dt.timedelta(seconds=10), tick=False):
+        pull.new_incidents()
+    early = Cursor.objects.filter(name="incidents").first()
+    with time_machine.travel(T0 + dt.timedelta(minutes=3), tick=False):
+        pull.new_incidents()
+    # then the cursor moved only once the incident settled, and bob was told once
+    assert early is None
+    assert Cursor.objects.get(name="incidents").position == incident.id
+    assert Notification.objects.filter(user=bob, signal=f"incident:{incident.id}").count() == 1
