@@ -87,6 +87,9 @@ def new_incidents(*, now: dt.datetime | None = None) -> int:
     batch = int(conf()["BATCH"])
     signals = warroom_selectors.incidents_after(after_id=_position("incidents"), limit=batch)
     units = _units(s.unit_id for s in signals)
+    # The newest rows are read again until they settle: skip who was told already, in one query.
+    told = selectors.told(signals=[f"incident:{s.id}" for s in signals])
+    covering: dict[int, list[User]] = {}
     made = 0
     for s in signals:
         url = reverse("warroom:incident", kwargs={"incident_id": s.id})
@@ -103,9 +106,12 @@ def new_incidents(*, now: dt.datetime | None = None) -> int:
                 severity=s.severity,
             )
 
-        made += tell(
-            selectors.users_covering(unit=units[s.unit_id], capability=Capability.TRIAGE), draft
-        )
+        if s.unit_id not in covering:
+            covering[s.unit_id] = selectors.users_covering(
+                unit=units[s.unit_id], capability=Capability.TRIAGE
+            )
+        signal = f"incident:{s.id}"
+        made += tell([u for u in covering[s.unit_id] if (u.id, signal) not in told], draft)
     _advance("incidents", [(s.id, s.at) for s in signals], now=now)
     return made
 
@@ -192,9 +198,14 @@ def new_directives(*, now: dt.datetime | None = None) -> int:
         after_id=_position("directives"), limit=DIRECTIVE_BATCH
     )
     staff = _unit_staff((s.unit_id for s in signals), Capability.ACK_DIRECTIVES)
-    units = _units(s.unit_id for s in signals)
+    units = _units(s.unit_id for s in signals if s.unit_id in staff)
+    told = selectors.told(
+        signals=[f"directive:{s.recipient_id}" for s in signals if s.unit_id in staff]
+    )
     made = 0
     for s in signals:
+        if s.unit_id not in staff:
+            continue
 
         def draft(s: directive_selectors.RecipientSignal = s) -> Draft:
             return Draft(
@@ -206,7 +217,8 @@ def new_directives(*, now: dt.datetime | None = None) -> int:
                 url=reverse("directives:detail", kwargs={"directive_id": s.directive_id}),
             )
 
-        made += tell(staff.get(s.unit_id, []), draft)
+        signal = f"directive:{s.recipient_id}"
+        made += tell([u for u in staff.get(s.unit_id, []) if (u.id, signal) not in told], draft)
     _advance("directives", [(s.recipient_id, s.sent_at) for s in signals], now=now)
     return made
 

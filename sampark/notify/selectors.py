@@ -107,3 +107,15 @@ def operations_consent(*, person_id: int) -> dict[str, bool]:
         person_ids={person_id}, purpose=ConsentPurpose.OPERATIONS, channels=set(Channel.values)
     )
     return {ch: action == ConsentAction.GIVEN for (_pid, ch), action in states.items()}
+
+
+def told(*, signals: list[str]) -> set[tuple[int, str]]:
+    """(user id, signal) of the notifications already made for these signals."""
+    out: set[tuple[int, str]] = set()
+    for start in range(0, len(signals), 500):
+        out.update(
+            Notification.objects.filter(signal__in=signals[start : start + 500]).values_list(
+                "user_id", "signal"
+            )
+        )
+    return out

@@ -41,6 +41,8 @@ def notification_create(*, user: User, draft: Draft) -> Notification | None:
     the user already has it, may not see its unit, or set their minimum severity above it."""
     if user.unit is None or not scope.contains(user.unit, draft.unit):
         return None  # never about an object outside the user's subtree
+    if Notification.objects.filter(user=user, signal=draft.signal[:80]).exists():
+        return None  # told already (the unique constraint below settles races)
     channels, min_severity = selectors.preferences_of(user=user).get(
         draft.kind, ([Channel.EMAIL], 1)
     )
