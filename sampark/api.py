@@ -13,6 +13,7 @@ from sampark.factcheck.api import router as factcheck_router
 from sampark.geo.api import router as geo_router
 from sampark.groups.api import router as groups_router
 from sampark.monitoring.api import router as monitoring_router
+from sampark.notify.api import router as notify_router
 from sampark.people.api import router as people_router
 from sampark.warroom.api import router as warroom_router
 
@@ -21,6 +22,7 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/geo/", geo_router)
 api.add_router("/people/", people_router)
 api.add_router("/directives/", directives_router)
+api.add_router("/notify/", notify_router)
 api.add_router("/analytics/", analytics_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/groups/", groups_router)

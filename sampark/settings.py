@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sampark.factcheck",
     "sampark.warroom",
     "sampark.groups",
+    "sampark.notify",
     "sampark.app",
     # Development tooling (demo, probe, benchmarks): after the product apps, imported by none.
     "sampark.devtools",
@@ -281,6 +282,7 @@ SAMPARK_WORKER_STEPS = {
     "send": "sampark.content.tasks.make_send_step",
     "warroom": "sampark.warroom.tasks.make_step",
     "embed": "sampark.factcheck.tasks.make_embed_step",
+    "notify": "sampark.notify.tasks.make_step",
 }
 
 # Listening (issue #3): the inbox pipeline and its alert rules.
@@ -392,6 +394,26 @@ SAMPARK_EMBEDDER = {
 GOOGLE_FACTCHECK_API_KEY = envsecret("GOOGLE_FACTCHECK_API_KEY", "")
 # Minutes from opening an incident to a published response, per severity (4 = critical).
 SAMPARK_WARROOM_SLA = {4: 30, 3: 60, 2: 240, 1: 720}
+
+# Directives (issue #13): a reminder this many hours before the end of the due date; a recipient
+# unit not acknowledged after this many hours is escalated to the sender and its parent's in-charge.
+SAMPARK_DIRECTIVES = {
+    "REMIND_BEFORE_HOURS": envint("SAMPARK_DIRECTIVE_REMIND_HOURS", "24"),
+    "ESCALATE_AFTER_HOURS": envint("SAMPARK_DIRECTIVE_ESCALATE_HOURS", "48"),
+    "ATTACHMENT_MAX_BYTES": envint("SAMPARK_DIRECTIVE_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)),
+}
+
+# Staff notifications (issue #13): an escalated incident nobody took is paged again every
+# REPAGE_MINUTES (the on-duty shift, then its lead too); the daily digest leaves at DIGEST_HOUR IST.
+SAMPARK_NOTIFY = {
+    "REPAGE_MINUTES": envint("SAMPARK_NOTIFY_REPAGE_MINUTES", "10"),
+    "DIGEST_HOUR": envint("SAMPARK_NOTIFY_DIGEST_HOUR", "8"),
+    "BATCH": envint("SAMPARK_NOTIFY_BATCH", "200"),
+    "LEASE_SECONDS": 60,
+    "MAX_ATTEMPTS": 6,
+    # The DLT template (registered for staff alerts) an SMS notification is sent with.
+    "SMS_TEMPLATE_ID": envstr("SAMPARK_NOTIFY_SMS_TEMPLATE_ID", ""),
+}
 # Responses also go out from the organisation's own official accounts — never personal or
 # pseudonymous ones — when switched on here and the account's credentials are set.
 SAMPARK_OFFICIAL_ACCOUNTS = {

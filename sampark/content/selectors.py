@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -9,13 +12,14 @@ from django.utils import timezone
 
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q
-from sampark.content.enums import DeliveryStatus
+from sampark.content.enums import DeliveryStatus, DistributionStatus
 from sampark.content.models import (
     ChannelPreference,
     ContentItem,
     Delivery,
     Distribution,
     MediaAsset,
+    PushSubscription,
 )
 from sampark.content.services import SENDABLE
 
@@ -98,3 +102,34 @@ def shared_media(*, media_id: int) -> MediaAsset:
     if item.expires_at is not None and item.expires_at <= timezone.now():
         raise Http404
     return asset
+
+
+def push_subscription_of(*, person_id: int) -> PushSubscription | None:
+    """The person's newest live web-push subscription (staff notifications use it too)."""
+    return (
+        PushSubscription.objects.filter(person_id=person_id, gone_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class FinishedSignal:
+    """A distribution that finished sending (a long job), for its sender's notification."""
+
+    id: int
+    unit_id: int
+    created_by_id: int | None
+    title: str
+    targeted: int
+    finished_at: dt.datetime | None
+
+
+def distributions_finished_since(*, since: dt.datetime, limit: int = 200) -> list[FinishedSignal]:
+    """Distributions that finished at or after `since`, oldest first (staff notifications)."""
+    rows = (
+        Distribution.objects.filter(status=DistributionStatus.DONE, finished_at__gte=since)
+        .order_by("finished_at", "id")
+        .values_list("id", "unit_id", "created_by_id", "item__title", "targeted", "finished_at")
+    )[:limit]
+    return [FinishedSignal(*row) for row in rows]

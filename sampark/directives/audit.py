@@ -9,7 +9,7 @@ from sampark.core.models import AuditEvent
 
 if TYPE_CHECKING:
     from sampark.accounts.models import User
-    from sampark.directives.models import Directive, DirectiveRecipient
+    from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
 
 
 def directive_sent(
@@ -33,4 +33,15 @@ def directive_acknowledged(*, recipient: DirectiveRecipient, actor: User) -> Aud
         actor=actor,
         unit_path=recipient.unit.path,
         data={"recipient_id": recipient.id, "unit_id": recipient.unit_id},
+    )
+
+
+def attachment_added(*, attachment: DirectiveAttachment, actor: User) -> AuditEvent:
+    return audit.record(
+        verb="directive.attachment_added",
+        object_type="directive",
+        object_id=attachment.directive_id,
+        actor=actor,
+        unit_path=actor.unit.path if actor.unit else "",
+        data={"attachment_id": attachment.id, "size": attachment.size},
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from sampark.accounts.models import User
-from sampark.directives import selectors
+from sampark.directives import selectors, services
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 
@@ -44,6 +45,10 @@ class DirectiveForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
 
+    attachment = forms.FileField(
+        label=_("Attachment (PDF, PNG or JPEG, up to 5 MB)"), required=False
+    )
+
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Level.choices)
@@ -53,6 +58,12 @@ class DirectiveForm(forms.Form):
         units_field = self.fields["units"]
         assert isinstance(units_field, forms.ModelMultipleChoiceField)
         units_field.queryset = selectors.target_units(user=user)
+
+    def clean_attachment(self) -> UploadedFile | None:
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            services.attachment_check(upload)
+        return upload or None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

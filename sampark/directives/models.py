@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -37,3 +39,32 @@ class DirectiveRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive_id}->{self.unit_id}"
+
+
+def _attachment_path(instance: DirectiveAttachment, filename: str) -> str:
+    # The stored name is ours; the uploader's name is kept apart for the download.
+    return f"directives/{instance.directive_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class DirectiveAttachment(models.Model):
+    """A file sent with a directive (a PDF circular, a photo of a letter); size and type
+    are checked before it is stored."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(
+            self.content_type, ""
+        )

@@ -7,10 +7,13 @@ directive sees their own row, never another district's.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -18,10 +21,12 @@ from django.shortcuts import get_object_or_404
 from sampark.accounts.enums import Role
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
-from sampark.directives.models import Directive, DirectiveRecipient
+from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
 from sampark.geo.enums import TREE_LEVELS, Level
 from sampark.geo.models import Unit
 from sampark.people import selectors as people_selectors
+
+IST = ZoneInfo("Asia/Kolkata")
 
 # Roles whose holder answers for their unit; their names are shown against pending units.
 INCHARGE_ROLES: frozenset[str] = frozenset(
@@ -200,4 +205,125 @@ def target_units(*, user: User) -> QuerySet[Unit]:
         Unit.objects.filter(scope_q(user=user), depth__gt=root.depth, depth__lte=root.depth + 2)
         .exclude(level="booth")
         .order_by("path")
+    )
+
+
+# --- what staff notifications pull (issue #13): new, due soon, unacknowledged too long ---------
+
+
+def conf() -> dict[str, int]:
+    """The directives' clock settings (SAMPARK_DIRECTIVES)."""
+    defaults = {"REMIND_BEFORE_HOURS": 24, "ESCALATE_AFTER_HOURS": 48}
+    return {**defaults, **getattr(settings, "SAMPARK_DIRECTIVES", {})}
+
+
+@dataclass(frozen=True)
+class RecipientSignal:
+    recipient_id: int
+    directive_id: int
+    unit_id: int
+    title: str
+    due: dt.date | None
+    sent_at: dt.datetime
+
+
+def _recipient_signals(qs: QuerySet[DirectiveRecipient]) -> list[RecipientSignal]:
+    rows = qs.values_list(
+        "id",
+        "directive_id",
+        "unit_id",
+        "directive__title",
+        "directive__due",
+        "directive__created_at",
+    )
+    return [RecipientSignal(*row) for row in rows]
+
+
+def recipients_after(*, after_id: int, limit: int = 500) -> list[RecipientSignal]:
+    """Recipient rows with an id above `after_id` (a directive reaching a unit), in id order."""
+    return _recipient_signals(
+        DirectiveRecipient.objects.filter(id__gt=after_id).order_by("id")[:limit]
+    )
+
+
+def due_end(due: dt.date) -> dt.datetime:
+    """The end of the due date in IST: the moment a directive falls overdue."""
+    return dt.datetime.combine(due + dt.timedelta(days=1), dt.time(0), tzinfo=IST)
+
+
+def reminders_due(*, now: dt.datetime, limit: int = 500) -> list[RecipientSignal]:
+    """Unacknowledged recipient rows of units that have staff, whose directive falls due within
+    REMIND_BEFORE_HOURS (and is not overdue yet)."""
+    ahead = now + dt.timedelta(hours=conf()["REMIND_BEFORE_HOURS"])
+    today = now.astimezone(IST).date()
+    qs = (
+        DirectiveRecipient.objects.filter(
+            acknowledged_at=None,
+            directive__due__gte=today,
+            directive__due__lte=ahead.astimezone(IST).date(),
+            unit__users__is_active=True,
+        )
+        .distinct()
+        .order_by("directive__due", "id")
+    )
+    return [s for s in _recipient_signals(qs[:limit]) if s.due and due_end(s.due) <= ahead]
+
+
+@dataclass(frozen=True)
+class EscalationSignal:
+    directive_id: int
+    title: str
+    sender_id: int
+    sender_unit_id: int
+    # The parent of the units not acknowledging, and how many of them there are.
+    parent_id: int
+    pending: int
+
+
+def escalations_due(
+    *, now: dt.datetime, window_days: int = 7, limit: int = 500
+) -> list[EscalationSignal]:
+    """Directives sent more than ESCALATE_AFTER_HOURS ago (within `window_days` of that) with
+    units still not acknowledging, one row per (directive, parent unit of those units)."""
+    late = now - dt.timedelta(hours=conf()["ESCALATE_AFTER_HOURS"])
+    rows = (
+        DirectiveRecipient.objects.filter(
+            acknowledged_at=None,
+            directive__created_at__lte=late,
+            directive__created_at__gt=late - dt.timedelta(days=window_days),
+            unit__parent__isnull=False,
+        )
+        .values(
+            "directive_id",
+            "directive__title",
+            "directive__sender_id",
+            "directive__sender_unit_id",
+            "unit__parent_id",
+        )
+        .annotate(pending=Count("id"))
+        .order_by("directive_id", "unit__parent_id")[:limit]
+    )
+    return [
+        EscalationSignal(
+            directive_id=r["directive_id"],
+            title=r["directive__title"],
+            sender_id=r["directive__sender_id"],
+            sender_unit_id=r["directive__sender_unit_id"],
+            parent_id=r["unit__parent_id"],
+            pending=r["pending"],
+        )
+        for r in rows
+    ]
+
+
+def attachments_of(*, directive: Directive) -> QuerySet[DirectiveAttachment]:
+    """The files sent with a directive the caller already reached through `access_directive`."""
+    return DirectiveAttachment.objects.filter(directive=directive).order_by("id")
+
+
+def access_attachment(*, user: User, attachment_id: int) -> DirectiveAttachment:
+    """An attachment of a directive visible to the user, else 404."""
+    return get_object_or_404(
+        DirectiveAttachment.objects.filter(directive__in=directives_visible(user=user)),
+        id=attachment_id,
     )

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.directives import audit
-from sampark.directives.models import Directive, DirectiveRecipient
+from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import subtree_q
 
 # Chosen units travel as one IN list; whole levels reach any number of units.
 MAX_CHOSEN_UNITS = 5000
+MAX_ATTACHMENTS = 5
+# What an attachment may be, known by its first bytes (never by its name or the browser's word).
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
 
 
 def _recipient_units(*, root: Unit, unit_ids: list[int] | None, level: str | None) -> list[int]:
@@ -110,3 +120,52 @@ def directive_acknowledge(*, recipient_id: int, user: User, note: str = "") -> b
         if won:
             audit.directive_acknowledged(recipient=recipient, actor=user)
     return won
+
+
+def attachment_max_bytes() -> int:
+    """The largest attachment accepted (SAMPARK_DIRECTIVES["ATTACHMENT_MAX_BYTES"], 5 MB)."""
+    conf = getattr(settings, "SAMPARK_DIRECTIVES", {})
+    return int(conf.get("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))
+
+
+def attachment_check(upload: UploadedFile) -> str:
+    """The attachment's content type, after checking its size (before reading) and its first
+    bytes; raises ValidationError otherwise."""
+    limit = attachment_max_bytes()
+    if upload.size is None or upload.size > limit:
+        raise ValidationError(
+            _("An attachment may be at most %(size)s.") % {"size": filesizeformat(limit)},
+            code="attachment_size",
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    for signature, content_type in SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    raise ValidationError(_("Attach a PDF, PNG or JPEG file."), code="attachment_type")
+
+
+def attachment_add(*, directive_id: int, actor: User, upload: UploadedFile) -> DirectiveAttachment:
+    """Attach a file to a directive sent from the actor's unit (size and type checked)."""
+    content_type = attachment_check(upload)
+    with transaction.atomic():
+        directive = Directive.objects.select_for_update().get(id=directive_id)
+        if not actor.can(Capability.SEND_DIRECTIVES) or directive.sender_unit_id != actor.unit_id:
+            raise PermissionDenied(_("Only the sending unit may attach files."))
+        if directive.attachments.count() >= MAX_ATTACHMENTS:
+            raise ValidationError(
+                _("A directive may carry at most %(n)d files.") % {"n": MAX_ATTACHMENTS},
+                code="attachment_count",
+            )
+        attachment = DirectiveAttachment(
+            directive=directive,
+            filename=(upload.name or "file")[-200:],
+            content_type=content_type,
+            size=int(upload.size or 0),
+            uploaded_by=actor,
+        )
+        attachment.file.save(attachment.filename, upload, save=False)
+        attachment.save()
+        audit.attachment_added(attachment=attachment, actor=actor)
+    return attachment

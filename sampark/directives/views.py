@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -47,7 +47,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.can(Capability.SEND_DIRECTIVES):
         raise PermissionDenied(_("Your role may not send directives."))
-    form = DirectiveForm(request.POST or None, user=user)
+    form = DirectiveForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         by_level = data["target"] == TARGET_LEVEL
@@ -60,6 +60,10 @@ def directive_new(request: HttpRequest) -> HttpResponse:
                 level=data["level"] if by_level else None,
                 unit_ids=None if by_level else [u.id for u in data["units"]],
             )
+            if data.get("attachment"):
+                services.attachment_add(
+                    directive_id=directive.id, actor=user, upload=data["attachment"]
+                )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -91,6 +95,7 @@ def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
             "rows": rows,
             "pending_only": pending_only,
             "own_unit_id": user.unit_id,
+            "attachments": list(selectors.attachments_of(directive=directive)),
             "can_ack": user.can(Capability.ACK_DIRECTIVES),
         },
     )
@@ -116,3 +121,15 @@ def recipient_ack(request: HtmxRequest, recipient_id: int) -> HttpResponse:
     else:
         messages.info(request, _("This directive was already acknowledged for your unit."))
     return redirect("directives:list")
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = selectors.access_attachment(user=_user(request), attachment_id=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )

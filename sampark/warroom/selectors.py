@@ -292,3 +292,88 @@ def response_effect(
         after=after / hours_after if hours_after else 0.0,
         hours_after=hours_after,
     )
+
+
+# --- signals for staff notifications (pulled by `notify`, which sits above the war room) ------
+
+
+@dataclass(frozen=True)
+class IncidentSignal:
+    id: int
+    unit_id: int
+    severity: int
+    title: str
+    origin: str
+    at: dt.datetime
+
+
+def _signals(qs: QuerySet[Incident], at_field: str) -> list[IncidentSignal]:
+    return [
+        IncidentSignal(id=i, unit_id=u, severity=s, title=t, origin=o, at=a)
+        for i, u, s, t, o, a in qs.values_list(
+            "id", "unit_id", "severity", "title", "origin", at_field
+        )
+    ]
+
+
+def incidents_after(*, after_id: int, limit: int = 200) -> list[IncidentSignal]:
+    """Incidents with an id above `after_id`, in id order: the signal of a new incident (or of
+    the alert it was opened for). Callers scope each one to its recipients."""
+    qs = Incident.objects.filter(id__gt=after_id).order_by("id")[:limit]
+    return _signals(qs, "created_at")
+
+
+def escalated_untaken(*, limit: int = 200) -> list[IncidentSignal]:
+    """Incidents past their SLA (escalated) that nobody has taken and no response has left."""
+    qs = Incident.objects.filter(
+        escalated_at__isnull=False, assignee=None, state__in=SLA_STATES
+    ).order_by("escalated_at", "id")[:limit]
+    return _signals(qs, "escalated_at")
+
+
+def incident_untaken_ids(*, ids: list[int]) -> set[int]:
+    """Of these incidents, those still escalated, untaken and without a response out."""
+    return set(
+        Incident.objects.filter(
+            id__in=ids, escalated_at__isnull=False, assignee=None, state__in=SLA_STATES
+        ).values_list("id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    user_id: int
+    role: str
+    unit_id: int
+
+
+def on_duty_for(*, unit: Unit, at: dt.datetime) -> list[OnDuty]:
+    """Who is on shift now in a war room whose unit holds `unit` (its own or an ancestor's),
+    the nearest war room first."""
+    around = (unit.sector_id, unit.mandal_id, unit.ac_id, unit.pc_id, unit.district_id)
+    ancestors = [unit.id, *(uid for uid in (*around, unit.state_id) if uid is not None)]
+    rows = Shift.objects.filter(
+        unit_id__in=ancestors, starts_at__lte=at, ends_at__gt=at, user__is_active=True
+    ).values_list("user_id", "role", "unit_id", "unit__depth")
+    ordered = sorted(rows, key=lambda r: (-r[3], r[0]))
+    nearest = ordered[0][3] if ordered else None
+    return [OnDuty(user_id=u, role=r, unit_id=w) for u, r, w, d in ordered if d == nearest]
+
+
+@dataclass(frozen=True)
+class ApprovalSignal:
+    id: int
+    unit_id: int
+    author_id: int
+    title: str
+    at: dt.datetime | None
+
+
+def responses_awaiting_since(*, since: dt.datetime, limit: int = 200) -> list[ApprovalSignal]:
+    """Responses submitted for approval at or after `since` and still waiting, oldest first."""
+    qs = (
+        Response.objects.filter(state=ResponseState.AWAITING_APPROVAL, submitted_at__gte=since)
+        .order_by("submitted_at", "id")
+        .values_list("id", "incident__unit_id", "author_id", "incident__title", "submitted_at")
+    )[:limit]
+    return [ApprovalSignal(id=i, unit_id=u, author_id=a, title=t, at=s) for i, u, a, t, s in qs]

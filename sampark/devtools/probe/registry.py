@@ -17,13 +17,14 @@ from sampark.accounts.models import User
 from sampark.content.enums import DeliveryStatus
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.devtools.probe.world import Viewer, World, is_under, subtree_of
-from sampark.directives.models import Directive, DirectiveRecipient
+from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
 from sampark.factcheck import selectors as factcheck_selectors
 from sampark.factcheck.models import FactCheck
 from sampark.geo.models import RecruitmentTarget, Unit
 from sampark.groups.models import Group as BoothGroup
 from sampark.monitoring.enums import SourceKind
 from sampark.monitoring.models import Alert, ExportUpload, Narrative, Post, Source, Watchlist
+from sampark.notify.models import Notification
 from sampark.people.models import (
     Assignment,
     ConsentEvent,
@@ -389,6 +390,23 @@ KINDS: dict[str, Kind] = {
         secrets=lambda w, v, i: [w.shifts[i].handover_note],
         table=Shift,
     ),
+    # Staff notifications (issue #13): one's own only, and only about one's subtree.
+    "notification": Kind(
+        "notification",
+        ids=lambda w: list(w.notifications),
+        outside=lambda w, v, i: (
+            w.notifications[i].user_id != v.user.id or w.notifications[i].unit_id not in v.subtree
+        ),
+        secrets=lambda w, v, i: [w.notifications[i].title],
+        table=Notification,
+    ),
+    "attachment": Kind(
+        "attachment",
+        ids=lambda w: list(w.attachments),
+        outside=lambda w, v, i: _directive_outside(w, v, w.attachments[i].directive_id),
+        secrets=lambda w, v, i: [w.attachments[i].filename],
+        table=DirectiveAttachment,
+    ),
     "user": Kind(
         "user",
         ids=lambda w: list(w.users),
@@ -440,6 +458,8 @@ REGISTRY: dict[str, str] = {
     "response_id": "response",
     "template_id": "template",
     "shift_id": "shift",
+    "notification_id": "notification",
+    "attachment_id": "attachment",
 }
 
 # Parameters that address no scoped object: filled with a plausible value, never probed.

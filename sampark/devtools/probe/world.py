@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 
 from sampark.accounts.models import User
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
-from sampark.directives.models import Directive, DirectiveRecipient
+from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
 from sampark.factcheck.models import FactCheck
 from sampark.geo.enums import Level
 from sampark.geo.models import RecruitmentTarget, Unit
 from sampark.groups.models import Group as BoothGroup
 from sampark.monitoring.models import Alert, ExportUpload, Narrative, Post, Source, Watchlist
+from sampark.notify.models import Notification
 from sampark.people.models import (
     Assignment,
     ConsentEvent,
@@ -57,6 +58,8 @@ class World:
     responses: dict[int, WarroomResponse] = field(default_factory=dict)
     templates: dict[int, ResponseTemplate] = field(default_factory=dict)
     shifts: dict[int, Shift] = field(default_factory=dict)
+    notifications: dict[int, Notification] = field(default_factory=dict)
+    attachments: dict[int, DirectiveAttachment] = field(default_factory=dict)
     # Derived indexes.
     narrative_posts: dict[int, list[int]] = field(default_factory=dict)
     person_units: dict[int, set[int]] = field(default_factory=dict)

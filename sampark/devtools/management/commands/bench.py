@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+from sampark.core.env import BASE_DIR
 
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/sampark_bench"
 
@@ -52,6 +56,11 @@ class Command(BaseCommand):
         done.add_argument("--schedules", type=int, default=10_000)
         done.add_argument("--rate", type=float, default=80.0)
         done.add_argument("--seconds", type=float, default=30.0)
+        note = sub.add_parser("notify", help="alert raised to on-duty analyst's push, p95")
+        note.add_argument("--alerts", type=int, default=60)
+        note.add_argument("--rate", type=float, default=1.0)
+        note.add_argument("--json", action="store_true")
+        note.add_argument("--postgres", default="", help="an empty PostgreSQL database URL")
         imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
         imp.add_argument("--rows", type=int, default=800_000)
         imp.add_argument("--json", action="store_true")
@@ -112,6 +121,18 @@ class Command(BaseCommand):
                 _ensure_pg_database(pg)
             figures = run(sqlite_path=Path(options["sqlite"]), postgres_url=pg)
             self._print(figures, as_json=options["json"])
+            return
+        if which == "notify":
+            # Its own database and a `sampark worker` child: run as a separate process.
+            argv = [sys.executable, "-m", "bench.notify", "--json"]
+            argv += ["--alerts", str(options["alerts"]), "--rate", str(options["rate"])]
+            if options["postgres"]:
+                _ensure_pg_database(options["postgres"], fresh=True)
+                argv += ["--database", options["postgres"]]
+            out = subprocess.run(  # noqa: S603  (our own interpreter and module)
+                argv, check=True, capture_output=True, text=True, cwd=BASE_DIR
+            )
+            self._print(json.loads(out.stdout.strip().splitlines()[-1]), as_json=options["json"])
             return
         if which == "import":
             from bench.import_volunteers import run as run_import

@@ -16,6 +16,7 @@ from sampark.devtools.probe.build import (
     factcheck,
     groups,
     monitoring,
+    notify,
     people,
     warroom,
 )
@@ -48,6 +49,7 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
     content.build(w, rng=rng, units=units, token=token)
     factcheck.build(w, token=token)
     warroom.build(w, rng=rng, units=units, token=token)
+    notify.build(w, rng=rng, token=token)
     _index(w)
     return w
 
