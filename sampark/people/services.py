@@ -45,7 +45,7 @@ from sampark.people.models import (
     PositionKind,
     SignupFlag,
 )
-from sampark.people.sms import get_sms_backend, sms_enabled
+from sampark.people.sms import OTP_TEMPLATE, get_sms_backend, sms_enabled
 
 ADULT_AGE = 18
 OTP_DIGITS = 6
@@ -494,7 +494,7 @@ def otp_send(*, person: Person, actor: User | None) -> PhoneVerification:
             "Sampark: your verification code is %(code)s. It is valid for %(minutes)d minutes. "
             "Do not share it."
         ) % {"code": code, "minutes": max(1, ttl // 60)}
-        get_sms_backend().send(to=person.phone, text=text)
+        get_sms_backend().send(to=person.phone, text=text, template=OTP_TEMPLATE, variables=[code])
     return verification
 
 
