@@ -281,6 +281,11 @@ SAMPARK_SMS = {
 OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", "300")
 OTP_MAX_ATTEMPTS = envint("OTP_MAX_ATTEMPTS", "5")
 OTP_MAX_SENDS_PER_HOUR = envint("OTP_MAX_SENDS_PER_HOUR", "5")
+# Phone sign-in (issue #13): a new code to the same number no sooner than this, and per client
+# address at most so many codes and so many wrong codes an hour.
+OTP_RESEND_SECONDS = envint("OTP_RESEND_SECONDS", "60")
+OTP_MAX_SENDS_PER_IP_HOUR = envint("OTP_MAX_SENDS_PER_IP_HOUR", "30")
+OTP_MAX_FAILS_PER_IP_HOUR = envint("OTP_MAX_FAILS_PER_IP_HOUR", "30")
 # Version of the privacy notice people agree to when they give consent (consent ledger).
 SAMPARK_NOTICE_VERSION = envstr("SAMPARK_NOTICE_VERSION", "v1")
 

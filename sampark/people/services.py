@@ -27,7 +27,7 @@ from sampark.accounts.models import User
 from sampark.accounts.permissions import require_in_area as _require_unit
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.people import audit, selectors, validation
+from sampark.people import audit, orgaccounts, selectors, validation
 from sampark.people.enums import (
     AssignmentStatus,
     ConsentAction,
@@ -356,6 +356,8 @@ def assignment_end(*, assignment_id: int, actor: User, reason: str) -> bool:
                 volunteers=F("volunteers") - 1
             )
         audit.assignment_ended(assignment=assignment, actor=actor, reason=clean_reason, was=was)
+        # The account follows the positions (issue #13): a role the position gave goes with it.
+        orgaccounts.person_account_sync(person=assignment.person)
     return True
 
 
