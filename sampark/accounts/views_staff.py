@@ -25,10 +25,12 @@ class StaffForm(forms.Form):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Role.choices)
-        self.fields["role"].choices = [(r, labels[r]) for r in staff.grantable_roles(actor=actor)]
-        self.fields["unit"].choices = [
-            (u.id, f"{u.name} ({u.path})") for u in staff.staff_units(actor=actor)
-        ]
+        role = self.fields["role"]
+        unit = self.fields["unit"]
+        assert isinstance(role, forms.ChoiceField)
+        assert isinstance(unit, forms.ChoiceField)
+        role.choices = [(r, labels[r]) for r in staff.grantable_roles(actor=actor)]
+        unit.choices = [(u.id, f"{u.name} ({u.path})") for u in staff.staff_units(actor=actor)]
 
 
 class NewStaffForm(StaffForm):
