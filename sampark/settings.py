@@ -378,6 +378,9 @@ SAMPARK_CALLING_HOURS = (envint("SAMPARK_CALLING_START", "9"), envint("SAMPARK_C
 SAMPARK_AVERAGE_GROUP_SIZE = envint("SAMPARK_AVERAGE_GROUP_SIZE", "150")
 # Delivery receipts from the SMS gateway are signed with this secret (HMAC-SHA256).
 SAMPARK_SMS_WEBHOOK_SECRET = envsecret("SAMPARK_SMS_WEBHOOK_SECRET", "")
+# MSG91 signs nothing: its delivery-report webhook is /hooks/msg91/<this token>/reports/ (issue
+# #13); empty = the endpoint does not exist.
+MSG91_WEBHOOK_TOKEN = envsecret("MSG91_WEBHOOK_TOKEN", "")
 # The signature covers the request's X-Gateway-Timestamp: a request older (or newer) than this
 # many seconds is refused, and one seen before within it is refused as a replay (issue #12).
 SAMPARK_WEBHOOK_REPLAY_SECONDS = envint("SAMPARK_WEBHOOK_REPLAY_SECONDS", "300")
