@@ -33,6 +33,7 @@ from bench.child import run_child
 
 SMS_ENV = {
     "SAMPARK_SMS_GATEWAY_KEY": "bench-key",
+    "SAMPARK_SMS_PROVIDER": "gateway",  # the fake speaks the generic gateway's protocol
     "SAMPARK_SMS_SENDER": "SMPARK",
     "SAMPARK_DLT_ENTITY_ID": "1101000000000000001",
     # The throughput runs must not depend on the hour they run at: quiet hours off (the gate

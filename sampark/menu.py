@@ -18,6 +18,7 @@ from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from sampark.accounts.enums import (
+    ACCOUNT_PAGES,
     AUDIT_PAGES,
     CONTENT_PAGES,
     FACTCHECK_PAGES,
@@ -79,6 +80,7 @@ LINKS: tuple[Link, ...] = (
     Link("tip", "monitoring:tip_new", _("Report a rumour"), _anyone),
     Link("import", "imports:upload", _("Import"), _scoped(IMPORT_PAGES)),
     Link("audit", "accounts:audit_log", _("Audit log"), _scoped(AUDIT_PAGES)),
+    Link("staff", "accounts:staff_list", _("Staff accounts"), _scoped(ACCOUNT_PAGES)),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -255,13 +256,37 @@ CACHES = {
 
 # Phone verification: an OTP goes out only when an SMS channel is configured; otherwise the
 # unit's in-charge confirms the worker (issue #2). Wagtail-style backend dict.
+# Which SMS provider speaks for us (issue #13): "msg91" (MSG91's Flow API, the default) or
+# "gateway" (the generic HTTP gateway of integrations/sms.py). MSG91's templates, each mapped to
+# its DLT template id: JSON {"otp": {"template_id": ..., "dlt_te_id": ..., "variables": ["otp"]},
+# "invite": {...}}.
+SAMPARK_SMS_PROVIDER = envstr("SAMPARK_SMS_PROVIDER", "msg91")
+MSG91_OPTIONS = {
+    "auth_key_env": "MSG91_AUTH_KEY",
+    "base_url": envstr("MSG91_BASE_URL", "https://control.msg91.com"),
+    "entity_id_env": "SAMPARK_DLT_ENTITY_ID",
+    "templates": json.loads(envstr("MSG91_TEMPLATES", "{}") or "{}"),
+}
+GATEWAY_OPTIONS = {
+    "base_url_env": "SAMPARK_SMS_GATEWAY_URL",
+    "api_key_env": "SAMPARK_SMS_GATEWAY_KEY",
+    "sender_env": "SAMPARK_SMS_SENDER",
+    "entity_id_env": "SAMPARK_DLT_ENTITY_ID",
+}
+# The OTP's SMS backend: `sampark.people.sms.msg91` in production (or `.gateway`), `.console`
+# in development; empty = no OTP.
 SAMPARK_SMS = {
     "BACKEND": envstr("SAMPARK_SMS_BACKEND", ""),
-    "OPTIONS": {},
+    "OPTIONS": MSG91_OPTIONS if SAMPARK_SMS_PROVIDER == "msg91" else GATEWAY_OPTIONS,
 }
-OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", "600")
+OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", "300")
 OTP_MAX_ATTEMPTS = envint("OTP_MAX_ATTEMPTS", "5")
 OTP_MAX_SENDS_PER_HOUR = envint("OTP_MAX_SENDS_PER_HOUR", "5")
+# Phone sign-in (issue #13): a new code to the same number no sooner than this, and per client
+# address at most so many codes and so many wrong codes an hour.
+OTP_RESEND_SECONDS = envint("OTP_RESEND_SECONDS", "60")
+OTP_MAX_SENDS_PER_IP_HOUR = envint("OTP_MAX_SENDS_PER_IP_HOUR", "30")
+OTP_MAX_FAILS_PER_IP_HOUR = envint("OTP_MAX_FAILS_PER_IP_HOUR", "30")
 # Version of the privacy notice people agree to when they give consent (consent ledger).
 SAMPARK_NOTICE_VERSION = envstr("SAMPARK_NOTICE_VERSION", "v1")
 
@@ -322,13 +347,10 @@ SAMPARK_CHANNELS = {
         "BURST": 1,
     },
     "sms": {
-        "BACKEND": "sampark.integrations.sms.DltGateway",
-        "OPTIONS": {
-            "base_url_env": "SAMPARK_SMS_GATEWAY_URL",
-            "api_key_env": "SAMPARK_SMS_GATEWAY_KEY",
-            "sender_env": "SAMPARK_SMS_SENDER",
-            "entity_id_env": "SAMPARK_DLT_ENTITY_ID",
-        },
+        "BACKEND": "sampark.integrations.msg91.Msg91"
+        if SAMPARK_SMS_PROVIDER == "msg91"
+        else "sampark.integrations.sms.DltGateway",
+        "OPTIONS": MSG91_OPTIONS if SAMPARK_SMS_PROVIDER == "msg91" else GATEWAY_OPTIONS,
         "RATE": float(envstr("SAMPARK_SMS_RATE", "80")),
         # A burst of one: no one-second window holds more than the rate (plus network jitter).
         "BURST": 1,
@@ -358,6 +380,9 @@ SAMPARK_CALLING_HOURS = (envint("SAMPARK_CALLING_START", "9"), envint("SAMPARK_C
 SAMPARK_AVERAGE_GROUP_SIZE = envint("SAMPARK_AVERAGE_GROUP_SIZE", "150")
 # Delivery receipts from the SMS gateway are signed with this secret (HMAC-SHA256).
 SAMPARK_SMS_WEBHOOK_SECRET = envsecret("SAMPARK_SMS_WEBHOOK_SECRET", "")
+# MSG91 signs nothing: its delivery-report webhook is /hooks/msg91/<this token>/reports/ (issue
+# #13); empty = the endpoint does not exist.
+MSG91_WEBHOOK_TOKEN = envsecret("MSG91_WEBHOOK_TOKEN", "")
 # The signature covers the request's X-Gateway-Timestamp: a request older (or newer) than this
 # many seconds is refused, and one seen before within it is refused as a replay (issue #12).
 SAMPARK_WEBHOOK_REPLAY_SECONDS = envint("SAMPARK_WEBHOOK_REPLAY_SECONDS", "300")

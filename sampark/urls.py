@@ -7,9 +7,11 @@ from django.urls import include, path
 from sampark.accounts import views as accounts_views
 from sampark.api import api
 from sampark.app.views import kits as app_kits
+from sampark.people import views_signin as people_signin
 
 urlpatterns = [
     path("login/", accounts_views.SignIn.as_view(), name="login"),
+    path("login/phone/", people_signin.phone_login, name="phone_login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("sampark.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

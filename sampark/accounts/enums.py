@@ -41,6 +41,7 @@ class Capability(models.TextChoices):
     MANAGE_FACTCHECKS = "manage_factchecks", _("Import and edit fact-checks")
     TRIAGE = "triage", _("Work war-room incidents and draft responses")
     APPROVE_RESPONSES = "approve_responses", _("Approve war-room responses")
+    MANAGE_ACCOUNTS = "manage_accounts", _("Create and manage staff accounts")
 
 
 _INCHARGE = {
@@ -69,6 +70,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_AUDIT,
             Capability.MANAGE_COMPLIANCE,
             Capability.APPROVE_RESPONSES,
+            Capability.MANAGE_ACCOUNTS,
         }
     ),
     Role.DISTRICT_INCHARGE: frozenset(
@@ -79,10 +81,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.TRIAGE,
             Capability.VIEW_AUDIT,
             Capability.APPROVE_RESPONSES,
+            Capability.MANAGE_ACCOUNTS,
         }
     ),
-    Role.PC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN}),
-    Role.AC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN}),
+    Role.PC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS}),
+    Role.AC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS}),
     Role.MANDAL_INCHARGE: frozenset(_INCHARGE - {Capability.IMPORT_EXPORT, Capability.DISTRIBUTE}),
     Role.SECTOR_INCHARGE: frozenset(
         {
@@ -112,3 +115,20 @@ CONTENT_PAGES = frozenset(
 GROUP_ROLLUP_PAGES = frozenset({Capability.MANAGE_GROUPS})
 IMPORT_PAGES = frozenset({Capability.IMPORT_EXPORT})
 AUDIT_PAGES = frozenset({Capability.VIEW_AUDIT})
+ACCOUNT_PAGES = frozenset({Capability.MANAGE_ACCOUNTS})
+
+# Seniority, highest first (issue #13): an in-charge manages staff accounts only for roles
+# below their own, and only the staff roles (in-charge and volunteer roles come from positions).
+ROLE_ORDER: tuple[str, ...] = (
+    Role.STATE_HEAD,
+    Role.DISTRICT_INCHARGE,
+    Role.PC_INCHARGE,
+    Role.AC_INCHARGE,
+    Role.MANDAL_INCHARGE,
+    Role.SECTOR_INCHARGE,
+    Role.ANALYST,
+    Role.CALL_SUPERVISOR,
+    Role.CALL_AGENT,
+    Role.VOLUNTEER,
+)
+STAFF_ROLES: frozenset[str] = frozenset({Role.ANALYST, Role.CALL_SUPERVISOR, Role.CALL_AGENT})

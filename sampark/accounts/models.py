@@ -88,12 +88,36 @@ class User(AbstractUser):
 
 
 class RoleGrant(models.Model):
+    class Source(models.TextChoices):
+        MANUAL = "manual", "manual"  # given by an admin or an in-charge
+        POSITION = "position", "position"  # implied by a verified position (issue #13)
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=32, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}"
+
+
+class PhoneCode(models.Model):
+    """A one-time sign-in code sent to a phone (issue #13); only a salted HMAC of it is kept."""
+
+    phone = models.CharField(max_length=16)  # E.164
+    code_hash = models.CharField(max_length=128)
+    channel = models.CharField(max_length=10, default="sms")  # "sms" | "telegram"
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"code:{self.id}"

@@ -413,3 +413,16 @@ def receipt_record(*, key: str, status: str, at: dt.datetime) -> bool:
         )
         == 1
     )
+
+
+def receipt_record_by_provider(*, provider_id: str, status: str, at: dt.datetime | None) -> int:
+    """Apply a delivery report found by the provider's id of the message (MSG91's request id,
+    issue #13); how many deliveries it changed. A pending report changes nothing."""
+    rows = Delivery.objects.filter(provider_id=provider_id, status=DeliveryStatus.SENT)
+    if not provider_id or status == "pending":
+        return 0
+    if status == "delivered":
+        return rows.update(status=DeliveryStatus.DELIVERED, delivered_at=at or timezone.now())
+    return rows.update(
+        status=DeliveryStatus.DEAD, last_error="provider reported the message failed"
+    )

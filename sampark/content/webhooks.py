@@ -14,6 +14,7 @@ wrong; a receipt for a message we do not know is counted and ignored.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 import logging
 
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_POST
 from sampark.content import sending, services
 from sampark.core import replay
 from sampark.groups import services as groups_services
-from sampark.integrations import sms, telegram
+from sampark.integrations import msg91, sms, telegram
 from sampark.people import services as people_services
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,27 @@ def sms_receipts(request: HttpRequest) -> HttpResponse:
             key=receipt.idempotency_key, status=receipt.status, at=receipt.at
         )
     return JsonResponse({"received": len(receipts), "applied": applied})
+
+
+@csrf_exempt
+@require_POST
+@transaction.atomic
+def msg91_reports(request: HttpRequest, token: str) -> HttpResponse:
+    """MSG91's delivery reports (v2 form data or v3 JSON, as its help pages show them). MSG91
+    signs nothing, so the address carries a secret token; a report is applied once (a repeat
+    finds the delivery no longer SENT)."""
+    secret = settings.MSG91_WEBHOOK_TOKEN
+    if not secret or not hmac.compare_digest(token.encode(), secret.encode()):
+        raise Http404
+    try:
+        reports = msg91.parse_reports(request.body, content_type=request.content_type or "")
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=400)
+    applied = sum(
+        sending.receipt_record_by_provider(provider_id=r.request_id, status=r.status, at=r.at)
+        for r in reports
+    )
+    return JsonResponse({"received": len(reports), "applied": applied})
 
 
 @csrf_exempt

@@ -27,7 +27,7 @@ from sampark.accounts.models import User
 from sampark.accounts.permissions import require_in_area as _require_unit
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.people import audit, selectors, validation
+from sampark.people import audit, orgaccounts, selectors, validation
 from sampark.people.enums import (
     AssignmentStatus,
     ConsentAction,
@@ -45,7 +45,7 @@ from sampark.people.models import (
     PositionKind,
     SignupFlag,
 )
-from sampark.people.sms import get_sms_backend, sms_enabled
+from sampark.people.sms import OTP_TEMPLATE, get_sms_backend, sms_enabled
 
 ADULT_AGE = 18
 OTP_DIGITS = 6
@@ -356,6 +356,8 @@ def assignment_end(*, assignment_id: int, actor: User, reason: str) -> bool:
                 volunteers=F("volunteers") - 1
             )
         audit.assignment_ended(assignment=assignment, actor=actor, reason=clean_reason, was=was)
+        # The account follows the positions (issue #13): a role the position gave goes with it.
+        orgaccounts.person_account_sync(person=assignment.person)
     return True
 
 
@@ -494,7 +496,7 @@ def otp_send(*, person: Person, actor: User | None) -> PhoneVerification:
             "Sampark: your verification code is %(code)s. It is valid for %(minutes)d minutes. "
             "Do not share it."
         ) % {"code": code, "minutes": max(1, ttl // 60)}
-        get_sms_backend().send(to=person.phone, text=text)
+        get_sms_backend().send(to=person.phone, text=text, template=OTP_TEMPLATE, variables=[code])
     return verification
 
 

@@ -1,19 +1,31 @@
 """SMS backends, chosen wagtail-style by `settings.SAMPARK_SMS = {"BACKEND": ..., "OPTIONS": {...}}`.
 
-A backend module exposes `Backend(**OPTIONS)` with `send(*, to, text) -> message id`. An empty
-BACKEND means no SMS channel: OTP is unavailable and only the in-charge can confirm a worker.
+A backend module exposes `Backend(**OPTIONS)` with
+`send(*, to, text, template="", variables=()) -> message id`: `to` is E.164, `text` the message
+as the recipient reads it, `template` the name of the DLT template it was written from (for
+providers that send by template, such as MSG91) and `variables` the values of its slots, in
+order. Backends: `console` (the log), `locmem` (tests), `msg91` (production), `gateway` (the
+generic HTTP gateway, `integrations.sms`). An empty BACKEND means no SMS channel: OTP is
+unavailable and only the in-charge can confirm a worker.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import import_module
 from typing import Protocol
 
 from django.conf import settings
 
+# The DLT templates the product sends through this interface (their names in OPTIONS).
+OTP_TEMPLATE = "otp"  # "... your verification code is {#var#} ..." — one slot, the code
+INVITE_TEMPLATE = "invite"  # "... {#var#} invites you ... {#var#}" — inviter's unit, link
+
 
 class SmsBackend(Protocol):
-    def send(self, *, to: str, text: str) -> str: ...
+    def send(
+        self, *, to: str, text: str, template: str = "", variables: Sequence[str] = ()
+    ) -> str: ...
 
 
 class SmsNotConfiguredError(Exception):

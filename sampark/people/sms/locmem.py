@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,8 @@ class SentSms:
     id: str
     to: str
     text: str
+    template: str = ""
+    variables: tuple[str, ...] = ()
 
 
 outbox: list[SentSms] = []
@@ -23,7 +26,13 @@ class Backend:
     def __init__(self, **options: Any) -> None:
         self.options = options
 
-    def send(self, *, to: str, text: str) -> str:
-        message = SentSms(id=f"locmem-{next(_ids)}", to=to, text=text)
+    def send(self, *, to: str, text: str, template: str = "", variables: Sequence[str] = ()) -> str:
+        message = SentSms(
+            id=f"locmem-{next(_ids)}",
+            to=to,
+            text=text,
+            template=template,
+            variables=tuple(variables),
+        )
         outbox.append(message)
         return message.id
