@@ -381,17 +381,20 @@ def call_event(
     status: str,
     at: dt.datetime,
     recording_url: str = "",
+    attempt_id: int | None = None,
 ) -> bool:
     """Apply a provider's status report to its attempt; False for a call we do not know.
 
     A report never moves a finished call back to a live state (reports may arrive out of order).
+    With `attempt_id` (from an authenticated callback URL) the call must also be that attempt.
     """
     with transaction.atomic():
-        attempt = (
-            Attempt.objects.select_for_update()
-            .filter(provider=provider, provider_call_id=provider_call_id)
-            .first()
+        qs = Attempt.objects.select_for_update().filter(
+            provider=provider, provider_call_id=provider_call_id
         )
+        if attempt_id is not None:
+            qs = qs.filter(id=attempt_id)
+        attempt = qs.first()
         if attempt is None:
             return False
         if attempt.status not in LIVE_STATUSES:

@@ -63,6 +63,7 @@ class FakeExotel(LoopbackServer):
         self.outcomes: dict[str, str] = {}
         self.requests: list[dict[str, str]] = []
         self.callbacks: list[tuple[str, dict[str, str]]] = []
+        self.delivered: list[tuple[str, dict[str, str]]] = []
         self.clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(tz=IST)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -148,6 +149,7 @@ class FakeExotel(LoopbackServer):
         """POST every pending callback through `post(url, fields)`; their answers."""
         with self._lock:
             pending, self.callbacks = self.callbacks, []
+            self.delivered += pending
         return [post(url, fields) for url, fields in pending]
 
 
