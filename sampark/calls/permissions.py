@@ -21,9 +21,7 @@ def is_agent(user: User) -> bool:
 
 
 def is_manager(user: User) -> bool:
-    return user.unit_id is not None and (
-        user.is_superuser or bool(user.role_names & MANAGER_ROLES)
-    )
+    return user.unit_id is not None and (user.is_superuser or bool(user.role_names & MANAGER_ROLES))
 
 
 def require_agent(user: User) -> None:
