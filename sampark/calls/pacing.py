@@ -4,7 +4,8 @@
 - power: `lines` numbers per free agent, whatever the answer rate.
 - predictive: dials ahead of free agents from the measured contact rate and the chance that
   busy agents free up before the dialled calls answer, holding the share of answered calls
-  that find no agent (abandoned) under the cap (3% by default, as Ofcom and TRAI practice).
+  that find no agent (abandoned) under the cap (3% by default, the figure of Ofcom's rule
+  for predictive diallers in the UK).
 
 The predictive pacer chooses the most calls `n` for which the answers it expects,
 `(ringing + n)·p`, plus `z` standard deviations, fit in the agents it expects free when they

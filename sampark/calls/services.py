@@ -205,14 +205,29 @@ def scrub(*, contact: Contact, at: dt.datetime) -> Scrub:
     )[contact.person_id]
     if DoNotCall.objects.filter(phone=recipient.phone).exists():
         return Scrub(DNC)
-    verdict = rules_selectors.check(
-        recipient=recipient,
-        channel=Channel.VOICE,
+    book = rules_selectors.Rulebook.load(
         purpose=contact.campaign.purpose,
+        audience=[(recipient, Channel.VOICE)],
         at=at,
         kind=Kind.MESSAGE,
+        calendar=_calendar(at),
     )
+    verdict = book.check(recipient, channel=Channel.VOICE, at=at)
     return Scrub(verdict.reason, verdict.until)
+
+
+_CALENDAR: dict[str, Any] = {}
+CALENDAR_SECONDS = 60
+
+
+def _calendar(at: dt.datetime) -> rules_selectors.Calendar:
+    """The poll calendar, shared for a minute (the rules allow sharing it: it changes rarely,
+    and a new phase is published days before its silence begins)."""
+    loaded = _CALENDAR.get("at")
+    if loaded is None or abs((at - loaded).total_seconds()) > CALENDAR_SECONDS:
+        _CALENDAR.update(at=at, calendar=rules_selectors.Calendar.load())
+    calendar: rules_selectors.Calendar = _CALENDAR["calendar"]
+    return calendar
 
 
 # --- handing out contacts -----------------------------------------------------------------------
@@ -549,4 +564,5 @@ def dnc_add(*, phone: str, reason: str, actor: User | None) -> bool:
 def agent_state_set(*, agent: User, state: str, now: dt.datetime | None = None) -> None:
     """Set the agent's state for the wallboard."""
     now = now or timezone.now()
-    AgentStatus.objects.update_or_create(agent=agent, defaults={"state": state, "since": now})
+    if not AgentStatus.objects.filter(agent=agent).update(state=state, since=now):
+        AgentStatus.objects.get_or_create(agent=agent, defaults={"state": state, "since": now})

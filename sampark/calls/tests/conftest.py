@@ -1,3 +1,6 @@
+import pytest
+
+from sampark.calls import services
 from sampark.calls.tests.fixtures import (  # noqa: F401
     agent1,
     agent2,
@@ -7,3 +10,9 @@ from sampark.calls.tests.fixtures import (  # noqa: F401
     script,
     supervisor,
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar() -> None:
+    """Each test reads the poll calendar it wrote (the service shares one for a minute)."""
+    services._CALENDAR.clear()
