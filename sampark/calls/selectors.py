@@ -34,9 +34,10 @@ def campaigns_visible(*, user: User) -> QuerySet[Campaign]:
 
 
 def access_campaign(*, user: User, campaign_id: int) -> Campaign:
-    """The campaign if visible to the user, else 404."""
+    """The campaign if visible to the user, else 404 (then 403 for a user who takes no calls)."""
+    campaign = get_object_or_404(campaigns_visible(user=user), id=campaign_id)
     require_agent(user)
-    return get_object_or_404(campaigns_visible(user=user), id=campaign_id)
+    return campaign
 
 
 def contacts_visible(*, user: User) -> QuerySet[Contact]:
@@ -44,22 +45,25 @@ def contacts_visible(*, user: User) -> QuerySet[Contact]:
 
 
 def access_contact(*, user: User, contact_id: int) -> Contact:
-    """A contact inside the user's subtree, else 404."""
-    require_agent(user)
-    return get_object_or_404(
+    """A contact inside the user's subtree, else 404 (then 403 for a user who takes no calls)."""
+    contact = get_object_or_404(
         contacts_visible(user=user).select_related("campaign", "unit", "person"), id=contact_id
     )
+    require_agent(user)
+    return contact
 
 
 def access_attempt(*, user: User, attempt_id: int) -> Attempt:
-    """A call whose contact lies inside the user's subtree, else 404."""
-    require_agent(user)
-    return get_object_or_404(
+    """A call whose contact lies inside the user's subtree, else 404 (then 403 for a user who
+    takes no calls)."""
+    attempt = get_object_or_404(
         Attempt.objects.filter(scope_q(user=user, field="contact__unit")).select_related(
             "contact__campaign", "contact__unit"
         ),
         id=attempt_id,
     )
+    require_agent(user)
+    return attempt
 
 
 def scripts_visible(*, user: User) -> QuerySet[Script]:

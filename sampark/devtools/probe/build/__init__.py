@@ -11,6 +11,7 @@ import random
 
 from sampark.devtools.probe.build import (
     accounts,
+    calls,
     content,
     directives,
     factcheck,
@@ -48,6 +49,7 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
     content.build(w, rng=rng, units=units, token=token)
     factcheck.build(w, token=token)
     warroom.build(w, rng=rng, units=units, token=token)
+    calls.build(w, rng=rng, units=units, token=token)
     _index(w)
     return w
 
