@@ -100,13 +100,13 @@ class Entry:
     position: str = ""
 
 
-def _position_entries(*, unit: Unit, codes: list[str]) -> list[Entry]:
+def _position_entries(*, actor: User, unit: Unit, codes: list[str]) -> list[Entry]:
     kinds = people_selectors.position_kind_ids(codes=codes)
     if not kinds:
         raise ValidationError(_("Choose at least one known position."))
     rows = (
-        people_selectors.assignments_for_unit(unit=unit)
-        .filter(subtree_q(unit, field="unit"), kind_id__in=kinds)
+        people_selectors.assignments_visible(user=actor)
+        .filter(subtree_q(unit, field="unit"), kind_id__in=kinds, ended_at__isnull=True)
         .values_list("person_id", "unit_id", "kind__name_hi")
         .order_by("unit__path", "id")
     )
@@ -160,7 +160,7 @@ def campaign_create(
             created_by=actor,
         )
         if source == SourceKind.POSITIONS:
-            entries = _position_entries(unit=unit, codes=codes)
+            entries = _position_entries(actor=actor, unit=unit, codes=codes)
         elif source == SourceKind.CONSENT:
             entries = _consent_entries(unit=unit, purpose=purpose)
         else:

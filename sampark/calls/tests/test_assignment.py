@@ -125,3 +125,36 @@ def test_concurrent_agents_never_share_a_contact(campaign: Campaign, district1: 
     assert len(handed) == 6
     assert len(set(handed)) == 6
     assert Contact.objects.filter(status=ContactStatus.LEASED).count() == 6
+
+
+def test_a_positions_campaign_queues_the_holders_below_with_their_booth(
+    supervisor: User, district1: object
+) -> None:
+    from sampark.calls.enums import SourceKind
+    from sampark.geo.models import Unit
+    from sampark.people.models import Assignment, PositionKind
+    from sampark.people.tests.factories import PersonFactory
+
+    # given two booth presidents in district 1, one of whom stepped down
+    kind = PositionKind.objects.get(code="booth_president")
+    booths = list(Unit.objects.filter(level="booth", district=district1).order_by("id")[:2])
+    keep = Assignment.objects.create(
+        person=PersonFactory.create(), unit=booths[0], kind=kind, seat=1
+    )
+    gone = Assignment.objects.create(
+        person=PersonFactory.create(), unit=booths[1], kind=kind, seat=1
+    )
+    gone.ended_at = DAY
+    gone.save()
+    # when a campaign over the district calls booth presidents
+    campaign = services.campaign_create(
+        actor=supervisor,
+        name="Presidents",
+        unit=district1,
+        source=SourceKind.POSITIONS,
+        position_codes=["booth_president"],
+    )
+    # then only the serving one is queued, at their booth, with the position's Hindi name
+    contact = campaign.contacts.get()
+    assert (contact.person_id, contact.unit_id) == (keep.person_id, booths[0].id)
+    assert contact.position == kind.name_hi
