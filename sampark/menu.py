@@ -26,6 +26,7 @@ from sampark.accounts.enums import (
     IMPORT_PAGES,
     LISTENING_PAGES,
     WARROOM_PAGES,
+    Role,
 )
 from sampark.accounts.permissions import has_area
 from sampark.core.http import request_user
@@ -52,6 +53,16 @@ def _own_groups(user: User) -> bool:
     return _volunteer(user) and not user.can_any(GROUP_ROLLUP_PAGES)
 
 
+# The call centre's staff (the same roles as `calls.permissions.AGENT_ROLES`).
+CALL_ROLES = frozenset(
+    {Role.CALL_AGENT, Role.CALL_SUPERVISOR, Role.STATE_HEAD, Role.DISTRICT_INCHARGE}
+)
+
+
+def _calls(user: User) -> bool:
+    return has_area(user) and (user.is_superuser or bool(user.role_names & CALL_ROLES))
+
+
 def _anyone(user: User) -> bool:
     return True
 
@@ -73,6 +84,7 @@ LINKS: tuple[Link, ...] = (
     Link("warroom", "warroom:board", _("War room"), _scoped(WARROOM_PAGES)),
     Link("factchecks", "factcheck:search", _("Fact-checks"), lambda u: u.can_any(FACTCHECK_PAGES)),
     Link("content", "content:library", _("Content"), _scoped(CONTENT_PAGES)),
+    Link("calls", "calls:home", _("Call centre"), _calls),
     Link("groups", "groups:home", _("Booth groups"), _scoped(GROUP_ROLLUP_PAGES)),
     Link("my-groups", "groups:mine", _("My groups"), _own_groups),
     Link("app", "app:home", _("Volunteer app"), _volunteer),

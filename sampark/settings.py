@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sampark.groups",
     "sampark.notify",
     "sampark.app",
+    "sampark.calls",
     # Development tooling (demo, probe, benchmarks): after the product apps, imported by none.
     "sampark.devtools",
 ]
@@ -377,6 +378,30 @@ SAMPARK_QUIET_HOURS = (envint("SAMPARK_QUIET_START", "22"), envint("SAMPARK_QUIE
 # Calling hours in IST (start hour, end hour): calls are placed only between them (TRAI).
 SAMPARK_CALLING_HOURS = (envint("SAMPARK_CALLING_START", "9"), envint("SAMPARK_CALLING_END", "21"))
 # Reach estimate for a forwarded kit when the group's size is not on record.
+# The call centre (issue #15). Caller-ID series by call category (TRAI: 140… promotional,
+# 160… service); the telephony adapter by name ("" = agents dial from their own phones).
+SAMPARK_CALLS = {
+    "CALLER_ID": {
+        "promotional": envstr("SAMPARK_CALLS_CALLER_ID_PROMOTIONAL", "1400000000"),
+        "service": envstr("SAMPARK_CALLS_CALLER_ID_SERVICE", "1600000000"),
+    },
+    "LEASE_SECONDS": envint("SAMPARK_CALLS_LEASE_SECONDS", "300"),
+    "TELEPHONY": envstr("SAMPARK_CALLS_TELEPHONY", ""),
+    "CALLBACK_SECRET": envsecret("SAMPARK_CALLS_CALLBACK_SECRET", ""),
+    "EXOTEL": {
+        "BASE_URL": envstr("SAMPARK_EXOTEL_BASE_URL", "https://api.exotel.com"),
+        "ACCOUNT_SID": envstr("SAMPARK_EXOTEL_SID", ""),
+        "API_KEY": envstr("SAMPARK_EXOTEL_API_KEY", ""),
+        "API_TOKEN": envsecret("SAMPARK_EXOTEL_API_TOKEN", ""),
+    },
+    "ASTERISK": {
+        "BASE_URL": envstr("SAMPARK_ARI_URL", "http://127.0.0.1:8088"),
+        "USER": envstr("SAMPARK_ARI_USER", ""),
+        "PASSWORD": envsecret("SAMPARK_ARI_PASSWORD", ""),
+        "APP": envstr("SAMPARK_ARI_APP", "sampark"),
+        "ENDPOINT": envstr("SAMPARK_ARI_ENDPOINT", "PJSIP/{number}@trunk"),
+    },
+}
 SAMPARK_AVERAGE_GROUP_SIZE = envint("SAMPARK_AVERAGE_GROUP_SIZE", "150")
 # Delivery receipts from the SMS gateway are signed with this secret (HMAC-SHA256).
 SAMPARK_SMS_WEBHOOK_SECRET = envsecret("SAMPARK_SMS_WEBHOOK_SECRET", "")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("imports/", include("sampark.people.urls_io")),
     path("directives/", include("sampark.directives.urls")),
     path("notify/", include("sampark.notify.urls")),
+    path("calls/", include("sampark.calls.urls")),
     path("listening/", include("sampark.monitoring.urls")),
     path("app/", include("sampark.app.urls")),
     path("groups/", include("sampark.groups.urls")),

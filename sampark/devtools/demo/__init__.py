@@ -2,7 +2,7 @@
 fact-checks, booth groups, content and a war room on it (`sampark demo load`).
 
 One module per app: `organisation` (people, positions, users), `monitoring`, `factcheck`,
-`groups`, `content`, `warroom`, `notify`. Each loader is idempotent and seeded.
+`groups`, `content`, `warroom`, `notify`, `calls`. Each loader is idempotent and seeded.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def load(
     load_organisation(plan=plan, rng=rng, phones=phones, names=names, report=report)
     report.users = create_users(rng=rng, phones=phones, names=names)
     create_targets()
+    from sampark.devtools.demo import calls as calls_demo
     from sampark.devtools.demo import content as content_demo
     from sampark.devtools.demo import factcheck as factcheck_demo
     from sampark.devtools.demo import groups as groups_demo
@@ -78,4 +79,5 @@ def load(
     content_demo.load(rng=rng)
     warroom_demo.load(rng=rng)
     notify_demo.load()
+    calls_demo.load(rng=rng)
     return report

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sampark.accounts.models import User
+from sampark.calls.models import Attempt, Campaign, Contact
 from sampark.content.enums import DeliveryStatus
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.devtools.probe.world import Viewer, World, is_under, subtree_of
@@ -111,6 +112,14 @@ def _random_recipient(w: World, directive_id: int, rng: random.Random) -> dict[s
 
 
 _job_unit = _unit_of(lambda w: w.jobs, "scope_id")
+
+
+def _campaign_outside(w: World, v: Viewer, campaign_id: int) -> bool:
+    unit_id = w.campaigns[campaign_id].unit_id
+    if unit_id in v.subtree:
+        return False
+    root = v.root
+    return root is None or unit_id not in {root.state_id, root.district_id, root.ac_id}
 
 
 def _post_outside(w: World, v: Viewer, post_id: int) -> bool:
@@ -407,6 +416,31 @@ KINDS: dict[str, Kind] = {
         secrets=lambda w, v, i: [w.attachments[i].filename],
         table=DirectiveAttachment,
     ),
+    # Calls: a campaign is seen from its subtree and by the units below it (their agents work
+    # their own contacts of it); a contact and its calls only inside the viewer's subtree.
+    "campaign": Kind(
+        "campaign",
+        ids=lambda w: list(w.campaigns),
+        outside=_campaign_outside,
+        secrets=lambda w, v, i: [w.campaigns[i].name],
+        table=Campaign,
+    ),
+    "contact": Kind(
+        "contact",
+        ids=lambda w: list(w.contacts),
+        outside=lambda w, v, i: w.contacts[i].unit_id not in v.subtree,
+        secrets=lambda w, v, i: _person_secrets(w, v, w.contacts[i].person_id),
+        table=Contact,
+    ),
+    "attempt": Kind(
+        "attempt",
+        ids=lambda w: list(w.attempts),
+        outside=lambda w, v, i: w.contacts[w.attempts[i].contact_id].unit_id not in v.subtree,
+        secrets=lambda w, v, i: _person_secrets(
+            w, v, w.contacts[w.attempts[i].contact_id].person_id
+        ),
+        table=Attempt,
+    ),
     "user": Kind(
         "user",
         ids=lambda w: list(w.users),
@@ -460,6 +494,9 @@ REGISTRY: dict[str, str] = {
     "shift_id": "shift",
     "notification_id": "notification",
     "attachment_id": "attachment",
+    "campaign_id": "campaign",
+    "contact_id": "contact",
+    "attempt_id": "attempt",
 }
 
 # Parameters that address no scoped object: filled with a plausible value, never probed.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sampark.accounts.models import User
+from sampark.calls.models import Attempt, Campaign, Contact
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
 from sampark.factcheck.models import FactCheck
@@ -60,6 +61,9 @@ class World:
     shifts: dict[int, Shift] = field(default_factory=dict)
     notifications: dict[int, Notification] = field(default_factory=dict)
     attachments: dict[int, DirectiveAttachment] = field(default_factory=dict)
+    campaigns: dict[int, Campaign] = field(default_factory=dict)
+    contacts: dict[int, Contact] = field(default_factory=dict)
+    attempts: dict[int, Attempt] = field(default_factory=dict)
     # Derived indexes.
     narrative_posts: dict[int, list[int]] = field(default_factory=dict)
     person_units: dict[int, set[int]] = field(default_factory=dict)

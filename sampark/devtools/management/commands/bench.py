@@ -61,6 +61,23 @@ class Command(BaseCommand):
         note.add_argument("--rate", type=float, default=1.0)
         note.add_argument("--json", action="store_true")
         note.add_argument("--postgres", default="", help="an empty PostgreSQL database URL")
+        calls = sub.add_parser("calls", help="call console cycle: next contact + disposition")
+        calls.add_argument("--agents", type=int, default=2000)
+        calls.add_argument("--cycles", type=int, default=3, help="cycles per agent")
+        calls.add_argument("--processes", type=int, default=4, help="concurrent workers")
+        calls.add_argument("--json", action="store_true")
+        calls.add_argument(
+            "--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_calls")
+        )
+        cone = sub.add_parser("calls-one", help="(internal) measure on the configured database")
+        cone.add_argument("--agents", type=int, default=2000)
+        cone.add_argument("--cycles", type=int, default=3)
+        cone.add_argument("--processes", type=int, default=4)
+        cwork = sub.add_parser("calls-work", help="(internal) one worker of the calls bench")
+        cwork.add_argument("--campaign", type=int, required=True)
+        cwork.add_argument("--part", type=int, required=True)
+        cwork.add_argument("--parts", type=int, required=True)
+        cwork.add_argument("--cycles", type=int, default=3)
         imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
         imp.add_argument("--rows", type=int, default=800_000)
         imp.add_argument("--json", action="store_true")
@@ -76,6 +93,40 @@ class Command(BaseCommand):
             from bench.pipeline import measure as measure_pipeline
 
             self.stdout.write(json.dumps(measure_pipeline(options["posts"])))
+            return
+        if which == "calls-one":
+            from bench.calls import measure as measure_calls
+
+            figures = measure_calls(
+                agents=options["agents"], cycles=options["cycles"], processes=options["processes"]
+            )
+            self.stdout.write(json.dumps(figures))
+            return
+        if which == "calls-work":
+            from bench.calls import work
+
+            self.stdout.write(
+                json.dumps(
+                    work(
+                        campaign_id=options["campaign"],
+                        part=options["part"],
+                        parts=options["parts"],
+                        cycles=options["cycles"],
+                    )
+                )
+            )
+            return
+        if which == "calls":
+            from bench.calls import run as run_calls
+
+            _ensure_pg_database(options["postgres"], fresh=True)
+            figures = run_calls(
+                postgres_url=options["postgres"],
+                agents=options["agents"],
+                cycles=options["cycles"],
+                processes=options["processes"],
+            )
+            self._print(figures, as_json=options["json"])
             return
         if which == "distribution-one":
             from bench.distribution import one

@@ -11,6 +11,7 @@ import random
 
 from sampark.devtools.probe.build import (
     accounts,
+    calls,
     content,
     directives,
     factcheck,
@@ -50,6 +51,7 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
     factcheck.build(w, token=token)
     warroom.build(w, rng=rng, units=units, token=token)
     notify.build(w, rng=rng, token=token)
+    calls.build(w, rng=rng, units=units, token=token)
     _index(w)
     return w
 

@@ -1,0 +1,211 @@
+"""The call centre: campaigns over contacts, versioned scripts, attempts, answers and notes.
+
+Scope: a campaign belongs to a unit; each contact carries the unit it is called for (the booth
+of a volunteer's position, else the person's home unit), and an agent sees only contacts inside
+their own subtree (a district's team, its district's contacts).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from sampark.calls.enums import (
+    AgentState,
+    AttemptStatus,
+    CampaignStatus,
+    Category,
+    ContactStatus,
+    Disposition,
+    Mode,
+    SourceKind,
+)
+
+
+class Script(models.Model):
+    name = models.CharField(max_length=200)
+    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScriptVersion(models.Model):
+    """One frozen version of a script: its steps (see `calls.scripts`) never change once saved;
+    an edit is a new version, so every answer keeps the wording it was given to."""
+
+    script = models.ForeignKey(Script, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    steps = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["script", "number"], name="one_script_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.script_id} v{self.number}"
+
+
+class Campaign(models.Model):
+    name = models.CharField(max_length=200)
+    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=32, default="calls")  # a people ConsentPurpose
+    category = models.CharField(max_length=12, choices=Category.choices, default=Category.SERVICE)
+    source = models.CharField(max_length=16, choices=SourceKind.choices)
+    # For SourceKind.POSITIONS: the position codes called (people's catalogue).
+    position_codes = models.JSONField(default=list, blank=True)
+    script = models.ForeignKey(
+        ScriptVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    mode = models.CharField(max_length=12, choices=Mode.choices, default=Mode.PREVIEW)
+    lines_per_agent = models.PositiveSmallIntegerField(default=1)
+    abandon_cap = models.FloatField(default=0.03)
+    max_attempts = models.PositiveSmallIntegerField(default=3)
+    status = models.CharField(
+        max_length=8, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """One person in one campaign's queue. Leased to one agent at a time (`leased_by`,
+    `lease_until`); while `live` (a call is up) the lease is never taken over."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="contacts")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    position = models.CharField(max_length=100, blank=True, default="")
+    status = models.CharField(
+        max_length=8, choices=ContactStatus.choices, default=ContactStatus.WAITING
+    )
+    # When the contact may next be called: a call-back, a retry, or the end of a rules window.
+    due_at = models.DateTimeField(null=True, blank=True)
+    callback_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    leased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lease_until = models.DateTimeField(null=True, blank=True)
+    live = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    disposition = models.CharField(
+        max_length=16, choices=Disposition.choices, blank=True, default=""
+    )
+    hold_reason = models.CharField(max_length=20, blank=True, default="")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "person"], name="one_contact_per_campaign")
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "due_at"]),
+            models.Index(fields=["leased_by", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.person_id}"
+
+
+class Attempt(models.Model):
+    """One call to a contact by one agent, with what the agent typed (saved as they type)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="calls")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=AttemptStatus.choices, default=AttemptStatus.QUEUED
+    )
+    provider = models.CharField(max_length=20, blank=True, default="")  # "" = own phone
+    provider_call_id = models.CharField(max_length=80, blank=True, default="")
+    caller_id = models.CharField(max_length=20, blank=True, default="")
+    recording_url = models.URLField(max_length=500, blank=True, default="")
+    disposition = models.CharField(
+        max_length=16, choices=Disposition.choices, blank=True, default=""
+    )
+    # The console's autosave: answers and the note being typed, until the disposition is saved.
+    draft = models.JSONField(default=dict, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_call_id"],
+                condition=~models.Q(provider_call_id=""),
+                name="one_attempt_per_provider_call",
+            )
+        ]
+        indexes = [models.Index(fields=["agent", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"attempt {self.id}"
+
+
+class Response(models.Model):
+    """One structured answer to one question of the script version the call used."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    script = models.ForeignKey(ScriptVersion, on_delete=models.PROTECT, related_name="+")
+    question = models.CharField(max_length=40)
+    value = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}:{self.question}"
+
+
+class Note(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class DoNotCall(models.Model):
+    """The organisation's own do-not-call list (beyond the NCPR register): never dialled."""
+
+    phone = models.CharField(max_length=16, unique=True)
+    reason = models.CharField(max_length=200, blank=True, default="")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.phone
+
+
+class AgentStatus(models.Model):
+    """An agent's state now, for the wallboard; one row per agent."""
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_status"
+    )
+    state = models.CharField(max_length=10, choices=AgentState.choices, default=AgentState.OFFLINE)
+    since = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.agent_id}:{self.state}"

@@ -1,0 +1,568 @@
+"""Writes for the call centre: campaigns and their contacts, handing out the next contact,
+calls, autosave, dispositions with their effects elsewhere, the do-not-call list.
+
+Handing out (`contact_next`) never gives one contact to two agents: on PostgreSQL the
+candidate rows are read `FOR UPDATE SKIP LOCKED`, so concurrent agents pass over each other's
+rows instead of queueing; on both databases the lease is then taken by a conditional UPDATE
+that only one writer can win (SQLite serialises writers, so the fallback is the same UPDATE).
+A lease lasts `LEASE_SECONDS` and is renewed by the console's autosave; while a call is live
+(`Contact.live`) an expired lease is never taken over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sampark.accounts.models import User
+from sampark.accounts.selectors import scope_q, scope_root
+from sampark.calls import audit, scripts
+from sampark.calls.enums import (
+    LIVE_STATUSES,
+    RETRY_DISPOSITIONS,
+    AttemptStatus,
+    CampaignStatus,
+    Category,
+    ContactStatus,
+    Disposition,
+    Effect,
+    SourceKind,
+)
+from sampark.calls.models import (
+    AgentStatus,
+    Attempt,
+    Campaign,
+    Contact,
+    DoNotCall,
+    Note,
+    Response,
+    Script,
+    ScriptVersion,
+)
+from sampark.calls.permissions import require_manager
+from sampark.geo.models import Unit
+from sampark.geo.scope import contains, subtree_q
+from sampark.people import selectors as people_selectors
+from sampark.people import services as people_services
+from sampark.people.enums import ConsentChannel
+from sampark.rules import selectors as rules_selectors
+from sampark.rules.enums import WAITING_REASONS, Channel, Kind
+
+DNC = "do_not_call"  # our own hold reason, beside the rules' reasons
+MAX_NOTE = 2000
+MAX_DRAFT_BYTES = 20_000
+RETRY_AFTER = dt.timedelta(hours=2)
+MAX_SKIPS = 25  # contacts held by the rules passed over in one `contact_next`
+
+
+def _conf() -> dict[str, Any]:
+    conf: dict[str, Any] = settings.SAMPARK_CALLS
+    return conf
+
+
+def lease_length() -> dt.timedelta:
+    return dt.timedelta(seconds=int(_conf()["LEASE_SECONDS"]))
+
+
+def caller_id_for(category: str) -> str:
+    """The caller-ID series the call category is placed from (settings, TRAI 140/160)."""
+    return str(_conf()["CALLER_ID"][Category(category).value])
+
+
+# --- scripts and campaigns ----------------------------------------------------------------------
+
+
+def script_save(
+    *, actor: User, name: str, unit: Unit, steps: object, script: Script | None = None
+) -> ScriptVersion:
+    """Save the steps as the next version of `script` (a new script when None)."""
+    clean = scripts.validate_steps(steps)
+    with transaction.atomic():
+        if script is None:
+            script = Script.objects.create(name=name[:200], unit=unit, created_by=actor)
+        last = script.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        return ScriptVersion.objects.create(script=script, number=last + 1, steps=clean)
+
+
+@dataclass(frozen=True)
+class Entry:
+    person_id: int
+    unit_id: int
+    position: str = ""
+
+
+def _position_entries(*, actor: User, unit: Unit, codes: list[str]) -> list[Entry]:
+    kinds = people_selectors.position_kind_ids(codes=codes)
+    if not kinds:
+        raise ValidationError(_("Choose at least one known position."))
+    rows = (
+        people_selectors.assignments_visible(user=actor)
+        .filter(subtree_q(unit, field="unit"), kind_id__in=kinds, ended_at__isnull=True)
+        .values_list("person_id", "unit_id", "kind__name_hi")
+        .order_by("unit__path", "id")
+    )
+    return [Entry(pid, uid, pos) for pid, uid, pos in rows]
+
+
+def _consent_entries(*, unit: Unit, purpose: str) -> list[Entry]:
+    rows = (
+        people_selectors.persons_with_consent(purpose=purpose, channel=ConsentChannel.VOICE)
+        .filter(subtree_q(unit, field="home_unit"))
+        .values_list("id", "home_unit_id")
+        .order_by("id")
+    )
+    return [Entry(pid, uid) for pid, uid in rows]
+
+
+def campaign_create(
+    *,
+    actor: User,
+    name: str,
+    unit: Unit,
+    source: str,
+    purpose: str = "calls",
+    category: str = Category.SERVICE,
+    position_codes: Iterable[str] = (),
+    script: ScriptVersion | None = None,
+    mode: str = "preview",
+    lines_per_agent: int = 1,
+    abandon_cap: float = 0.03,
+) -> Campaign:
+    """Start a campaign over `unit`'s subtree; contacts come from positions or consents now,
+    or later through `contacts_add` (an event's no-shows)."""
+    require_manager(actor)
+    if not contains(scope_root(user=actor), unit):
+        raise PermissionDenied(_("That unit is outside your area."))
+    if not 0 < abandon_cap <= 0.2 or not 1 <= lines_per_agent <= 10:
+        raise ValidationError(_("Abandon cap or lines per agent out of range."))
+    codes = list(position_codes)
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            name=name[:200],
+            unit=unit,
+            source=SourceKind(source),
+            purpose=purpose,
+            category=Category(category),
+            position_codes=codes,
+            script=script,
+            mode=mode,
+            lines_per_agent=lines_per_agent,
+            abandon_cap=abandon_cap,
+            created_by=actor,
+        )
+        if source == SourceKind.POSITIONS:
+            entries = _position_entries(actor=actor, unit=unit, codes=codes)
+        elif source == SourceKind.CONSENT:
+            entries = _consent_entries(unit=unit, purpose=purpose)
+        else:
+            entries = []
+        added = contacts_add(campaign=campaign, entries=entries)
+        audit.campaign_created(campaign=campaign, contacts=added, actor=actor)
+    return campaign
+
+
+def contacts_add(*, campaign: Campaign, entries: Iterable[Entry]) -> int:
+    """Queue persons into a campaign (once each); entries outside its subtree are dropped.
+    This is how the events app hands over a no-show list."""
+    inside = set(Unit.objects.filter(subtree_q(campaign.unit)).values_list("id", flat=True))
+    rows = [
+        Contact(campaign=campaign, person_id=e.person_id, unit_id=e.unit_id, position=e.position)
+        for e in entries
+        if e.unit_id in inside
+    ]
+    before = campaign.contacts.count()
+    Contact.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return campaign.contacts.count() - before
+
+
+# --- scrubbing at dial time -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scrub:
+    reason: str = ""
+    until: dt.datetime | None = None
+
+    @property
+    def go(self) -> bool:
+        return not self.reason
+
+
+def scrub(*, contact: Contact, at: dt.datetime) -> Scrub:
+    """May this contact be dialled at `at`? Our own do-not-call list, then every sending rule
+    (NCPR DND, opt-outs and consent, calling hours, the constituency's silence period)."""
+    recipient = rules_selectors.recipients(
+        person_ids=[contact.person_id], unit_ids={contact.person_id: contact.unit_id}
+    )[contact.person_id]
+    if DoNotCall.objects.filter(phone=recipient.phone).exists():
+        return Scrub(DNC)
+    book = rules_selectors.Rulebook.load(
+        purpose=contact.campaign.purpose,
+        audience=[(recipient, Channel.VOICE)],
+        at=at,
+        kind=Kind.MESSAGE,
+        calendar=_calendar(at),
+    )
+    verdict = book.check(recipient, channel=Channel.VOICE, at=at)
+    return Scrub(verdict.reason, verdict.until)
+
+
+_CALENDAR: dict[str, Any] = {}
+CALENDAR_SECONDS = 60
+
+
+def _calendar(at: dt.datetime) -> rules_selectors.Calendar:
+    """The poll calendar, shared for a minute (the rules allow sharing it: it changes rarely,
+    and a new phase is published days before its silence begins)."""
+    loaded = _CALENDAR.get("at")
+    if loaded is None or abs((at - loaded).total_seconds()) > CALENDAR_SECONDS:
+        _CALENDAR.update(at=at, calendar=rules_selectors.Calendar.load())
+    calendar: rules_selectors.Calendar = _CALENDAR["calendar"]
+    return calendar
+
+
+# --- handing out contacts -----------------------------------------------------------------------
+
+
+def _held_by(agent: User) -> Contact | None:
+    return (
+        Contact.objects.filter(leased_by=agent, status=ContactStatus.LEASED)
+        .select_related("campaign")
+        .order_by("id")
+        .first()
+    )
+
+
+def _candidates(*, agent: User, campaign: Campaign, now: dt.datetime) -> Any:
+    due = Q(due_at__isnull=True) | Q(due_at__lte=now)
+    free = Q(status=ContactStatus.WAITING) | Q(
+        status=ContactStatus.LEASED, lease_until__lt=now, live=False
+    )
+    return (
+        Contact.objects.filter(scope_q(user=agent, field="unit"), due, free, campaign=campaign)
+        .filter(Q(callback_agent__isnull=True) | Q(callback_agent=agent))
+        .order_by("due_at", "id")
+    )
+
+
+def _claim_one(*, agent: User, campaign: Campaign, now: dt.datetime, skip: set[int]) -> int | None:
+    """Lease one free contact to `agent`; its id, or None when none is left."""
+    qs = _candidates(agent=agent, campaign=campaign, now=now).exclude(id__in=skip)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            ids = list(
+                qs.select_for_update(skip_locked=True, of=("self",)).values_list("id", flat=True)[
+                    :1
+                ]
+            )
+        else:
+            ids = list(qs.values_list("id", flat=True)[:1])
+        if not ids:
+            return None
+        won = (
+            Contact.objects.filter(id=ids[0])
+            .filter(
+                Q(status=ContactStatus.WAITING)
+                | Q(status=ContactStatus.LEASED, lease_until__lt=now, live=False)
+            )
+            .update(
+                status=ContactStatus.LEASED,
+                leased_by=agent,
+                lease_until=now + lease_length(),
+                updated_at=now,
+            )
+        )
+    if not won:
+        skip.add(ids[0])  # another agent took it between our read and our write (SQLite)
+        return -1
+    return int(ids[0])
+
+
+def contact_next(
+    *, agent: User, campaign: Campaign, now: dt.datetime | None = None, scrub_rules: bool = True
+) -> Contact | None:
+    """The contact this agent works on now: the one they already hold (a reload hands back
+    the same contact), else the next free one that the rules let us dial now."""
+    now = now or timezone.now()
+    held = _held_by(agent)
+    if held is not None:
+        return held
+    if campaign.status != CampaignStatus.ACTIVE:
+        return None
+    skip: set[int] = set()
+    for _round in range(MAX_SKIPS):
+        contact_id = _claim_one(agent=agent, campaign=campaign, now=now, skip=skip)
+        if contact_id is None:
+            return None
+        if contact_id < 0:
+            continue
+        contact = Contact.objects.select_related("campaign", "unit").get(id=contact_id)
+        verdict = scrub(contact=contact, at=now) if scrub_rules else Scrub()
+        if verdict.go:
+            return contact
+        _hold(contact=contact, verdict=verdict, now=now)
+    return None
+
+
+def _hold(*, contact: Contact, verdict: Scrub, now: dt.datetime) -> None:
+    """Put a contact the rules hold back: till the window ends, or for good."""
+    waiting = verdict.reason in WAITING_REASONS
+    Contact.objects.filter(id=contact.id).update(
+        status=ContactStatus.WAITING if waiting else ContactStatus.HELD,
+        due_at=verdict.until if waiting else contact.due_at,
+        hold_reason=verdict.reason,
+        leased_by=None,
+        lease_until=None,
+        updated_at=now,
+    )
+
+
+def _own(*, agent: User, contact_id: int, now: dt.datetime) -> Contact:
+    contact = (
+        Contact.objects.select_for_update().select_related("campaign", "unit").get(id=contact_id)
+    )
+    if contact.leased_by_id != agent.id or contact.status != ContactStatus.LEASED:
+        raise PermissionDenied(_("This contact is no longer yours."))
+    return contact
+
+
+def lease_renew(*, agent: User, contact_id: int, now: dt.datetime | None = None) -> bool:
+    """Extend the agent's lease on the contact (the console's heartbeat); False if lost."""
+    now = now or timezone.now()
+    return (
+        Contact.objects.filter(id=contact_id, leased_by=agent, status=ContactStatus.LEASED).update(
+            lease_until=now + lease_length()
+        )
+        == 1
+    )
+
+
+# --- calls --------------------------------------------------------------------------------------
+
+
+def call_start(
+    *, agent: User, contact_id: int, provider: str = "", now: dt.datetime | None = None
+) -> Attempt:
+    """Open an attempt on a contact the agent holds, after asking the rules once more at the
+    moment of dialling. `provider` "" = the agent dials from their own phone."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        contact = _own(agent=agent, contact_id=contact_id, now=now)
+        verdict = scrub(contact=contact, at=now)
+        if not verdict.go:
+            _hold(contact=contact, verdict=verdict, now=now)
+    if not verdict.go:
+        raise ValidationError(_("The rules hold this call: %(r)s") % {"r": verdict.reason})
+    with transaction.atomic():
+        contact = _own(agent=agent, contact_id=contact_id, now=now)
+        open_attempt = contact.calls.filter(agent=agent, closed_at__isnull=True).first()
+        if open_attempt is not None:
+            return open_attempt
+        attempt = Attempt.objects.create(
+            contact=contact,
+            agent=agent,
+            started_at=now,
+            provider=provider,
+            caller_id=caller_id_for(contact.campaign.category),
+            status=AttemptStatus.QUEUED if provider else AttemptStatus.IN_PROGRESS,
+        )
+        Contact.objects.filter(id=contact.id).update(
+            live=True, attempts=contact.attempts + 1, lease_until=now + lease_length()
+        )
+        agent_state_set(agent=agent, state="on_call", now=now)
+    return attempt
+
+
+def call_dialled(*, attempt_id: int, provider_call_id: str, status: str) -> None:
+    """Record the provider's id for a call it accepted."""
+    Attempt.objects.filter(id=attempt_id).update(
+        provider_call_id=provider_call_id[:80], status=AttemptStatus(status)
+    )
+
+
+def call_event(
+    *,
+    provider: str,
+    provider_call_id: str,
+    status: str,
+    at: dt.datetime,
+    recording_url: str = "",
+    attempt_id: int | None = None,
+) -> bool:
+    """Apply a provider's status report to its attempt; False for a call we do not know.
+
+    A report never moves a finished call back to a live state (reports may arrive out of order).
+    With `attempt_id` (from an authenticated callback URL) the call must also be that attempt.
+    """
+    with transaction.atomic():
+        qs = Attempt.objects.select_for_update().filter(
+            provider=provider, provider_call_id=provider_call_id
+        )
+        if attempt_id is not None:
+            qs = qs.filter(id=attempt_id)
+        attempt = qs.first()
+        if attempt is None:
+            return False
+        if attempt.status not in LIVE_STATUSES:
+            return True
+        attempt.status = AttemptStatus(status)
+        if status == AttemptStatus.IN_PROGRESS and attempt.answered_at is None:
+            attempt.answered_at = at
+        if status not in LIVE_STATUSES:
+            attempt.ended_at = at
+            Contact.objects.filter(id=attempt.contact_id).update(live=False)
+        if recording_url:
+            attempt.recording_url = recording_url[:500]
+        attempt.save(update_fields=["status", "answered_at", "ended_at", "recording_url"])
+    return True
+
+
+def draft_save(
+    *, agent: User, attempt_id: int, draft: Mapping[str, Any], now: dt.datetime | None = None
+) -> None:
+    """Autosave what the agent typed so far, and renew the lease while at it."""
+    now = now or timezone.now()
+    if len(repr(draft)) > MAX_DRAFT_BYTES:
+        raise ValidationError(_("Too much text to save."))
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(id=attempt_id)
+        if attempt.agent_id != agent.id or attempt.closed_at is not None:
+            raise PermissionDenied(_("This call is no longer yours."))
+        attempt.draft = dict(draft)
+        attempt.save(update_fields=["draft"])
+        lease_renew(agent=agent, contact_id=attempt.contact_id, now=now)
+
+
+def _apply_effects(*, contact: Contact, fired: list[tuple[str, object]]) -> list[str]:
+    """Answers that change other apps, through their services. Opt-out withdraws every
+    consent the number gave, on every channel, at once (issue #15: within a minute)."""
+    applied: list[str] = []
+    phone = people_selectors.person_facts(person_ids=[contact.person_id])[contact.person_id].phone
+    for effect, _answer in fired:
+        if effect == Effect.OPT_OUT:
+            for channel in ConsentChannel.values:
+                people_services.consent_withdraw_channel(
+                    phone=phone, channel=channel, source="call_centre"
+                )
+            DoNotCall.objects.get_or_create(phone=phone, defaults={"reason": "opted out on a call"})
+        # A corrected phone and a willing volunteer stay as structured answers (Response rows)
+        # for the people team: people offers no service to change a phone or open a position
+        # request yet (see docs/calls.md).
+        applied.append(effect)
+    return applied
+
+
+def disposition_save(
+    *,
+    agent: User,
+    attempt_id: int,
+    disposition: str,
+    answers: Mapping[str, object] | None = None,
+    note: str = "",
+    callback_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Attempt:
+    """Close the call: answers as structured responses, their effects, the disposition, a note,
+    a call-back; the contact goes back to the queue or is done, and the lease ends."""
+    now = now or timezone.now()
+    code = Disposition(disposition)
+    if code == Disposition.CALL_BACK and (callback_at is None or callback_at <= now):
+        raise ValidationError(_("Choose a call-back time in the future."))
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update()
+            .select_related("contact__campaign")
+            .get(id=attempt_id)
+        )
+        if attempt.agent_id != agent.id:
+            raise PermissionDenied(_("This call is no longer yours."))
+        if attempt.closed_at is not None:
+            return attempt  # a double submit: the first one counted
+        contact = _own(agent=agent, contact_id=attempt.contact_id, now=now)
+        version = contact.campaign.script
+        clean: dict[str, object] = {}
+        if version is not None and answers:
+            for key, raw in answers.items():
+                step = scripts.step_by_key(version.steps, key)
+                if step is None or step["kind"] == "info" or raw in ("", None, []):
+                    continue
+                clean[key] = scripts.clean_answer(step, raw)
+            Response.objects.bulk_create(
+                [
+                    Response(attempt=attempt, script=version, question=k, value=v)
+                    for k, v in clean.items()
+                ]
+            )
+        fired = scripts.effects(version.steps, clean) if version is not None else []
+        if code == Disposition.DO_NOT_CALL:
+            fired.append((Effect.OPT_OUT, True))
+        applied = _apply_effects(contact=contact, fired=fired)
+        if note.strip():
+            Note.objects.create(contact=contact, author=agent, text=note.strip()[:MAX_NOTE])
+        attempt.disposition = code
+        attempt.closed_at = now
+        attempt.draft = {}
+        if attempt.ended_at is None and not attempt.provider:
+            attempt.ended_at = now
+            attempt.status = AttemptStatus.COMPLETED
+        attempt.save()
+        _requeue(contact=contact, code=code, callback_at=callback_at, agent=agent, now=now)
+        agent_state_set(agent=agent, state="available", now=now)
+        audit.call_closed(attempt=attempt, actor=agent, effects=applied)
+    return attempt
+
+
+def _requeue(
+    *, contact: Contact, code: str, callback_at: dt.datetime | None, agent: User, now: dt.datetime
+) -> None:
+    fields: dict[str, Any] = {
+        "leased_by": None,
+        "lease_until": None,
+        "live": False,
+        "disposition": code,
+        "updated_at": now,
+        "callback_agent": None,
+    }
+    if code == Disposition.CALL_BACK:
+        fields |= {"status": ContactStatus.WAITING, "due_at": callback_at, "callback_agent": agent}
+    elif code in RETRY_DISPOSITIONS and contact.attempts < contact.campaign.max_attempts:
+        fields |= {"status": ContactStatus.WAITING, "due_at": now + RETRY_AFTER}
+    else:
+        fields |= {"status": ContactStatus.DONE}
+    Contact.objects.filter(id=contact.id).update(**fields)
+
+
+def note_add(*, agent: User, contact_id: int, text: str) -> Note:
+    """A note on a contact the agent holds."""
+    if not text.strip():
+        raise ValidationError(_("Write a note first."))
+    with transaction.atomic():
+        contact = _own(agent=agent, contact_id=contact_id, now=timezone.now())
+        return Note.objects.create(contact=contact, author=agent, text=text.strip()[:MAX_NOTE])
+
+
+def dnc_add(*, phone: str, reason: str, actor: User | None) -> bool:
+    """Put a number on our own do-not-call list; False if it was there already."""
+    with transaction.atomic():
+        _row, created = DoNotCall.objects.get_or_create(
+            phone=phone, defaults={"reason": reason[:200], "added_by": actor}
+        )
+        if created:
+            audit.dnc_added(phone_tail=phone[-4:], actor=actor)
+    return created
+
+
+def agent_state_set(*, agent: User, state: str, now: dt.datetime | None = None) -> None:
+    """Set the agent's state for the wallboard."""
+    now = now or timezone.now()
+    if not AgentStatus.objects.filter(agent=agent).update(state=state, since=now):
+        AgentStatus.objects.get_or_create(agent=agent, defaults={"state": state, "since": now})

@@ -1,0 +1,158 @@
+"""Asterisk ARI (REST + the events websocket) for a self-hosted PBX.
+
+As the Asterisk wiki documents ARI:
+- originate:  POST /ari/channels?endpoint=PJSIP/<n>@trunk&app=<app>&appArgs=...&callerId=...
+              &timeout=<s>&channelId=<id>           → Channel {"id", "name", "state", ...}
+- bridge:     POST /ari/bridges?type=mixing&bridgeId=<id> → Bridge {"id", "bridge_type", ...}
+              POST /ari/bridges/<id>/addChannel?channel=<id1>,<id2>  → 204
+- hang up:    DELETE /ari/channels/<id>?reason=normal               → 204
+- record:     POST /ari/bridges/<id>/record?name=<n>&format=wav      → LiveRecording
+- events:     GET /ari/events?app=<app> (websocket): StasisStart, ChannelStateChange
+              (channel.state "Ringing", "Up"), ChannelDestroyed (cause 16 normal clearing,
+              17 user busy, 18/19 no answer, 21 rejected, others failed), StasisEnd.
+
+The agent's leg is originated first (like Exotel's From); when it enters the Stasis app the
+event handler (`on_event`) originates the customer's leg into the same bridge. Channel ids are
+ours: "<call>-a" and "<call>-c", so an event names its call without a lookup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from sampark.integrations.base import USER_AGENT, ConnectorError, json_object, send
+from sampark.integrations.telephony.base import CallEvent, Dialled, DialRequest, TelephonyError
+
+NAME = "asterisk"
+
+# Q.850 causes in ChannelDestroyed → our terminal statuses.
+CAUSES = {16: "completed", 17: "busy", 18: "no_answer", 19: "no_answer", 21: "failed"}
+
+
+def call_of(channel_id: str) -> tuple[str, str]:
+    """(call id, leg) of one of our channel ids ("<call>-a" agent, "<call>-c" customer)."""
+    call, _sep, leg = channel_id.rpartition("-")
+    return call, leg
+
+
+def parse_event(event: Mapping[str, Any]) -> CallEvent | None:
+    """An ARI event as a CallEvent of its call, or None for events that change nothing.
+
+    The customer's leg decides the call's state; the agent hanging up before the customer
+    answers cancels it.
+    """
+    kind = str(event.get("type") or "")
+    channel = event.get("channel") or {}
+    call, leg = call_of(str(channel.get("id") or ""))
+    if not call or leg not in {"a", "c"}:
+        return None
+    at = _time(str(event.get("timestamp") or ""))
+    if kind == "ChannelStateChange" and leg == "c":
+        state = str(channel.get("state") or "")
+        status = {"Ringing": "ringing", "Up": "in_progress"}.get(state)
+        return CallEvent(NAME, call, status, at) if status else None
+    if kind == "ChannelDestroyed":
+        cause = int(event.get("cause") or 0)
+        if leg == "a":
+            # The agent's leg ending normally follows the customer's; any other cause means
+            # the agent never came on, so the call is canceled.
+            return None if cause == 16 else CallEvent(NAME, call, "canceled", at)
+        return CallEvent(NAME, call, CAUSES.get(cause, "failed"), at)
+    return None
+
+
+def _time(value: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class Adapter:
+    name = NAME
+
+    def __init__(
+        self, options: Mapping[str, Any], *, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        self.base_url = str(options.get("BASE_URL") or "").rstrip("/")
+        self.app = str(options.get("APP") or "sampark")
+        self.endpoint = str(options.get("ENDPOINT") or "PJSIP/{number}@trunk")
+        user, password = str(options.get("USER") or ""), str(options.get("PASSWORD") or "")
+        if not (self.base_url and user and password):
+            raise TelephonyError("Asterisk ARI needs SAMPARK_ARI_URL, _USER and _PASSWORD")
+        self.client = httpx.Client(
+            auth=(user, password),
+            timeout=10.0,
+            headers={"User-Agent": USER_AGENT},
+            transport=transport,
+        )
+        # Customer legs waiting for their agent to answer: call id → (number, caller id).
+        self.pending: dict[str, tuple[str, str, int]] = {}
+
+    def _call(self, method: str, path: str, **params: str) -> httpx.Response:
+        try:
+            response = send(
+                self.client, method, f"{self.base_url}/ari/{path}", service="ARI", params=params
+            )
+        except ConnectorError as exc:
+            raise TelephonyError(str(exc)) from exc
+        if response.status_code >= 400:
+            raise TelephonyError(f"ARI {method} {path}: {response.status_code}")
+        return response
+
+    def dial(self, request: DialRequest) -> Dialled:
+        call = secrets.token_hex(8)
+        self._call("POST", "bridges", type="mixing", bridgeId=call, name=call)
+        self.pending[call] = (request.customer_number, request.caller_id, request.ring_seconds)
+        channel = json_object(
+            self._call(
+                "POST",
+                "channels",
+                endpoint=self.endpoint.format(number=request.agent_number),
+                app=self.app,
+                appArgs=f"agent,{call}",
+                callerId=request.caller_id,
+                timeout=str(request.ring_seconds),
+                channelId=f"{call}-a",
+            ),
+            service="ARI",
+        )
+        if str(channel.get("id")) != f"{call}-a":
+            raise TelephonyError("ARI answered with another channel")
+        if request.record:
+            self._call("POST", f"bridges/{call}/record", name=call, format="wav")
+        return Dialled(NAME, call, "queued")
+
+    def on_event(self, event: Mapping[str, Any]) -> CallEvent | None:
+        """Act on one event of the websocket (bridge the agent's leg, ring the customer), and
+        say what it means for the call."""
+        channel = event.get("channel") or {}
+        call, leg = call_of(str(channel.get("id") or ""))
+        if event.get("type") == "StasisStart" and leg == "a" and call in self.pending:
+            number, caller_id, ring = self.pending.pop(call)
+            self._call("POST", f"bridges/{call}/addChannel", channel=f"{call}-a")
+            self._call(
+                "POST",
+                "channels",
+                endpoint=self.endpoint.format(number=number),
+                app=self.app,
+                appArgs=f"customer,{call}",
+                callerId=caller_id,
+                timeout=str(ring),
+                channelId=f"{call}-c",
+            )
+        elif event.get("type") == "StasisStart" and leg == "c":
+            self._call("POST", f"bridges/{call}/addChannel", channel=f"{call}-c")
+        return parse_event(event)
+
+    def hangup(self, call_id: str) -> None:
+        for leg in ("c", "a"):
+            try:
+                self._call("DELETE", f"channels/{call_id}-{leg}", reason="normal")
+            except TelephonyError:
+                continue  # that leg is already gone
