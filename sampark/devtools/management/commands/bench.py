@@ -52,6 +52,10 @@ class Command(BaseCommand):
         done.add_argument("--schedules", type=int, default=10_000)
         done.add_argument("--rate", type=float, default=80.0)
         done.add_argument("--seconds", type=float, default=30.0)
+        kb = sub.add_parser("claims-kb", help="claim matching against a real-sized knowledge base")
+        kb.add_argument("--split", choices=["dev", "test", "train"], default="dev")
+        kb.add_argument("--model", help="sentence-transformers model name or local folder")
+        kb.add_argument("--json", action="store_true")
         imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
         imp.add_argument("--rows", type=int, default=800_000)
         imp.add_argument("--json", action="store_true")
@@ -111,6 +115,12 @@ class Command(BaseCommand):
             if pg:
                 _ensure_pg_database(pg)
             figures = run(sqlite_path=Path(options["sqlite"]), postgres_url=pg)
+            self._print(figures, as_json=options["json"])
+            return
+        if which == "claims-kb":
+            from bench.claims_kb import run as run_claims_kb
+
+            figures = run_claims_kb(part=options["split"], model=options["model"])
             self._print(figures, as_json=options["json"])
             return
         if which == "import":
