@@ -276,6 +276,8 @@ class LexicalConfig:
     # 0.6 and 4 senses from the same dev run.
     dictionary_weight: float = 0.6
     dictionary_max_senses: int = 4
+    # A word's idf capped at its glossary concept's (`_concept_idf`).
+    concept_idf: bool = True
 
 
 @dataclass(slots=True)
@@ -416,6 +418,8 @@ class LexicalIndex:
             size = max(k_rows, default=-1) + 1
             vocab = {str(i): i for i in range(size)}
             self._concept = _channel(vocab, k_rows, k_cols, k_tf, w_len, n, self.config)
+            if self.config.concept_idf:
+                _concept_idf(self._word, self._concept, word_list)
         self._gram_cache.clear()
         self._dirty = False
 
@@ -486,6 +490,23 @@ def _channel(
     weights = (tf_sorted * (config.k1 + 1) / (tf_sorted + norm[col_sorted])).astype(np.float32)
     idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
     return _Channel(vocab, indptr, col_sorted.astype(np.int32), weights, idf)
+
+
+def _concept_idf(word: _Channel, concept: _Channel, words: list[str]) -> None:
+    """A word tells claims apart no more than its meaning does: its idf is capped at the idf
+    of its glossary concept, counted over the claims of every language (चुनाव is rare among
+    a mostly English knowledge base, election/vote are not)."""
+    gloss = _glossary()
+    for word_id, text in enumerate(words):
+        found = gloss.lookup(text)
+        if not found:
+            continue
+        cap = min(
+            (float(concept.idf[concept.vocab[str(c)]]) for c in found if str(c) in concept.vocab),
+            default=None,
+        )
+        if cap is not None and cap < word.idf[word_id]:
+            word.idf[word_id] = cap
 
 
 def _concept_scores(

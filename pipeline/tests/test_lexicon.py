@@ -195,3 +195,27 @@ def test_the_shipped_dictionary_is_read_whole():
     # then every headword line was read, with at least one rendering each
     assert len(pairs) > 17_000
     assert all(word.isalpha() and renderings for word, renderings in pairs)
+
+
+def test_a_word_is_worth_no_more_than_its_meaning_across_languages():
+    # given a knowledge base where चुनाव is rare but its meaning (election) is common in English
+    docs = [Doc(1, "चुनाव में ईवीएम हैक हुई"), Doc(2, "राशन कार्ड बंद होंगे")]
+    docs += [Doc(i, f"election claim number {i} about voters") for i in range(3, 40)]
+    capped = LexicalIndex()
+    capped.add(docs)
+    plain = LexicalIndex(LexicalConfig(concept_idf=False))
+    plain.add(docs)
+    # when a Hindi forward naming the election and the EVM is searched
+    query = "चुनाव ईवीएम"
+    # then the generic word weighs less than without the cap, the distinctive one the same
+    word = terms("चुनाव")[0]
+    capped.build()
+    plain.build()
+    assert capped._word is not None
+    assert plain._word is not None
+    tid = capped._word.vocab[word]
+    assert capped._word.idf[tid] < plain._word.idf[plain._word.vocab[word]]
+    evm = terms("ईवीएम")[0]
+    assert capped._word.idf[capped._word.vocab[evm]] == plain._word.idf[plain._word.vocab[evm]]
+    # and the claim is still found first
+    assert capped.search(query, 1)[0].id == 1
