@@ -278,6 +278,12 @@ class LexicalConfig:
     dictionary_max_senses: int = 4
     # A word's idf capped at its glossary concept's (`_concept_idf`).
     concept_idf: bool = True
+    # Scores shrink by n / (n + prior), n the query's distinct terms: "Happy Valentine's Day"
+    # explained whole by one claim is less evidence than a twenty-word forward explained by
+    # most. Rankings are unchanged; the bands are calibrated with it (bench.negatives: 6 lets
+    # 106 of 330 right dev matches reach "auto" with none of 624 chatter messages, against 23
+    # without it).
+    evidence_prior: float = 6.0
 
 
 @dataclass(slots=True)
@@ -428,7 +434,12 @@ class LexicalIndex:
             self.build()
 
     def scores(self, text: str) -> npt.NDArray[np.float64]:
-        """The fused score of every doc (row order of the index) for a query."""
+        """The fused score of every doc (row order of the index) for a query: the share of
+        the query explained (what the hybrid matcher mixes with its cosines)."""
+        return self._fused(text)[0]
+
+    def _fused(self, text: str) -> tuple[npt.NDArray[np.float64], int]:
+        """The fused scores and the number of distinct terms of the query."""
         self._ensure()
         assert self._word is not None
         words, english = analyse(text, english=self.config.dictionary_weight > 0)
@@ -451,13 +462,16 @@ class LexicalIndex:
                 # Divided by the words' mass: a concept shared across languages stands in for
                 # the word it came from, and only where that word is missing.
                 total += self.config.concept_weight * shared / mass
-        return total
+        return total, len(set(words))
 
     def search(self, text: str, k: int = 10) -> list[Hit]:
         """The k best docs for a query, best first (only docs sharing something with it)."""
         if k <= 0 or not self._docs:
             return []
-        scores = self.scores(text)
+        scores, words = self._fused(text)
+        if self.config.evidence_prior > 0:
+            # The same factor for every doc: the ranking is unchanged, only the score's scale.
+            scores *= words / (words + self.config.evidence_prior)
         return _top(scores, self._ids, k)
 
     def row_ids(self) -> npt.NDArray[np.int64]:
