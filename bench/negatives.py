@@ -123,7 +123,9 @@ def calibrate(out_dir: Path, part: str = "dev") -> dict[str, Any]:
         wrong += [
             hits[0][1]
             for qid, hits in run.items()
-            if hits and hits[0][0] not in gold[qid] and word_count(queries[qid]) >= MIN_AUTO_WORDS
+            if hits
+            and hits[0][0] not in gold.get(qid, set())
+            and word_count(queries[qid]) >= MIN_AUTO_WORDS
         ]
     report["negatives"] = negative_figures(index, negatives, SHIPPED)
     ordered = sorted(s for s, _ in neg)

@@ -219,3 +219,21 @@ def test_a_word_is_worth_no_more_than_its_meaning_across_languages():
     assert capped._word.idf[capped._word.vocab[evm]] == plain._word.idf[plain._word.vocab[evm]]
     # and the claim is still found first
     assert capped.search(query, 1)[0].id == 1
+
+
+def test_a_translation_counts_more_than_a_synonym_of_the_same_language():
+    # given an English claim and a Hindi claim, each saying "government" its own way
+    docs = [Doc(1, "the government will close the schools"), Doc(2, "सरकार स्कूल बंद करेगी")]
+    docs += [Doc(i, f"filler claim {i} about weather") for i in range(3, 20)]
+    index = LexicalIndex(LexicalConfig(concept_weight=2.0, concept_weight_same=1.0))
+    index.add(docs)
+    same = LexicalIndex(LexicalConfig(concept_weight=1.0, concept_weight_same=1.0))
+    same.add(docs)
+    # when an English forward says "govt" and a Hindi one says सरकार
+    english = {h.id: h.score for h in index.search("govt", 2)}
+    english_flat = {h.id: h.score for h in same.search("govt", 2)}
+    hindi = {h.id: h.score for h in index.search("सरकार", 2)}
+    hindi_flat = {h.id: h.score for h in same.search("सरकार", 2)}
+    # then the English synonym counts as a word either way, the translation twice as much
+    assert english[1] == pytest.approx(english_flat[1])
+    assert hindi[1] == pytest.approx(2 * hindi_flat[1])
