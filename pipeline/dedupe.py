@@ -279,6 +279,23 @@ def dedupe_key(text: str) -> str:
     return _drop_phones(key) or key
 
 
+def without_boilerplate(text: str) -> str:
+    """The text as written, without its lines that are nothing but forward boilerplate
+    ("⏩ Forwarded", "*Forwarded as received*", "फॉरवर्ड किया गया", "जरूर शेयर करें"): what a
+    narrative's title shows. A text that is nothing but boilerplate is returned whole."""
+    trigger, phrases, lines = _patterns()
+    kept = []
+    for line in text.splitlines():
+        folded = " ".join(_decode(_fold_codes(line)).split())
+        if folded and trigger.search(folded):
+            rest = lines.sub("", phrases.sub("", folded)).strip()
+            if not rest:
+                continue
+        kept.append(line)
+    out = "\n".join(kept).strip()
+    return out or text
+
+
 def exact_hash(key: str) -> int:
     """Signed 64-bit hash of a key, the same on every machine (fits a BigIntegerField)."""
     digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()

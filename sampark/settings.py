@@ -424,8 +424,8 @@ SAMPARK_FETCH_ALLOW_HOSTS = [
 # Fact-checks and the war room (issue #4).
 # Claim-match score bands: "auto" answers a tip by itself, "suggest" shows the match to analysts.
 SAMPARK_CLAIM_MATCH = {
-    "SUGGEST": float(envstr("SAMPARK_CLAIM_SUGGEST", "0.4")),
-    "AUTO": float(envstr("SAMPARK_CLAIM_AUTO", "1.1")),
+    "SUGGEST": float(envstr("SAMPARK_CLAIM_SUGGEST", "0.25")),
+    "AUTO": float(envstr("SAMPARK_CLAIM_AUTO", "0.6")),
     # Re-rank with SAMPARK_EMBEDDER's sentence embeddings (stored per fact-check by the worker).
     "HYBRID": envbool("SAMPARK_CLAIM_HYBRID", "False"),
     "HYBRID_SUGGEST": float(envstr("SAMPARK_CLAIM_HYBRID_SUGGEST", "0.444")),

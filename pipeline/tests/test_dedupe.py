@@ -347,3 +347,23 @@ def test_parameters_fit_the_signature(params):
     assert bands * rows <= dedupe.MinHasher().num_perm
     assert 0 < threshold < 1
     assert dedupe.NARRATIVE.threshold < dedupe.NEAR_DUP.threshold
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("⏩ Forwarded\nEVM hack ho rahi hai", "EVM hack ho rahi hai"),
+        (
+            "*Forwarded as received*\nNASA says six days of darkness",
+            "NASA says six days of darkness",
+        ),
+        ("फॉरवर्ड किया गया\nईवीएम हैक हो रही है\nजरूर शेयर करें 🙏", "ईवीएम हैक हो रही है"),
+        ("Forwarded many times", "Forwarded many times"),
+        ("free laptop yojana, share karo", "free laptop yojana, share karo"),
+    ],
+)
+def test_boilerplate_lines_are_dropped_from_the_text_as_written(text, expected):
+    # given a forward with marker lines (or only a marker)
+    # when its boilerplate lines are dropped
+    # then the claim's own lines are left as written; a marker alone is kept
+    assert dedupe.without_boilerplate(text) == expected

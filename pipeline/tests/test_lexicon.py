@@ -156,7 +156,8 @@ def test_an_ambiguous_word_counts_once_for_its_best_sense():
     filler = "zebra yak walrus camel"
     docs = [Doc(1, " ".join(senses))]
     docs += [Doc(i, f"{sense} {filler}") for i, sense in enumerate(senses, start=2)]
-    index = LexicalIndex(LexicalConfig(title_weight=0))
+    # (the default drops words of more than four senses as too ambiguous: allow कमी's here)
+    index = LexicalIndex(LexicalConfig(title_weight=0, dictionary_max_senses=20))
     index.add(docs)
     # when a forward with कमी is searched
     scores = {h.id: h.score for h in index.search("कमी", 6)}
@@ -194,3 +195,45 @@ def test_the_shipped_dictionary_is_read_whole():
     # then every headword line was read, with at least one rendering each
     assert len(pairs) > 17_000
     assert all(word.isalpha() and renderings for word, renderings in pairs)
+
+
+def test_a_word_is_worth_no_more_than_its_meaning_across_languages():
+    # given a knowledge base where चुनाव is rare but its meaning (election) is common in English
+    docs = [Doc(1, "चुनाव में ईवीएम हैक हुई"), Doc(2, "राशन कार्ड बंद होंगे")]
+    docs += [Doc(i, f"election claim number {i} about voters") for i in range(3, 40)]
+    capped = LexicalIndex()
+    capped.add(docs)
+    plain = LexicalIndex(LexicalConfig(concept_idf=False))
+    plain.add(docs)
+    # when a Hindi forward naming the election and the EVM is searched
+    query = "चुनाव ईवीएम"
+    # then the generic word weighs less than without the cap, the distinctive one the same
+    word = terms("चुनाव")[0]
+    capped.build()
+    plain.build()
+    assert capped._word is not None
+    assert plain._word is not None
+    tid = capped._word.vocab[word]
+    assert capped._word.idf[tid] < plain._word.idf[plain._word.vocab[word]]
+    evm = terms("ईवीएम")[0]
+    assert capped._word.idf[capped._word.vocab[evm]] == plain._word.idf[plain._word.vocab[evm]]
+    # and the claim is still found first
+    assert capped.search(query, 1)[0].id == 1
+
+
+def test_a_translation_counts_more_than_a_synonym_of_the_same_language():
+    # given an English claim and a Hindi claim, each saying "government" its own way
+    docs = [Doc(1, "the government will close the schools"), Doc(2, "सरकार स्कूल बंद करेगी")]
+    docs += [Doc(i, f"filler claim {i} about weather") for i in range(3, 20)]
+    index = LexicalIndex(LexicalConfig(concept_weight=2.0, concept_weight_same=1.0))
+    index.add(docs)
+    same = LexicalIndex(LexicalConfig(concept_weight=1.0, concept_weight_same=1.0))
+    same.add(docs)
+    # when an English forward says "govt" and a Hindi one says सरकार
+    english = {h.id: h.score for h in index.search("govt", 2)}
+    english_flat = {h.id: h.score for h in same.search("govt", 2)}
+    hindi = {h.id: h.score for h in index.search("सरकार", 2)}
+    hindi_flat = {h.id: h.score for h in same.search("सरकार", 2)}
+    # then the English synonym counts as a word either way, the translation twice as much
+    assert english[1] == pytest.approx(english_flat[1])
+    assert hindi[1] == pytest.approx(2 * hindi_flat[1])

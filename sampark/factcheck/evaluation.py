@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.backends import load
-from pipeline.claims import Doc, HybridConfig, HybridMatcher, LexicalConfig, LexicalIndex
+from pipeline.claims import (
+    Doc,
+    HybridConfig,
+    HybridMatcher,
+    LexicalConfig,
+    LexicalIndex,
+    Thresholds,
+    band,
+)
 from pipeline.metrics import evaluate
 
 SBERT = {"BACKEND": "pipeline.backends.sbert", "OPTIONS": {}}
@@ -91,8 +99,12 @@ def evaluate_files(
     qrels: Path,
     backend: str = "lexical",
     embedder: Mapping[str, Any] | None = None,
+    negatives: Path | None = None,
+    thresholds: Thresholds | None = None,
 ) -> dict[str, float | int]:
-    """The metrics of one backend on one split, as the shell command prints them."""
+    """The metrics of one backend on one split, as the shell command prints them; with
+    `thresholds`, how the bands fall on the queries, and with `negatives` (a queries TSV of
+    messages that repeat no claim) how many of those reach a band."""
     docs = read_vclaims(vclaims)
     texts = read_queries(queries)
     gold = read_qrels(qrels)
@@ -100,4 +112,56 @@ def evaluate_files(
     run = run_queries(matcher, texts)
     # Every query counts: one with no result is a miss (the scorer would drop it).
     result = evaluate(run, gold, queries=list(texts))
-    return {k: int(v) if k == "queries" else round(v, 4) for k, v in result.items()}
+    out: dict[str, float | int] = {
+        k: int(v) if k == "queries" else round(v, 4) for k, v in result.items()
+    }
+    if thresholds is not None:
+        out.update(band_figures(run, texts, gold, thresholds))
+        if negatives is not None:
+            out.update(negative_figures(matcher, read_queries(negatives), thresholds))
+    return out
+
+
+def band_figures(
+    run: Mapping[int, list[tuple[int, float]]],
+    texts: Mapping[int, str],
+    gold: Mapping[int, set[int]],
+    thresholds: Thresholds,
+) -> dict[str, float | int]:
+    """How many top matches of the queries reach each band, and how many of those are right."""
+    counts = {"auto": 0, "suggest": 0}
+    right = {"auto": 0, "suggest": 0}
+    for qid, text in texts.items():
+        hits = run.get(qid) or []
+        found = band(hits[0][1], text, thresholds) if hits else None
+        if found is None:
+            continue
+        counts[found] += 1
+        right[found] += int(hits[0][0] in gold.get(qid, set()))
+    return {
+        "auto": counts["auto"],
+        "auto_precision": round(right["auto"] / counts["auto"], 4) if counts["auto"] else 1.0,
+        "suggest": counts["suggest"],
+        "suggest_precision": (
+            round(right["suggest"] / counts["suggest"], 4) if counts["suggest"] else 1.0
+        ),
+    }
+
+
+def negative_figures(
+    matcher: LexicalIndex | HybridMatcher, texts: Mapping[int, str], thresholds: Thresholds
+) -> dict[str, float | int]:
+    """How many messages that repeat no claim would be answered ("auto") or shown ("suggest")."""
+    counts = {"auto": 0, "suggest": 0}
+    for text in texts.values():
+        hits = matcher.search(text, 1)
+        found = band(hits[0].score, text, thresholds) if hits else None
+        if found is not None:
+            counts[found] += 1
+    n = len(texts)
+    return {
+        "negatives": n,
+        "auto_on_negatives": counts["auto"],
+        "suggest_on_negatives": counts["suggest"],
+        "suggest_on_negatives_share": round(counts["suggest"] / n, 4) if n else 0.0,
+    }

@@ -6,7 +6,7 @@ manages fact-checks sees all of them; anybody else gets a 404 (nothing to discov
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -75,6 +75,14 @@ def by_ids_in_order(*, ids: list[int]) -> list[FactCheck]:
 def factcheck_find(*, factcheck_id: int) -> FactCheck | None:
     """The fact-check with this id, or None (unscoped: fact-checks are public knowledge)."""
     return FactCheck.objects.filter(id=factcheck_id).first()
+
+
+def factchecks_changed_mark() -> tuple[int, str]:
+    """A mark that changes whenever a fact-check is added or changed: (count, last change).
+    Steps above factcheck compare it to decide when to match again (back-matching)."""
+    found = FactCheck.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    last = found["last"]
+    return int(found["n"] or 0), last.isoformat() if last else ""
 
 
 def factcheck_verdict(*, factcheck_id: int) -> str:

@@ -216,7 +216,7 @@ def _build_hybrid() -> claims.HybridMatcher:
 
 # Calibrated on the dev splits (docs/warroom.md W3). The hybrid score is a 0–1 blend, so it has
 # its own pair (CheckThat! dev: 0.444 / 0.688).
-DEFAULT_THRESHOLDS = {"SUGGEST": 0.4, "AUTO": 1.1, "HYBRID_SUGGEST": 0.444, "HYBRID_AUTO": 0.688}
+DEFAULT_THRESHOLDS = {"SUGGEST": 0.25, "AUTO": 0.6, "HYBRID_SUGGEST": 0.444, "HYBRID_AUTO": 0.688}
 
 
 def thresholds() -> claims.Thresholds:

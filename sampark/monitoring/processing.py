@@ -737,7 +737,8 @@ def _chunks(values: list[Any], size: int) -> Iterable[list[Any]]:
 
 
 def _title(text: str) -> str:
-    line = " ".join(text.split())
+    # Forward boilerplate lines ("⏩ Forwarded", "*Forwarded as received*") are no title.
+    line = " ".join(dedupe.without_boilerplate(text).split())
     return line[:200] + ("…" if len(line) > 200 else "")
 
 

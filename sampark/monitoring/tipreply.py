@@ -241,29 +241,70 @@ def tips_answer(*, post_ids: list[int], owner: str = "") -> Outcome:
             if _move(post, value, when=_UNTOUCHED):
                 outcome.queued.append(post.id)
             continue
-        lang = reply_language(post_lang=post.lang, text=text)
-        reply: dict[str, Any] = {
-            "fact_check_id": fact_check.id,
-            "score": round(best.score, 4),
-            "url": fact_check.url,
-            "verdict": fact_check.verdict,
-            "publisher": fact_check.publisher,
-            "lang": lang,
-            "text": reply_text(
-                lang=lang,
-                claim=fact_check.claim_reviewed,
-                verdict=fact_check.verdict,
-                rating=fact_check.rating,
-                publisher=fact_check.publisher,
-                url=fact_check.url,
-            ),
-        }
+        reply = _reply_for(post, text, fact_check, best.score)
         if post.source.kind == SourceKind.TIP_FORM:
             stored = {**reply, "state": State.SENT, "channel": "web", "sent_at": _now()}
             if _move(post, stored, when=_UNTOUCHED):
                 outcome.replied.append(post.id)
             continue
         _send_telegram(post, reply, None, owner, outcome)
+    return outcome
+
+
+def _reply_for(post: Post, text: str, fact_check: Any, score: float) -> dict[str, Any]:
+    lang = reply_language(post_lang=post.lang, text=text)
+    return {
+        "fact_check_id": fact_check.id,
+        "score": round(score, 4),
+        "url": fact_check.url,
+        "verdict": fact_check.verdict,
+        "publisher": fact_check.publisher,
+        "lang": lang,
+        "text": reply_text(
+            lang=lang,
+            claim=fact_check.claim_reviewed,
+            verdict=fact_check.verdict,
+            rating=fact_check.rating,
+            publisher=fact_check.publisher,
+            url=fact_check.url,
+        ),
+    }
+
+
+_QUEUED = Q(**{f"metrics__{KEY}__state": State.QUEUED})
+
+
+def tips_rematch(*, owner: str = "", limit: int = 500) -> Outcome:
+    """Back-matching: queued tips of the window matched again (after fact-checks were added or
+    changed); one that now matches in the auto band is answered, on the web page or on
+    Telegram, even if the war room already has it (its incident stays)."""
+    outcome = Outcome()
+    since = timezone.now() - timedelta(hours=conf("WINDOW_HOURS"))
+    posts = (
+        Post.objects.filter(_QUEUED, source__kind__in=TIP_KINDS, received_at__gte=since)
+        .select_related("source")
+        .order_by("id")[:limit]
+    )
+    for post in posts:
+        text = post.text.strip()
+        if not text or post.is_deleted:
+            continue
+        found = factcheck_services.match_text(text=text, k=1)
+        best = found[0] if found else None
+        if best is None or best.band != "auto":
+            continue
+        fact_check = factcheck_selectors.factcheck_find(factcheck_id=best.fact_check_id)
+        if fact_check is None:
+            continue
+        reply = _reply_for(post, text, fact_check, best.score)
+        before = (post.metrics or {}).get(KEY) or {}
+        late = {k: before[k] for k in (HANDED_OVER,) if k in before} | {"late": True}
+        if post.source.kind == SourceKind.TIP_FORM:
+            stored = {**reply, **late, "state": State.SENT, "channel": "web", "sent_at": _now()}
+            if _move(post, stored, when=_QUEUED):
+                outcome.replied.append(post.id)
+            continue
+        _send_telegram(post, {**reply, **late}, None, owner, outcome, when=_QUEUED)
     return outcome
 
 
@@ -280,14 +321,16 @@ def _send_telegram(
     before: dict[str, Any] | None,
     owner: str,
     outcome: Outcome,
+    *,
+    when: Q | None = None,
 ) -> None:
     attempts = int(before.get("attempts") or 0) + 1 if before else 1
     token = f"{owner}:{uuid.uuid4().hex[:12]}"
     claimed = {**reply, "state": State.SENDING, "channel": "telegram", "token": token}
     claimed |= {"attempts": attempts, "claimed_at": _now()}
-    if before is None:
+    if when is None and before is None:
         when = _UNTOUCHED
-    else:
+    elif when is None:
         when = Q(
             **{f"metrics__{KEY}__state": State.RETRY, f"metrics__{KEY}__attempts": attempts - 1}
         )
@@ -366,11 +409,30 @@ def access_tip_reply(*, user: User, post_id: int) -> dict[str, Any] | None:
         submitted_by=user,
         source__kind=SourceKind.TIP_FORM,
     )
+    return _reply_shown(post)
+
+
+def _reply_shown(post: Post) -> dict[str, Any] | None:
     value = (post.metrics or {}).get(KEY)
     if not isinstance(value, dict) or value.get("state") != State.SENT:
         return None
     keys = ("text", "url", "verdict", "publisher", "lang", "sent_at")
     return {k: value.get(k) for k in keys}
+
+
+def access_tip_status(*, user: User, post_id: int) -> tuple[dict[str, Any] | None, bool]:
+    """(the automatic reply or None, whether the tip went to the war room with no published
+    fact-check yet) of the user's own web tip; 404 otherwise. A queued tip is answered later
+    when a fact-check that matches it is published (`tips_rematch`)."""
+    post = get_object_or_404(
+        Post.objects.only("id", "metrics"),
+        id=post_id,
+        submitted_by=user,
+        source__kind=SourceKind.TIP_FORM,
+    )
+    value = (post.metrics or {}).get(KEY)
+    queued = isinstance(value, dict) and value.get("state") == State.QUEUED
+    return _reply_shown(post), queued
 
 
 # --- the worker step --------------------------------------------------------------------------
@@ -379,14 +441,21 @@ def access_tip_reply(*, user: User, post_id: int) -> dict[str, Any] | None:
 def make_step(owner: str) -> Callable[[], int]:
     """Worker step (SAMPARK_WORKER_STEPS["tipreply"]): answer due tips; returns how many."""
     sources: list[int] = []
+    mark: tuple[int, str] | None = None
 
     def step() -> int:
-        nonlocal sources
+        nonlocal sources, mark
         if len(sources) < len(TIP_KINDS):
             sources = tip_source_ids()  # the tip sources appear with the first tip of each kind
+        done = 0
+        # Fact-checks added or changed since the last look: queued tips are matched again.
+        now_mark = factcheck_selectors.factchecks_changed_mark()
+        if mark is not None and now_mark != mark:
+            done += tips_rematch(owner=owner).handled
+        mark = now_mark
         ids = tips_due(limit=conf("BATCH"), sources=sources)
-        if not ids:
-            return 0
-        return tips_answer(post_ids=ids, owner=owner).handled
+        if ids:
+            done += tips_answer(post_ids=ids, owner=owner).handled
+        return done
 
     return step

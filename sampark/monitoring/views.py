@@ -551,10 +551,15 @@ def tip_done(request: HttpRequest) -> HttpResponse:
         if tip_id.isdigit():
             return redirect("app:rumour", post_id=int(tip_id))
         return redirect("app:rumours")
-    reply = None
+    reply, queued = None, False
     if tip_id.isdigit():
-        reply = tipreply.access_tip_reply(user=_user(request), post_id=int(tip_id))
-    context = {"again": request.GET.get("again") == "1", "tip_id": tip_id, "reply": reply}
+        reply, queued = tipreply.access_tip_status(user=_user(request), post_id=int(tip_id))
+    context = {
+        "again": request.GET.get("again") == "1",
+        "tip_id": tip_id,
+        "reply": reply,
+        "queued": queued,
+    }
     if request.headers.get("HX-Request"):
         return render(request, "monitoring/partials/tip_reply.html", context)
     return render(request, "monitoring/pages/tip_done.html", context)

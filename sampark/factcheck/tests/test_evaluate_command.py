@@ -45,7 +45,9 @@ def test_it_prints_the_metrics_as_json(tmp_path, capsys):
     )
     result = json.loads(capsys.readouterr().out)
     # then every query counts, three of four are found first
-    assert set(result) == {"queries", "map@1", "map@3", "map@5", "success@1", "success@5"}
+    assert {"queries", "map@1", "map@3", "map@5", "success@1", "success@5"} <= set(result)
+    # and how the configured bands fall on the queries
+    assert {"auto", "auto_precision", "suggest", "suggest_precision"} <= set(result)
     assert result["queries"] == 4
     assert result["map@1"] == 0.75
     assert result["map@5"] == 0.75
@@ -67,3 +69,34 @@ def test_it_rejects_a_missing_file(tmp_path):
             "--qrels",
             str(tmp_path / "z"),
         )
+
+
+def test_it_counts_negatives_that_reach_a_band(tmp_path, capsys):
+    # given a tiny set and messages that repeat no claim, one of them close to a claim
+    d = _write_set(tmp_path)
+    vclaims = (d / "vclaims.tsv").read_text(encoding="utf-8").splitlines()
+    close = vclaims[1].split("\t")[1]
+    negatives = tmp_path / "negatives.tsv"
+    negatives.write_text(
+        "\ttext\n1\tgood morning everyone, meeting at the school at ten\n"
+        f"2\t{close}\n3\tjai hind doston\n",
+        encoding="utf-8",
+    )
+    # when evaluated with --negatives
+    call_command(
+        "factcheck",
+        "evaluate",
+        "--vclaims",
+        str(d / "vclaims.tsv"),
+        "--queries",
+        str(d / "queries.tsv"),
+        "--qrels",
+        str(d / "qrels"),
+        "--negatives",
+        str(negatives),
+        "--json",
+    )
+    result = json.loads(capsys.readouterr().out)
+    # then the three negatives are counted, and the one repeating a claim reaches a band
+    assert result["negatives"] == 3
+    assert result["auto_on_negatives"] + result["suggest_on_negatives"] == 1

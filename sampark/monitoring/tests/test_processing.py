@@ -251,3 +251,16 @@ def test_media_only_forwards_of_one_picture_share_a_narrative(public_source):
     n = dict(Post.objects.values_list("external_id", "narrative_id"))
     assert n["i1"] is not None
     assert n["i1"] == n["i2"] != n["i3"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    ["⏩ Forwarded", "*Forwarded as received*", "फॉरवर्ड किया गया", "Forwarded many times"],
+)
+def test_a_narrative_title_drops_forward_boilerplate(public_source, head):
+    # given a rumour whose first post starts with a forward marker line
+    services.posts_ingest(source=public_source, posts=[raw(f"{head}\n{OTHER}", "a")])
+    # when it is processed
+    run_all()
+    # then the narrative's title starts with the claim, not with the marker
+    assert Narrative.objects.get().title.startswith("EVM machines can be hacked")

@@ -78,6 +78,10 @@ class Command(BaseCommand):
         cwork.add_argument("--part", type=int, required=True)
         cwork.add_argument("--parts", type=int, required=True)
         cwork.add_argument("--cycles", type=int, default=3)
+        kb = sub.add_parser("claims-kb", help="claim matching against a real-sized knowledge base")
+        kb.add_argument("--split", choices=["dev", "test", "train"], default="dev")
+        kb.add_argument("--model", help="sentence-transformers model name or local folder")
+        kb.add_argument("--json", action="store_true")
         imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
         imp.add_argument("--rows", type=int, default=800_000)
         imp.add_argument("--json", action="store_true")
@@ -184,6 +188,12 @@ class Command(BaseCommand):
                 argv, check=True, capture_output=True, text=True, cwd=BASE_DIR
             )
             self._print(json.loads(out.stdout.strip().splitlines()[-1]), as_json=options["json"])
+            return
+        if which == "claims-kb":
+            from bench.claims_kb import run as run_claims_kb
+
+            figures = run_claims_kb(part=options["split"], model=options["model"])
+            self._print(figures, as_json=options["json"])
             return
         if which == "import":
             from bench.import_volunteers import run as run_import

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pipeline.claims import Thresholds
 from sampark.factcheck import cli
 from sampark.factcheck.evaluation import SBERT, evaluate_files
 
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         evaluate.add_argument("--queries", type=Path, required=True)
         evaluate.add_argument("--qrels", type=Path, required=True)
         evaluate.add_argument("--backend", choices=["lexical", "hybrid"], default="lexical")
+        evaluate.add_argument(
+            "--negatives",
+            type=Path,
+            help="messages that repeat no claim (id, text TSV): how many reach a band",
+        )
         evaluate.add_argument("--json", action="store_true")
         cli.add_import_parser(sub)
         cli.add_match_parser(sub)
@@ -43,8 +49,8 @@ class Command(BaseCommand):
             cli.run_match(options, self.stdout)
 
     def evaluate(self, **options: Any) -> None:
-        for key in ("vclaims", "queries", "qrels"):
-            if not Path(options[key]).is_file():
+        for key in ("vclaims", "queries", "qrels", "negatives"):
+            if options.get(key) is not None and not Path(options[key]).is_file():
                 raise CommandError(f"--{key}: no such file {options[key]}")
         # Hybrid uses the configured embedder unless it is the model-free stub.
         conf = getattr(settings, "SAMPARK_EMBEDDER", None)
@@ -57,6 +63,8 @@ class Command(BaseCommand):
                 qrels=options["qrels"],
                 backend=options["backend"],
                 embedder=conf,
+                negatives=options.get("negatives"),
+                thresholds=_thresholds(options["backend"]),
             )
         except ImportError as exc:
             raise CommandError(f"the hybrid backend needs sampark[ml]: {exc}") from exc
@@ -65,3 +73,12 @@ class Command(BaseCommand):
         else:
             for key, value in result.items():
                 self.stdout.write(f"{key:<10} {value}")
+
+
+def _thresholds(backend: str) -> Thresholds:
+    """The configured bands of a backend (settings.SAMPARK_CLAIM_MATCH, as matching uses them)."""
+    from sampark.factcheck.services import DEFAULT_THRESHOLDS
+
+    conf = {**DEFAULT_THRESHOLDS, **getattr(settings, "SAMPARK_CLAIM_MATCH", {})}
+    prefix = "HYBRID_" if backend == "hybrid" else ""
+    return Thresholds(suggest=float(conf[prefix + "SUGGEST"]), auto=float(conf[prefix + "AUTO"]))
