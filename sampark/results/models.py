@@ -1,0 +1,65 @@
+"""Past election results: one election, and one row of figures per unit it covers.
+
+A `Result` is the count for one unit (booth, AC, PC, district or state) in one election: votes
+by normalised party (JSON), the winner and runner-up and the margin between them, turnout
+inputs, and the figures of the organisation's party (`settings.RESULTS_ORG_PARTY`, kept in
+`org_*` columns so the state page never parses 1.4 lakh JSON documents). The import writes all
+of them; changing the party means running `sampark results import` again.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from sampark.results.enums import Kind
+
+
+class Election(models.Model):
+    state_code = models.CharField(max_length=3)
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=2, choices=Kind.choices)
+    # The party whose figures the org_* columns of this election's results hold.
+    org_party = models.CharField(max_length=80, blank=True, default="")
+    sources = models.JSONField(default=list)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["state_code", "year", "kind"], name="one_election"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="election_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state_code} {self.kind.upper()} {self.year}"
+
+
+class Result(models.Model):
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="results")
+    unit = models.ForeignKey("geo.Unit", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=10)
+    electors = models.PositiveIntegerField(null=True, blank=True)
+    voters = models.PositiveIntegerField(null=True, blank=True)
+    # Sum of the votes by party (NOTA included): the base of every share.
+    total = models.PositiveIntegerField(default=0)
+    votes = models.JSONField(default=dict)
+    winner = models.CharField(max_length=80, blank=True, default="")
+    winner_votes = models.PositiveIntegerField(default=0)
+    runner_up = models.CharField(max_length=80, blank=True, default="")
+    runner_up_votes = models.PositiveIntegerField(default=0)
+    org_votes = models.PositiveIntegerField(default=0)
+    # The organisation's votes minus those of its strongest rival: > 0 won by, < 0 lost by.
+    org_margin = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "unit"], name="one_result_per_unit"),
+        ]
+        indexes = [models.Index(fields=["election", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.election} {self.unit_id}: {self.winner}"
+
+    @property
+    def margin(self) -> int:
+        return self.winner_votes - self.runner_up_votes
