@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -18,6 +20,8 @@ from sampark.content.models import (
     MediaAsset,
 )
 from sampark.content.services import SENDABLE
+from sampark.geo import selectors as geo_selectors
+from sampark.geo.models import Unit
 
 
 def items_visible(*, user: User) -> QuerySet[ContentItem]:
@@ -98,3 +102,22 @@ def shared_media(*, media_id: int) -> MediaAsset:
     if item.expires_at is not None and item.expires_at <= timezone.now():
         raise Http404
     return asset
+
+
+_AT_COLUMN = {"district": "district_id_at", "pc": "pc_id_at", "ac": "ac_id_at"}
+
+
+def forwarded_by_booth(*, unit: Unit, since: dt.datetime) -> dict[int, int]:
+    """Kits forwarded to at least one group since `since`, per booth of the recipient (as
+    denormalised at sending), inside the unit's subtree: one GROUP BY."""
+    rows = Delivery.objects.filter(forwarded_at__gte=since, forwarded_groups__gt=0)
+    column = _AT_COLUMN.get(unit.level)
+    if column:
+        rows = rows.filter(**{column: unit.id})
+    elif unit.level != "state":
+        rows = rows.filter(ac_id_at=unit.ac_id)
+    counted = dict(rows.order_by().values_list("unit_id_at").annotate(n=Count("id")))
+    if unit.level in ("mandal", "sector", "booth"):
+        inside = set(geo_selectors.booths_under(unit=unit).values_list("id", flat=True))
+        counted = {k: v for k, v in counted.items() if k in inside}
+    return counted

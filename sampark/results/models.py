@@ -63,3 +63,73 @@ class Result(models.Model):
     @property
     def margin(self) -> int:
         return self.winner_votes - self.runner_up_votes
+
+
+class BoothStrength(models.Model):
+    """The latest strength of one booth beside its organisation's result (a snapshot).
+
+    Written whole by `services.refresh_strength` (worker step or `sampark results refresh`),
+    from the other apps' selectors, so the state page is one GROUP BY over this table instead of
+    reading four apps per request. `computed_at` says how fresh the page is.
+    """
+
+    booth = models.OneToOneField(
+        "geo.Unit", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    state = models.ForeignKey(
+        "geo.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False, null=True
+    )
+    district = models.ForeignKey(
+        "geo.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False, null=True
+    )
+    pc = models.ForeignKey(
+        "geo.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False, null=True
+    )
+    ac = models.ForeignKey(
+        "geo.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False, null=True
+    )
+    score = models.FloatField(default=0.0)
+    volunteers = models.PositiveIntegerField(default=0)
+    groups = models.PositiveIntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+    kits = models.PositiveIntegerField(default=0)
+    has_result = models.BooleanField(default=False)
+    total = models.PositiveIntegerField(default=0)
+    org_votes = models.PositiveIntegerField(default=0)
+    org_margin = models.IntegerField(default=0)
+    # org_margin as points of the vote (null without a result): the "close" filter.
+    margin_pct = models.FloatField(null=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "score"]),
+            models.Index(fields=["district", "score"]),
+            models.Index(fields=["pc", "score"]),
+            models.Index(fields=["ac", "score"]),
+            models.Index(fields=["score", "margin_pct"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booth_id}: {self.score}"
+
+
+class UnitStrength(models.Model):
+    """A unit's strength on a day (state, districts, PCs, ACs): what improved or slipped."""
+
+    day = models.DateField()
+    unit = models.ForeignKey("geo.Unit", on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=10)
+    booths = models.PositiveIntegerField(default=0)
+    score = models.FloatField(default=0.0)
+    volunteers = models.PositiveIntegerField(default=0)
+    weak_close = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "unit"], name="one_strength_per_unit_day")
+        ]
+        indexes = [models.Index(fields=["unit", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id}: {self.score}"

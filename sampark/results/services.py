@@ -8,6 +8,7 @@ booths, district from ACs, state from PCs (Lok Sabha) or ACs (assembly).
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,11 +16,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Avg, Count, Q, Sum
+from django.utils import timezone
 
 from sampark.geo import selectors as geo_selectors
 from sampark.geo.enums import Level
-from sampark.results import audit, parties
-from sampark.results.models import Election, Result
+from sampark.geo.models import Unit
+from sampark.results import audit, parties, snapshot, strength
+from sampark.results.models import BoothStrength, Election, Result, UnitStrength
 from sampark.results.reading import ElectionData, Key, Tally, read_dir
 
 BATCH = 5000
@@ -190,3 +194,55 @@ def _result(level: str, unit_id: int, tally: Tally, party: str) -> Result:
         org_votes=org_votes,
         org_margin=org_votes - rival if party else 0,
     )
+
+
+def refresh_strength(*, state: str = "UP", now: dt.datetime | None = None) -> int:
+    """Rewrite the booth strength snapshot of `state` and today's unit figures; returns the
+    booths written (0 without a tree). Idempotent: a second run the same day replaces both."""
+    root = geo_selectors.unit_by_path(path=state.upper())
+    if root is None:
+        return 0
+    now = now or timezone.now()
+    rows = list(snapshot.booth_rows(state=root, now=now))
+    with transaction.atomic():
+        BoothStrength.objects.filter(state_id=root.id).delete()
+        BoothStrength.objects.bulk_create(rows, batch_size=BATCH)
+        _unit_day(root, day=timezone.localdate(now))
+    return len(rows)
+
+
+def _unit_day(root: Unit, *, day: dt.date) -> None:
+    """Today's score of the state and each district, PC and AC (from the new snapshot)."""
+    close, weak = strength.close_pct(), strength.weak_score()
+    weak_close = Q(score__lt=weak, margin_pct__gte=-close, margin_pct__lte=close)
+    stats = {
+        "n_booths": Count("booth_id"),
+        "avg_score": Avg("score"),
+        "sum_volunteers": Sum("volunteers"),
+        "n_weak_close": Count("booth_id", filter=weak_close),
+    }
+    snap = BoothStrength.objects.filter(state_id=root.id).order_by()
+    rows = [
+        UnitStrength(
+            day=day, unit_id=root.id, level=Level.STATE, **_figures(snap.aggregate(**stats))
+        )
+    ]
+    for level in (Level.DISTRICT, Level.PC, Level.AC):
+        column = f"{level}_id"
+        for found in snap.values(column).annotate(**stats):
+            if found[column] is not None:
+                rows.append(
+                    UnitStrength(day=day, unit_id=found[column], level=level, **_figures(found))
+                )
+    UnitStrength.objects.filter(day=day, unit__state_id=root.id).delete()
+    UnitStrength.objects.filter(day=day, unit_id=root.id).delete()
+    UnitStrength.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _figures(found: dict[str, object]) -> dict[str, object]:
+    return {
+        "booths": found["n_booths"] or 0,
+        "score": round(float(found["avg_score"] or 0.0), 2),  # type: ignore[arg-type]
+        "volunteers": found["sum_volunteers"] or 0,
+        "weak_close": found["n_weak_close"] or 0,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         imp.add_argument("--state", default="UP")
         imp.add_argument("--party", default=None, help="the organisation's party (else settings)")
         imp.add_argument("--json", action="store_true")
+        refresh = sub.add_parser("refresh", help="recompute the booth strength snapshot")
+        refresh.add_argument("--state", default="UP")
         summary = sub.add_parser("summary", help="seats won by party")
         summary.add_argument("--year", type=int, required=True)
         summary.add_argument("--kind", choices=Kind.values, required=True)
@@ -47,6 +50,11 @@ class Command(BaseCommand):
                 )
             if not report.elections:
                 raise CommandError("no results imported")
+            return
+        if options["action"] == "refresh":
+            started = time.perf_counter()
+            booths = services.refresh_strength(state=options["state"])
+            self.stdout.write(f"{booths} booths in {time.perf_counter() - started:.1f} s")
             return
         seats = selectors.seats(state=options["state"], year=options["year"], kind=options["kind"])
         if seats is None:
