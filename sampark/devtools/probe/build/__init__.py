@@ -17,6 +17,7 @@ from sampark.devtools.probe.build import (
     groups,
     monitoring,
     people,
+    results,
     warroom,
 )
 from sampark.devtools.probe.world import PROBE_CODE, Sizes, World
@@ -48,6 +49,7 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
     content.build(w, rng=rng, units=units, token=token)
     factcheck.build(w, token=token)
     warroom.build(w, rng=rng, units=units, token=token)
+    results.build(w, rng=rng, units=units, token=token)
     _index(w)
     return w
 
