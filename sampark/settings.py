@@ -282,6 +282,7 @@ SAMPARK_WORKER_STEPS = {
     "send": "sampark.content.tasks.make_send_step",
     "warroom": "sampark.warroom.tasks.make_step",
     "embed": "sampark.factcheck.tasks.make_embed_step",
+    "results": "sampark.results.tasks.make_step",
 }
 
 # Listening (issue #3): the inbox pipeline and its alert rules.
@@ -442,3 +443,5 @@ RESULTS_STRENGTH_WEIGHTS = {
 # "Close": the organisation's margin within this many points of the vote; "weak": score below.
 RESULTS_CLOSE_PCT = envint("SAMPARK_RESULTS_CLOSE_PCT", "5")
 RESULTS_WEAK_SCORE = envint("SAMPARK_RESULTS_WEAK_SCORE", "40")
+# The worker recomputes the booth strength snapshot when it is older than this.
+RESULTS_REFRESH_MINUTES = envint("SAMPARK_RESULTS_REFRESH_MINUTES", "60")

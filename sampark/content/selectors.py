@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -121,3 +121,19 @@ def forwarded_by_booth(*, unit: Unit, since: dt.datetime) -> dict[int, int]:
         inside = set(geo_selectors.booths_under(unit=unit).values_list("id", flat=True))
         counted = {k: v for k, v in counted.items() if k in inside}
     return counted
+
+
+def kit_counts(*, unit: Unit, since: dt.datetime) -> dict[str, int]:
+    """Kits sent and kits forwarded to a group since `since`, to recipients serving in the
+    unit's subtree (as denormalised at sending): one aggregate (results' morning brief)."""
+    rows = Delivery.objects.all()
+    column = _AT_COLUMN.get(unit.level)
+    if column:
+        rows = rows.filter(**{column: unit.id})
+    elif unit.level != "state":
+        rows = rows.filter(ac_id_at=unit.ac_id)
+    found = rows.aggregate(
+        sent=Count("id", filter=Q(sent_at__gte=since)),
+        forwarded=Count("id", filter=Q(forwarded_at__gte=since, forwarded_groups__gt=0)),
+    )
+    return {"sent": found["sent"] or 0, "forwarded": found["forwarded"] or 0}

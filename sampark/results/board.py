@@ -15,12 +15,13 @@ from typing import Any
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Abs
 
+from sampark.core.db import opaque
 from sampark.geo import selectors as geo_selectors
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import ANCESTOR_FIELD
 from sampark.results import strength
-from sampark.results.models import BoothStrength, Election, Result
+from sampark.results.models import BoothStrength, Election, Result, UnitStrength
 from sampark.results.snapshot import booth_election
 
 WEAK_SHOWN = 100
@@ -121,13 +122,10 @@ def weak_close_order(place: Place) -> tuple[float, float]:
 
 
 def elections_at(*, state: str, level: str) -> list[Election]:
-    ids = (
-        Result.objects.filter(election__state_code=state, level=level)
-        .order_by()
-        .values_list("election_id", flat=True)
-        .distinct()
-    )
-    return list(Election.objects.filter(id__in=list(ids)).order_by("-year", "kind"))
+    """The state's elections with results at `level`, newest first (one indexed EXISTS each:
+    a handful of elections, never a scan of the results)."""
+    found = Election.objects.filter(state_code=state).order_by("-year", "kind")
+    return [e for e in found if Result.objects.filter(election=e, level=level).exists()]
 
 
 def child_level_for(unit: Unit, asked: str | None) -> str:
@@ -145,7 +143,8 @@ def snapshot_of(unit: Unit) -> QuerySet[BoothStrength]:
     if unit.level in (Level.DISTRICT, Level.PC, Level.AC):
         return rows.filter(**{f"{unit.level}_id": unit.id})
     if unit.level == Level.STATE:
-        return rows.filter(state_id=unit.id)
+        # Every row of the state: a plain scan beats 1.4 lakh lookups through the state index.
+        return rows.alias(in_state=opaque("state_id")).filter(in_state=unit.id)
     return rows.filter(**{f"booth__{ANCESTOR_FIELD[unit.level]}_id": unit.id})
 
 
@@ -186,7 +185,37 @@ def build(*, unit: Unit, child_level: str | None = None, election_id: int | None
         weak_score=strength.weak_score(),
     )
     snap = snapshot_of(unit)
-    # One GROUP BY gives the children and (summed) the unit itself.
+    own = UnitStrength.objects.filter(unit=unit).order_by("-day").first()
+    if own is not None and level != Level.BOOTH:
+        # The refresh summed the snapshot per unit: read those rows, not 1.4 lakh booths.
+        board.booths, board.score = own.booths, round(own.score, 1)
+        board.weak_close_total, board.computed_at = own.weak_close, own.computed_at
+        board.children = _child_places(unit, level, _day_figures(level, own.day))
+    else:
+        _from_snapshot(board, snap, level)
+    if level != Level.BOOTH and chosen is not None:
+        _child_results(board.children, chosen)
+    _weakest(board, snap)
+    return board
+
+
+def _day_figures(level: str, day: Any) -> dict[Any, dict[str, Any]]:
+    return {
+        s.unit_id: {
+            "booths": s.booths,
+            "score_sum": s.score * s.booths,
+            "volunteers_sum": s.volunteers,
+            "groups_sum": s.groups,
+            "members_sum": s.members,
+            "kits_sum": s.kits,
+        }
+        for s in UnitStrength.objects.filter(day=day, level=level)
+    }
+
+
+def _from_snapshot(board: Board, snap: QuerySet[BoothStrength], level: str) -> None:
+    """Figures of a unit without daily rows (a mandal or sector, or by booth): GROUP BY."""
+    unit = board.unit
     column = "booth_id" if level == Level.BOOTH else f"{level}_id"
     figures = {row[column]: row for row in snap.values(column).annotate(**stats())}
     score_sum = 0.0
@@ -201,8 +230,9 @@ def build(*, unit: Unit, child_level: str | None = None, election_id: int | None
         board.children = booth_places(snap.order_by("booth__number"))
     else:
         board.children = _child_places(unit, level, figures)
-        if chosen is not None:
-            _child_results(board.children, chosen)
+
+
+def _weakest(board: Board, snap: QuerySet[BoothStrength]) -> None:
     weakest = list(
         snap.filter(weak_close_q())
         .order_by("score", Abs(F("margin_pct")), "booth_id")
@@ -213,7 +243,6 @@ def build(*, unit: Unit, child_level: str | None = None, election_id: int | None
         booth_places(BoothStrength.objects.filter(booth_id__in=weakest)),
         key=lambda p: order[p.id],
     )
-    return board
 
 
 def booth_places(rows: QuerySet[BoothStrength]) -> list[Place]:

@@ -9,6 +9,7 @@ of them; changing the party means running `sampark results import` again.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -124,6 +125,10 @@ class UnitStrength(models.Model):
     score = models.FloatField(default=0.0)
     volunteers = models.PositiveIntegerField(default=0)
     weak_close = models.PositiveIntegerField(default=0)
+    groups = models.PositiveIntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+    kits = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [
@@ -133,3 +138,57 @@ class UnitStrength(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_id}: {self.score}"
+
+
+class BriefSubscription(models.Model):
+    """A user who gets the morning brief of their unit (page always; e-mail when asked)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brief_subscription"
+    )
+    email = models.BooleanField(default=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"brief for {self.user_id}"
+
+
+class Brief(models.Model):
+    """The morning brief of one role at one unit on one day, in one language (history kept)."""
+
+    unit = models.ForeignKey("geo.Unit", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=32)
+    day = models.DateField()
+    language = models.CharField(max_length=8)
+    data = models.JSONField(default=dict)
+    pdf = models.BinaryField(null=True, blank=True)
+    seconds = models.FloatField(default=0.0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "unit", "day", "language"], name="one_brief_per_role_unit_day"
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "-day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.role} {self.unit_id} {self.language}"
+
+
+class BriefSend(models.Model):
+    """The e-mail of one brief to one subscriber: sent once, or held with the rule's reason."""
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="sends")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10)
+    reason = models.CharField(max_length=200, blank=True, default="")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["brief", "user"], name="one_send_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.brief_id} → {self.user_id}: {self.status}"

@@ -11,20 +11,34 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Avg, Count, Q, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, Max, Q, Sum
 from django.utils import timezone
 
+from sampark.accounts.models import User
 from sampark.geo import selectors as geo_selectors
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.results import audit, parties, snapshot, strength
-from sampark.results.models import BoothStrength, Election, Result, UnitStrength
+from sampark.people.enums import ConsentPurpose
+from sampark.results import audit, briefing, parties, snapshot, strength
+from sampark.results import brief as brief_data
+from sampark.results.models import (
+    BoothStrength,
+    Brief,
+    BriefSend,
+    BriefSubscription,
+    Election,
+    Result,
+    UnitStrength,
+)
 from sampark.results.reading import ElectionData, Key, Tally, read_dir
+from sampark.rules import selectors as rules_selectors
+from sampark.rules.enums import Channel
 
 BATCH = 5000
 
@@ -220,6 +234,10 @@ def _unit_day(root: Unit, *, day: dt.date) -> None:
         "avg_score": Avg("score"),
         "sum_volunteers": Sum("volunteers"),
         "n_weak_close": Count("booth_id", filter=weak_close),
+        "sum_groups": Sum("groups"),
+        "sum_members": Sum("members"),
+        "sum_kits": Sum("kits"),
+        "latest": Max("computed_at"),
     }
     snap = BoothStrength.objects.filter(state_id=root.id).order_by()
     rows = [
@@ -245,4 +263,100 @@ def _figures(found: dict[str, object]) -> dict[str, object]:
         "score": round(float(found["avg_score"] or 0.0), 2),  # type: ignore[arg-type]
         "volunteers": found["sum_volunteers"] or 0,
         "weak_close": found["n_weak_close"] or 0,
+        "groups": found["sum_groups"] or 0,
+        "members": found["sum_members"] or 0,
+        "kits": found["sum_kits"] or 0,
+        "computed_at": found["latest"],
     }
+
+
+def subscribe_brief(*, user: User, email: bool = True, active: bool = True) -> BriefSubscription:
+    found, _ = BriefSubscription.objects.update_or_create(
+        user=user, defaults={"email": email, "active": active}
+    )
+    return found
+
+
+def role_of(user: User) -> str:
+    """The role a brief is written for: the user's first role by name (stable)."""
+    names = sorted(user.role_names)
+    return names[0] if names else "user"
+
+
+def brief_for(*, user: User, now: dt.datetime | None = None) -> Brief | None:
+    """Today's brief for the user's role, unit and language; written once per day (idempotent:
+    a second call, or a second subscriber of the same role and unit, gets the same row)."""
+    if user.unit_id is None:
+        return None
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    unit = user.unit
+    assert unit is not None
+    key = {
+        "role": role_of(user),
+        "unit_id": unit.id,
+        "day": day,
+        "language": user.preferred_language,
+    }
+    found = Brief.objects.filter(**key).first()
+    if found is not None:
+        return found
+    started = time.perf_counter()
+    data = brief_data.gather(user=user, unit=unit, now=now)
+    brief = Brief(**key, data=data)
+    brief.pdf = briefing.pdf_bytes(brief, unit)
+    brief.seconds = round(time.perf_counter() - started, 2)
+    try:
+        with transaction.atomic():
+            brief.save()
+    except IntegrityError:  # another worker wrote it first
+        return Brief.objects.get(**key)
+    return brief
+
+
+def send_brief(*, brief: Brief, user: User, url: str, now: dt.datetime | None = None) -> BriefSend:
+    """E-mail the brief to one subscriber once; the sending rules decide at this moment."""
+    existing = BriefSend.objects.filter(brief=brief, user=user).first()
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    reason = ""
+    if not user.email:
+        reason = "no e-mail address"
+    elif user.person_id is None:
+        reason = "no person record to check consent"
+    else:
+        recipient = rules_selectors.recipients(person_ids=[user.person_id]).get(user.person_id)
+        verdict = (
+            rules_selectors.check(
+                recipient=recipient,
+                channel=Channel.EMAIL,
+                purpose=ConsentPurpose.VOLUNTEER_COORDINATION,
+                at=now,
+            )
+            if recipient is not None
+            else None
+        )
+        reason = "no recipient" if verdict is None else verdict.reason
+    status = "held" if reason else "sent"
+    if not reason:
+        unit = brief.unit
+        briefing.email(brief, unit, to=user.email, url=url, user_id=user.id).send()
+    return BriefSend.objects.create(brief=brief, user=user, status=status, reason=reason)
+
+
+def morning_briefs(*, now: dt.datetime | None = None, url_of: Callable[[Brief], str]) -> int:
+    """Today's brief for every active subscriber (page + PDF), e-mailed to those who asked."""
+    now = now or timezone.now()
+    done = 0
+    subscriptions = BriefSubscription.objects.filter(active=True).select_related(
+        "user", "user__unit"
+    )
+    for sub in subscriptions:
+        brief = brief_for(user=sub.user, now=now)
+        if brief is None:
+            continue
+        if sub.email:
+            send_brief(brief=brief, user=sub.user, url=url_of(brief), now=now)
+        done += 1
+    return done

@@ -26,13 +26,10 @@ KITS_DAYS = 30
 
 def booth_election(*, state: str) -> Election | None:
     """The latest election with booth-level results (the strength is set against it)."""
-    found = (
-        Result.objects.filter(election__state_code=state, level=Level.BOOTH)
-        .order_by("-election__year")
-        .values_list("election_id", flat=True)
-        .first()
-    )
-    return Election.objects.filter(id=found).first() if found else None
+    for election in Election.objects.filter(state_code=state).order_by("-year", "kind"):
+        if Result.objects.filter(election=election, level=Level.BOOTH).exists():
+            return election
+    return None
 
 
 def booth_rows(*, state: Unit, now: dt.datetime | None = None) -> Iterator[BoothStrength]:

@@ -73,3 +73,11 @@ def signed(value: float | None) -> str:
     if value is None:
         return "—"
     return f"+{value:.1f}" if value > 0 else f"−{abs(value):.1f}" if value < 0 else "0.0"
+
+
+@register.filter(name="signed_int")
+def signed_int(value: int | None) -> str:
+    """A whole-number change with its sign (`+12`, `−3`); a dash for none."""
+    if value is None:
+        return "—"
+    return f"+{value}" if value > 0 else f"−{abs(value)}" if value < 0 else "0"

@@ -44,7 +44,9 @@ def test_board_ranks_children_and_finds_weak_close_booths(loaded: Tree) -> None:
     # then AC 1's booths (score 0 but one) are the weak and close ones, weakest first
     assert board.booths == 16
     assert board.weak_close_total == 3
-    assert {p.id for p in board.weak_close} <= {b.id for b in loaded.booths if b.ac_id == loaded.acs[0].id}
+    assert {p.id for p in board.weak_close} <= {
+        b.id for b in loaded.booths if b.ac_id == loaded.acs[0].id
+    }
     ac1 = next(p for p in board.children if p.id == loaded.acs[0].id)
     assert ac1.margin_pct == pytest.approx(-1.39, abs=0.01)
     assert ac1.is_close(board.close_pct)
@@ -69,7 +71,12 @@ def test_page_answers_within_scope_and_404_outside(
     client.force_login(bob)
     other = reverse("results:unit", kwargs={"unit_id": loaded.districts[1].id})
     assert client.get(other).status_code == 404
-    assert client.get(reverse("results:export", kwargs={"unit_id": loaded.districts[1].id})).status_code == 404
+    assert (
+        client.get(
+            reverse("results:export", kwargs={"unit_id": loaded.districts[1].id})
+        ).status_code
+        == 404
+    )
 
 
 def test_map_carries_indicators_of_children_with_boundaries(
@@ -97,10 +104,14 @@ def test_exports_csv_and_xlsx_hold_the_same_rows(loaded: Tree, bob: User, client
     response = client.get(url, {"list": "booths", "format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     rows = list(csv.reader(io.StringIO(text)))
-    book = load_workbook(io.BytesIO(client.get(url, {"list": "children", "format": "xlsx"}).content))
+    book = load_workbook(
+        io.BytesIO(client.get(url, {"list": "children", "format": "xlsx"}).content)
+    )
     # then the CSV has the district's 8 booths and the XLSX its 2 ACs, each under a header
     assert len(rows) == 1 + 8
     assert rows[0][4] == "Strength score"
-    assert book.active.max_row == 1 + 2
+    sheet = book.active
+    assert sheet is not None
+    assert sheet.max_row == 1 + 2
     # and an unknown list is a 400, not a 500
     assert client.get(url, {"list": "secrets"}).status_code == 400
