@@ -66,6 +66,7 @@ class Link:
 LINKS: tuple[Link, ...] = (
     Link("coverage", "analytics:home", _("Coverage"), _scoped()),
     Link("results", "results:home", _("Results"), _scoped()),
+    Link("brief", "results:brief_list", _("Morning brief"), _scoped()),
     Link("people", "people:list", _("People"), _scoped()),
     Link("directives", "directives:list", _("Directives"), _scoped()),
     Link("listening", "monitoring:feed", _("Listening"), _scoped(LISTENING_PAGES)),

@@ -60,6 +60,11 @@ def _narratives(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _printable(text: str) -> str:
+    """The text without emoji (the PDF's Noto fonts have none; they would print as boxes)."""
+    return "".join(c for c in text if ord(c) < 0x1F000 and c not in "\u23e9\u2b50").strip()
+
+
 def _incidents(user: User, *, since: dt.datetime, now: dt.datetime) -> dict[str, int] | None:
     if not user.can_warroom:
         return None

@@ -6,14 +6,17 @@ Results are public records, yet the per-unit readers take a unit the caller has 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
+from sampark.accounts.models import User
 from sampark.geo.models import Unit
 from sampark.results.enums import Kind
-from sampark.results.models import Election, Result
+from sampark.results.models import Brief, BriefSubscription, Election, Result
 
 SEAT_LEVEL = {Kind.LS: "pc", Kind.AE: "ac"}
 
@@ -112,3 +115,31 @@ def swing(results: list[UnitResult], party: str) -> list[tuple[str, float | None
         out.append((result.election, None if previous is None else round(share - previous, 2)))
         previous = share
     return out
+
+
+def my_briefs(*, user: User, limit: int = 30) -> QuerySet[Brief]:
+    """The briefs of the user's role, unit and language, newest first (the brief's history)."""
+    from sampark.results.services import role_of
+
+    if user.unit_id is None:
+        return Brief.objects.none()
+    return Brief.objects.filter(
+        role=role_of(user), unit_id=user.unit_id, language=user.preferred_language
+    ).order_by("-day")[:limit]
+
+
+def my_brief(*, user: User, day: dt.date) -> Brief:
+    """The user's brief of `day`, else 404 (another unit's or role's brief does not exist)."""
+    from sampark.results.services import role_of
+
+    return get_object_or_404(
+        Brief.objects.select_related("unit"),
+        role=role_of(user),
+        unit_id=user.unit_id,
+        language=user.preferred_language,
+        day=day,
+    )
+
+
+def subscription_of(*, user: User) -> BriefSubscription | None:
+    return BriefSubscription.objects.filter(user=user).first()

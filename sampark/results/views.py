@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from sampark.accounts import selectors as account_selectors
 from sampark.core.http import request_user as _user
 from sampark.results import board as boards
-from sampark.results import exports, selectors
+from sampark.results import briefing, exports, selectors, services
 from sampark.results.strength import components, weights
 
 MAP_MAX_AGE = 60
@@ -135,3 +136,60 @@ def export(request: HttpRequest, unit_id: int) -> HttpResponseBase:
             )
         return exports.xlsx_response(board, which)
     return exports.csv_response(board, which)
+
+
+def _day(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Http404("no such day") from None
+
+
+@login_required
+@require_GET
+def brief_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    context = {
+        "briefs": selectors.my_briefs(user=user),
+        "subscription": selectors.subscription_of(user=user),
+    }
+    return render(request, "results/pages/brief_list.html", context)
+
+
+@login_required
+@require_GET
+def brief_day(request: HttpRequest, day: str) -> HttpResponse:
+    found = selectors.my_brief(user=_user(request), day=_day(day))
+    context = {
+        **briefing.context(found, found.unit),
+        "pdf_url": reverse("results:brief_pdf", kwargs={"day": day}),
+    }
+    return render(request, "results/pages/brief.html", context)
+
+
+@login_required
+@require_GET
+def brief_pdf(request: HttpRequest, day: str) -> HttpResponse:
+    found = selectors.my_brief(user=_user(request), day=_day(day))
+    response = HttpResponse(bytes(found.pdf or b""), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="brief-{found.day}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def brief_subscribe(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    active = request.POST.get("active") == "1"
+    services.subscribe_brief(user=user, email=request.POST.get("email") == "1", active=active)
+    return redirect("results:brief_list")
+
+
+@login_required
+@require_POST
+def brief_now(request: HttpRequest) -> HttpResponse:
+    """Write today's brief now (it is otherwise written at 07:00), then show it."""
+    found = services.brief_for(user=_user(request))
+    if found is None:
+        raise Http404("no scope")
+    return redirect("results:brief_day", day=found.day.isoformat())
