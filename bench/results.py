@@ -4,7 +4,8 @@
 coverage benchmark does), on the full-scale demo with the UP results imported and the strength
 snapshot written, and prints medians: the state page by district and by AC (target ≤ 500 ms
 server time), a district and an AC page, the map data, the snapshot refresh, and the floor of
-one scan over the snapshot's rows in the same process.
+one scan over the snapshot's rows in the same process; then the morning brief for the state (target ≤ 30 s)
+and for all 75 districts (target ≤ 5 min).
 """
 
 from __future__ import annotations
@@ -79,7 +80,44 @@ def measure() -> dict[str, Any]:
             "ac_page_ms": page(f"/results/units/{ac.id}/"),
         }
     )
+    figures.update(_briefs())
     return figures
+
+
+def _briefs() -> dict[str, Any]:
+    """The morning brief written afresh for the state head, then for an in-charge of each of
+    the 75 districts (made here if the demo has none), PDF included."""
+    from django.utils import timezone
+
+    from sampark.accounts.enums import Role
+    from sampark.accounts.models import RoleGrant, User
+    from sampark.geo.enums import Level
+    from sampark.geo.models import Unit
+    from sampark.results import services
+    from sampark.results.models import Brief
+
+    Brief.objects.filter(day=timezone.localdate()).delete()
+    head = User.objects.filter(roles__role="state_head").order_by("id").first()
+    assert head is not None
+    started = time.perf_counter()
+    services.brief_for(user=head)
+    state_s = time.perf_counter() - started
+    users = []
+    for district in Unit.objects.filter(level=Level.DISTRICT).order_by("number"):
+        user, created = User.objects.get_or_create(
+            username=f"bench-brief-{district.number}", defaults={"unit": district}
+        )
+        if created:
+            RoleGrant.objects.create(user=user, role=Role.DISTRICT_INCHARGE)
+        users.append(user)
+    started = time.perf_counter()
+    for user in users:
+        services.brief_for(user=user)
+    return {
+        "brief_state_s": round(state_s, 2),
+        "brief_districts": len(users),
+        "brief_districts_s": round(time.perf_counter() - started, 1),
+    }
 
 
 def run(*, sqlite_path: Path, postgres_url: str | None) -> dict[str, Any]:
@@ -92,5 +130,7 @@ def run(*, sqlite_path: Path, postgres_url: str | None) -> dict[str, Any]:
         for key in ("state_page_ms", "state_page_by_ac_ms", "district_page_ms", "ac_page_ms"):
             flat[f"{key}_{vendor}"] = figures[key]
         flat[f"refresh_s_{vendor}"] = figures["refresh_s"]
+        flat[f"brief_state_s_{vendor}"] = figures["brief_state_s"]
+        flat[f"brief_districts_s_{vendor}"] = figures["brief_districts_s"]
     flat["details"] = results
     return flat

@@ -2,7 +2,7 @@
 fact-checks, booth groups, content and a war room on it (`sampark demo load`).
 
 One module per app: `organisation` (people, positions, users), `monitoring`, `factcheck`,
-`groups`, `content`, `warroom`. Each loader is idempotent and seeded.
+`groups`, `content`, `warroom`, `results`. Each loader is idempotent and seeded.
 """
 
 from __future__ import annotations
@@ -76,4 +76,7 @@ def load(
     groups_demo.load(rng=rng)
     content_demo.load(rng=rng)
     warroom_demo.load(rng=rng)
+    from sampark.devtools.demo import results as results_demo
+
+    results_demo.load(data_dir=data)
     return report
