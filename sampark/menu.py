@@ -77,6 +77,8 @@ class Link:
 
 LINKS: tuple[Link, ...] = (
     Link("coverage", "analytics:home", _("Coverage"), _scoped()),
+    Link("results", "results:home", _("Results"), _scoped()),
+    Link("brief", "results:brief_list", _("Morning brief"), _scoped()),
     Link("people", "people:list", _("People"), _scoped()),
     Link("directives", "directives:list", _("Directives"), _scoped()),
     Link("inbox", "notify:inbox", _("Notifications"), _scoped()),

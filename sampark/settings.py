@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sampark.warroom",
     "sampark.groups",
     "sampark.notify",
+    "sampark.results",
     "sampark.app",
     "sampark.calls",
     # Development tooling (demo, probe, benchmarks): after the product apps, imported by none.
@@ -309,6 +310,7 @@ SAMPARK_WORKER_STEPS = {
     "warroom": "sampark.warroom.tasks.make_step",
     "embed": "sampark.factcheck.tasks.make_embed_step",
     "notify": "sampark.notify.tasks.make_step",
+    "results": "sampark.results.tasks.make_step",
 }
 
 # Listening (issue #3): the inbox pipeline and its alert rules.
@@ -490,3 +492,28 @@ LOGGING = {
     # axes logs every attempt at INFO; its failures and lockouts are WARNINGs.
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Results (issue #16): past elections against the organisation's strength.
+# The organisation's party as the results files name it (any party; "" shows no party's figures).
+RESULTS_ORG_PARTY = envstr("SAMPARK_RESULTS_PARTY", "BJP" if SAMPARK_DEMO else "")
+# Extra spellings of party names: "alias=Party;alias=Party" (case and punctuation ignored).
+RESULTS_PARTY_ALIASES = dict(
+    pair.split("=", 1) for pair in envstr("SAMPARK_RESULTS_ALIASES", "").split(";") if "=" in pair
+)
+# Strength score weights (docs/results.md): component=weight, comma separated.
+RESULTS_STRENGTH_WEIGHTS = {
+    name: float(weight)
+    for name, _, weight in (
+        part.partition("=")
+        for part in envstr(
+            "SAMPARK_STRENGTH_WEIGHTS",
+            "volunteers=40,groups=20,members=15,kits=25,training=0,events=0",
+        ).split(",")
+        if "=" in part
+    )
+}
+# "Close": the organisation's margin within this many points of the vote; "weak": score below.
+RESULTS_CLOSE_PCT = envint("SAMPARK_RESULTS_CLOSE_PCT", "5")
+RESULTS_WEAK_SCORE = envint("SAMPARK_RESULTS_WEAK_SCORE", "40")
+# The worker recomputes the booth strength snapshot when it is older than this.
+RESULTS_REFRESH_MINUTES = envint("SAMPARK_RESULTS_REFRESH_MINUTES", "60")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("directives/", include("sampark.directives.urls")),
     path("notify/", include("sampark.notify.urls")),
     path("calls/", include("sampark.calls.urls")),
+    path("results/", include("sampark.results.urls")),
     path("listening/", include("sampark.monitoring.urls")),
     path("app/", include("sampark.app.urls")),
     path("groups/", include("sampark.groups.urls")),

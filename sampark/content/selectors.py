@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,6 +22,8 @@ from sampark.content.models import (
     PushSubscription,
 )
 from sampark.content.services import SENDABLE
+from sampark.geo import selectors as geo_selectors
+from sampark.geo.models import Unit
 
 
 def items_visible(*, user: User) -> QuerySet[ContentItem]:
@@ -133,3 +135,38 @@ def distributions_finished_since(*, since: dt.datetime, limit: int = 200) -> lis
         .values_list("id", "unit_id", "created_by_id", "item__title", "targeted", "finished_at")
     )[:limit]
     return [FinishedSignal(*row) for row in rows]
+
+
+_AT_COLUMN = {"district": "district_id_at", "pc": "pc_id_at", "ac": "ac_id_at"}
+
+
+def forwarded_by_booth(*, unit: Unit, since: dt.datetime) -> dict[int, int]:
+    """Kits forwarded to at least one group since `since`, per booth of the recipient (as
+    denormalised at sending), inside the unit's subtree: one GROUP BY."""
+    rows = Delivery.objects.filter(forwarded_at__gte=since, forwarded_groups__gt=0)
+    column = _AT_COLUMN.get(unit.level)
+    if column:
+        rows = rows.filter(**{column: unit.id})
+    elif unit.level != "state":
+        rows = rows.filter(ac_id_at=unit.ac_id)
+    counted = dict(rows.order_by().values_list("unit_id_at").annotate(n=Count("id")))
+    if unit.level in ("mandal", "sector", "booth"):
+        inside = set(geo_selectors.booths_under(unit=unit).values_list("id", flat=True))
+        counted = {k: v for k, v in counted.items() if k in inside}
+    return counted
+
+
+def kit_counts(*, unit: Unit, since: dt.datetime) -> dict[str, int]:
+    """Kits sent and kits forwarded to a group since `since`, to recipients serving in the
+    unit's subtree (as denormalised at sending): one aggregate (results' morning brief)."""
+    rows = Delivery.objects.all()
+    column = _AT_COLUMN.get(unit.level)
+    if column:
+        rows = rows.filter(**{column: unit.id})
+    elif unit.level != "state":
+        rows = rows.filter(ac_id_at=unit.ac_id)
+    found = rows.aggregate(
+        sent=Count("id", filter=Q(sent_at__gte=since)),
+        forwarded=Count("id", filter=Q(forwarded_at__gte=since, forwarded_groups__gt=0)),
+    )
+    return {"sent": found["sent"] or 0, "forwarded": found["forwarded"] or 0}

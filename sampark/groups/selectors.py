@@ -303,3 +303,18 @@ def growth_series(*, unit: Unit, weeks: int = 8, now: dt.datetime | None = None)
         running += int(sums.get(k) or 0)
         points.append(WeekPoint(end=start + dt.timedelta(days=7 * k), members=running))
     return points
+
+
+def booth_tallies(*, unit: Unit, now: dt.datetime | None = None) -> dict[int, tuple[int, int]]:
+    """(active groups, their members) per booth of the unit's subtree, one GROUP BY; a group is
+    active when it was heard from within STALE_DAYS (results' strength score reads this)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=STALE_DAYS)
+    rows = (
+        Group.objects.filter(
+            subtree_q(unit, field="booth"), archived_at=None, last_activity_at__gte=cutoff
+        )
+        .order_by()
+        .values_list("booth_id")
+        .annotate(n=Count("id"), members=Sum("member_count"))
+    )
+    return {booth_id: (n, members or 0) for booth_id, n, members in rows}

@@ -2,7 +2,7 @@
 fact-checks, booth groups, content and a war room on it (`sampark demo load`).
 
 One module per app: `organisation` (people, positions, users), `monitoring`, `factcheck`,
-`groups`, `content`, `warroom`, `notify`, `calls`. Each loader is idempotent and seeded.
+`groups`, `content`, `warroom`, `notify`, `calls`, `results`. Each loader is idempotent and seeded.
 """
 
 from __future__ import annotations
@@ -80,4 +80,7 @@ def load(
     warroom_demo.load(rng=rng)
     notify_demo.load()
     calls_demo.load(rng=rng)
+    from sampark.devtools.demo import results as results_demo
+
+    results_demo.load(data_dir=data)
     return report

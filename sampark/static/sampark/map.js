@@ -1,27 +1,34 @@
-/* Choropleth of assembly constituencies by % of booths fully staffed (analytics unit page).
+/* Choropleths: coverage (analytics, % of booths fully staffed) and results (any indicator).
  *
  * Any element with `data-geojson` becomes a Leaflet map of the features at that URL, on first
  * load and whenever HTMX swaps in a new dashboard. No tile layer: the map works offline and
  * sends nothing to third parties. Clicking a constituency opens its page (`properties.url`).
+ * The colour follows `properties[data-indicator]` (default `pct_full`) in classes computed
+ * from the values shown (classes.js: natural breaks, or quantiles with data-method), so the
+ * legend gives the real ranges instead of fixed bands every AC fell into.
  */
 (function () {
   "use strict";
 
-  var BANDS = [
-    { from: 80, colour: "#15803d", label: "80–100%" },
-    { from: 60, colour: "#65a30d", label: "60–80%" },
-    { from: 40, colour: "#ca8a04", label: "40–60%" },
-    { from: 20, colour: "#ea580c", label: "20–40%" },
-    { from: 0, colour: "#b91c1c", label: "0–20%" },
-  ];
-  var NO_BOOTHS = "#cbd5e1";
+  var C = window.SamparkClasses;
 
-  function colour(props) {
-    if (!props.booths_total) return NO_BOOTHS;
-    for (var i = 0; i < BANDS.length; i++) {
-      if (props.pct_full >= BANDS[i].from) return BANDS[i].colour;
-    }
-    return BANDS[BANDS.length - 1].colour;
+  function indicator(el) {
+    return el.dataset.indicator || "pct_full";
+  }
+
+  function value(props, el) {
+    if (props.booths_total === 0) return null;
+    var v = props[indicator(el)];
+    return typeof v === "number" ? v : null;
+  }
+
+  function classesFor(el, data) {
+    var values = data.features.map(function (f) { return value(f.properties, el); });
+    return C.classify(values, { method: el.dataset.method || "jenks", diverging: !!el.dataset.diverging });
+  }
+
+  function fmt(v) {
+    return (Math.round(v * 10) / 10).toLocaleString(hindi() ? "hi-IN" : "en-IN");
   }
 
   function hindi() {
@@ -39,16 +46,20 @@
     title.textContent = label(props);
     box.appendChild(title);
     box.appendChild(document.createElement("br"));
-    box.appendChild(
-      document.createTextNode(
-        props.pct_full + "% " + (el.dataset.fullLabel || "fully staffed") +
-          " · " + props.booths_full + " / " + props.booths_total + " " + (el.dataset.boothsLabel || "booths")
-      )
-    );
+    var text;
+    if (indicator(el) === "pct_full") {
+      text = props.pct_full + "% " + (el.dataset.fullLabel || "fully staffed") +
+        " · " + props.booths_full + " / " + props.booths_total + " " + (el.dataset.boothsLabel || "booths");
+    } else {
+      var v = value(props, el);
+      text = (el.dataset.legend || indicator(el)) + ": " + (v === null ? "—" : fmt(v));
+      if (props.winner) text += " · " + (el.dataset.winnerLabel || "winner") + ": " + props.winner;
+    }
+    box.appendChild(document.createTextNode(text));
     return box;
   }
 
-  function legend(el) {
+  function legend(el, classes) {
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       var div = L.DomUtil.create("div", "map-legend");
@@ -56,14 +67,20 @@
       title.className = "title";
       title.textContent = el.dataset.legend || "% of booths fully staffed";
       div.appendChild(title);
-      BANDS.forEach(function (band) {
+      classes.bounds.forEach(function (bound, i) {
         var row = document.createElement("div");
         var swatch = document.createElement("i");
-        swatch.style.background = band.colour;
+        swatch.style.background = classes.colours[i];
         row.appendChild(swatch);
-        row.appendChild(document.createTextNode(band.label));
+        row.appendChild(document.createTextNode(fmt(bound[0]) + " – " + fmt(bound[1])));
         div.appendChild(row);
       });
+      var none = document.createElement("div");
+      var grey = document.createElement("i");
+      grey.style.background = C.NO_DATA;
+      none.appendChild(grey);
+      none.appendChild(document.createTextNode(el.dataset.noData || "no data"));
+      div.appendChild(none);
       return div;
     };
     return control;
@@ -78,9 +95,11 @@
       return;
     }
     var map = L.map(el, { attributionControl: false, scrollWheelZoom: false, zoomSnap: 0.25 });
+    var classes = classesFor(el, data);
     var layer = L.geoJSON(data, {
       style: function (feature) {
-        return { color: "#ffffff", weight: 1, fillColor: colour(feature.properties), fillOpacity: 0.85 };
+        var fill = C.colour(classes, value(feature.properties, el));
+        return { color: "#ffffff", weight: 1, fillColor: fill, fillOpacity: 0.85 };
       },
       onEachFeature: function (feature, shape) {
         shape.bindTooltip(tooltip(feature.properties, el), { sticky: true });
@@ -92,7 +111,7 @@
       },
     }).addTo(map);
     map.fitBounds(layer.getBounds(), { padding: [8, 8] });
-    legend(el).addTo(map);
+    legend(el, classes).addTo(map);
   }
 
   function init(root) {

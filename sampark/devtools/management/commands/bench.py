@@ -82,6 +82,14 @@ class Command(BaseCommand):
         kb.add_argument("--split", choices=["dev", "test", "train"], default="dev")
         kb.add_argument("--model", help="sentence-transformers model name or local folder")
         kb.add_argument("--json", action="store_true")
+        res = sub.add_parser("results", help="strength against results at full UP scale")
+        res.add_argument("--json", action="store_true")
+        res.add_argument("--sqlite", default=str(Path(settings.VAR_DIR) / "bench" / "full.sqlite3"))
+        res.add_argument(
+            "--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_results")
+        )
+        res.add_argument("--no-postgres", action="store_true")
+        sub.add_parser("results-one", help="(internal) measure on the configured database")
         imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
         imp.add_argument("--rows", type=int, default=800_000)
         imp.add_argument("--json", action="store_true")
@@ -92,6 +100,20 @@ class Command(BaseCommand):
             from bench.coverage import measure
 
             self.stdout.write(json.dumps(measure()))
+            return
+        if which == "results-one":
+            from bench.results import measure as measure_results
+
+            self.stdout.write(json.dumps(measure_results()))
+            return
+        if which == "results":
+            from bench.results import run as run_results
+
+            pg = None if options["no_postgres"] else options["postgres"]
+            if pg:
+                _ensure_pg_database(pg)
+            figures = run_results(sqlite_path=Path(options["sqlite"]), postgres_url=pg)
+            self._print(figures, as_json=options["json"])
             return
         if which == "pipeline-one":
             from bench.pipeline import measure as measure_pipeline

@@ -19,6 +19,7 @@ from sampark.devtools.probe.build import (
     monitoring,
     notify,
     people,
+    results,
     warroom,
 )
 from sampark.devtools.probe.world import PROBE_CODE, Sizes, World
@@ -52,6 +53,7 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
     warroom.build(w, rng=rng, units=units, token=token)
     notify.build(w, rng=rng, token=token)
     calls.build(w, rng=rng, units=units, token=token)
+    results.build(w, rng=rng, units=units, token=token)
     _index(w)
     return w
 

@@ -1,0 +1,90 @@
+"""The strength score of a booth, and of a unit as the mean of its booths (docs/results.md).
+
+A booth's score is 0–100: each component's figure divided by the figure that counts as "full"
+(capped at 1), weighted by `settings.RESULTS_STRENGTH_WEIGHTS` and divided by the sum of the
+weights of the components that are available. Components whose app is not merged yet
+(training, events) keep their weight in settings and count once their reader exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Component:
+    code: str
+    label: Promise
+    full: float
+    available: bool = True
+
+
+def components() -> list[Component]:
+    """The score's inputs with the figure that counts as full (settings where one exists)."""
+    return [
+        Component(
+            "volunteers", _("Verified volunteers in booth positions"), settings.BOOTH_FULL_STAFF
+        ),
+        Component("groups", _("Active booth groups"), 1),
+        Component("members", _("Members of active groups"), 100),
+        Component("kits", _("Kits forwarded in 30 days"), 10),
+        Component("training", _("Training completed"), 5, available=False),
+        Component("events", _("Event attendance"), 20, available=False),
+    ]
+
+
+def weights() -> dict[str, float]:
+    configured: Mapping[str, float] = getattr(settings, "RESULTS_STRENGTH_WEIGHTS", {}) or {}
+    return {c.code: max(float(configured.get(c.code, 0)), 0.0) for c in components()}
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Weights and caps resolved once per page; `score` is called per booth."""
+
+    w_volunteers: float
+    w_groups: float
+    w_members: float
+    w_kits: float
+    full_volunteers: float
+    full_members: float
+    full_kits: float
+    total: float
+
+    @classmethod
+    def from_settings(cls) -> Scorer:
+        w = weights()
+        full = {c.code: float(c.full) for c in components()}
+        usable = sum(w[c.code] for c in components() if c.available)
+        return cls(
+            w_volunteers=w["volunteers"],
+            w_groups=w["groups"],
+            w_members=w["members"],
+            w_kits=w["kits"],
+            full_volunteers=max(full["volunteers"], 1),
+            full_members=max(full["members"], 1),
+            full_kits=max(full["kits"], 1),
+            total=usable or 1.0,
+        )
+
+    def score(self, volunteers: int, groups: int, members: int, kits: int) -> float:
+        points = (
+            self.w_volunteers * min(volunteers / self.full_volunteers, 1.0)
+            + self.w_groups * min(groups, 1)
+            + self.w_members * min(members / self.full_members, 1.0)
+            + self.w_kits * min(kits / self.full_kits, 1.0)
+        )
+        return 100.0 * points / self.total
+
+
+def close_pct() -> float:
+    return float(getattr(settings, "RESULTS_CLOSE_PCT", 5))
+
+
+def weak_score() -> float:
+    return float(getattr(settings, "RESULTS_WEAK_SCORE", 40))
