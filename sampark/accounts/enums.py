@@ -41,6 +41,7 @@ class Capability(models.TextChoices):
     MANAGE_FACTCHECKS = "manage_factchecks", _("Import and edit fact-checks")
     TRIAGE = "triage", _("Work war-room incidents and draft responses")
     APPROVE_RESPONSES = "approve_responses", _("Approve war-room responses")
+    HANDLE_GRIEVANCES = "handle_grievances", _("Answer people's data requests (grievance officer)")
 
 
 _INCHARGE = {
@@ -69,6 +70,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_AUDIT,
             Capability.MANAGE_COMPLIANCE,
             Capability.APPROVE_RESPONSES,
+            Capability.HANDLE_GRIEVANCES,
         }
     ),
     Role.DISTRICT_INCHARGE: frozenset(

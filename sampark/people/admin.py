@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
+from sampark.people import rights
 from sampark.people.models import Assignment, ConsentEvent, Person, PositionKind, SignupFlag
 
 
@@ -32,6 +35,28 @@ class PersonAdmin(admin.ModelAdmin[Person]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    # Deleting a person is their erasure (people.rights.person_erase): the consent ledger is
+    # kept under the keyed phone hash (a plain delete is PROTECTed), every app's rows and the
+    # logs are scrubbed, and a re-import cannot bring them back.
+    def get_deleted_objects(
+        self, objs: Any, request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
+        note = _(
+            "Erasure: the person's data is removed from every table and log; their consent "
+            "ledger is kept under a keyed hash of the phone, and they cannot be imported again."
+        )
+        return [note], {}, set(), []
+
+    def delete_model(self, request: HttpRequest, obj: Person) -> None:
+        rights.person_erase(person=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        for person in queryset.order_by("id"):
+            rights.person_erase(person=person, actor=request.user)
+
+    def response_delete(self, request: HttpRequest, obj_display: str, obj_id: Any) -> HttpResponse:
+        return super().response_delete(request, rights.MASK, obj_id)
 
 
 @admin.register(PositionKind)
