@@ -78,6 +78,12 @@ LINKS: tuple[Link, ...] = (
     Link("tip", "monitoring:tip_new", _("Report a rumour"), _anyone),
     Link("import", "imports:upload", _("Import"), _scoped(IMPORT_PAGES)),
     Link("audit", "accounts:audit_log", _("Audit log"), _scoped(AUDIT_PAGES)),
+    Link(
+        "requests",
+        "people:requests",
+        _("Data requests"),
+        _scoped(frozenset({"handle_grievances"})),
+    ),
 )
 
 

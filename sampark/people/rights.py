@@ -266,6 +266,11 @@ def erasure_ask(*, person: Person, via: str) -> DataRequest:
     return open_one or request_open(person=person, kind=RequestKind.ERASURE, via=via)
 
 
+def person_requests(*, person: Person) -> models.QuerySet[DataRequest]:
+    """The person's own requests, newest first (for their "my data" page)."""
+    return DataRequest.objects.filter(person=person).order_by("-id")[:20]
+
+
 # --- the grievance officer's queue ---
 
 
