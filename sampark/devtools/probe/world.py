@@ -15,6 +15,7 @@ from sampark.monitoring.models import Alert, ExportUpload, Narrative, Post, Sour
 from sampark.people.models import (
     Assignment,
     ConsentEvent,
+    DataRequest,
     ImportJob,
     Person,
     PhoneVerification,
@@ -38,6 +39,7 @@ class World:
     flags: dict[int, SignupFlag] = field(default_factory=dict)
     consents: dict[int, ConsentEvent] = field(default_factory=dict)
     otps: dict[int, PhoneVerification] = field(default_factory=dict)
+    data_requests: dict[int, DataRequest] = field(default_factory=dict)
     targets: dict[int, RecruitmentTarget] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
     kinds: dict[int, PositionKind] = field(default_factory=dict)
