@@ -20,10 +20,15 @@ BATCH = 1000
 def export(subject: Subject) -> dict[str, list[dict[str, Any]]]:
     """Channel preference, push subscriptions and the messages sent to the person."""
     pid = subject.person_id
+    if pid is None:
+        return {}
     return {
-        "channel_preference": list(
-            ChannelPreference.objects.filter(person_id=pid).values("channel")
-        ),
+        "channel_preference": [
+            {"channel": c}
+            for c in ChannelPreference.objects.filter(person_id=pid).values_list(
+                "channel", flat=True
+            )
+        ],
         "push_subscriptions": [
             {"user_agent": s.user_agent, "created_at": s.created_at.isoformat()}
             for s in PushSubscription.objects.filter(person_id=pid).order_by("id")

@@ -10,6 +10,8 @@ from sampark.people.privacy import Subject
 
 def export(subject: Subject) -> dict[str, list[dict[str, Any]]]:
     """The groups the person joined through our page and the groups they run."""
+    if subject.person_id is None:
+        return {}
     joins = GroupJoin.objects.filter(person_id=subject.person_id).order_by("id")
     admin_of = Group.objects.filter(admins__id=subject.person_id).order_by("id")
     return {

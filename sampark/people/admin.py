@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from sampark.accounts.models import User
 from sampark.people import rights
 from sampark.people.models import Assignment, ConsentEvent, Person, PositionKind, SignupFlag
 
@@ -22,6 +23,10 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
     def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False
+
+
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
 
 
 @admin.register(Person)
@@ -49,11 +54,11 @@ class PersonAdmin(admin.ModelAdmin[Person]):
         return [note], {}, set(), []
 
     def delete_model(self, request: HttpRequest, obj: Person) -> None:
-        rights.person_erase(person=obj, actor=request.user)
+        rights.person_erase(person=obj, actor=_actor(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
         for person in queryset.order_by("id"):
-            rights.person_erase(person=person, actor=request.user)
+            rights.person_erase(person=person, actor=_actor(request))
 
     def response_delete(self, request: HttpRequest, obj_display: str, obj_id: Any) -> HttpResponse:
         return super().response_delete(request, rights.MASK, obj_id)

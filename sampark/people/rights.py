@@ -20,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from sampark.accounts.models import User
 from sampark.core import audit as core_audit
+from sampark.core.env import DEMO_ERASURE_KEY
 from sampark.core.models import AuditEvent, Task
 from sampark.people import privacy, selectors, services, staffing, validation
 from sampark.people.enums import ConsentAction, RequestKind, RequestStatus
@@ -325,13 +325,14 @@ class ErasureReport:
 
 
 def person_erase(
-    *, person: Person, actor: User | AbstractBaseUser | None, request: DataRequest | None = None
+    *, person: Person, actor: User | None, request: DataRequest | None = None
 ) -> ErasureReport:
     """Remove the person's personal data from every table and log; keep the keyed phone hash.
 
     The consent ledger keeps its rows with `person` replaced by the phone hash, so an opt-out
     outlives the person; `ErasedPhone` stops imports and sign-ups from bringing them back.
     """
+    _require_own_key()
     subject = subject_for(person)
     report = ErasureReport()
     counts = report.counts
@@ -347,10 +348,21 @@ def person_erase(
             verb="person.erased",
             object_type="person",
             object_id=person_id,
-            actor=actor if isinstance(actor, User) else None,
+            actor=actor,
             data={"request_id": request.id if request else None, "rows": report.total},
         )
     return report
+
+
+def _require_own_key() -> None:
+    """Outside the demo and DEBUG, no hash is kept under the public demo key: anyone could test
+    numbers against it, and setting a key later would let the erased be imported again."""
+    if settings.DEBUG or settings.SAMPARK_DEMO:
+        return
+    if settings.SAMPARK_ERASURE_KEY == DEMO_ERASURE_KEY:
+        raise ValidationError(
+            _("Set SAMPARK_ERASURE_KEY before erasing anyone (see the README)."), code="key"
+        )
 
 
 def _erase_people(person: Person, subject: privacy.Subject) -> dict[str, int]:

@@ -236,7 +236,7 @@ KINDS: dict[str, Kind] = {
         ids=lambda w: list(w.consents),
         outside=_by_person(lambda w: w.consents),
         secrets=_by_person_secrets(lambda w: w.consents),
-        companions=lambda w, i, r: {"person_id": w.consents[i].person_id},
+        companions=lambda w, i, r: {"person_id": int(w.consents[i].person_id or 0)},
         table=ConsentEvent,
     ),
     "data_request": Kind(

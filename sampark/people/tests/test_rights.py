@@ -8,12 +8,15 @@ import io
 import json
 import zipfile
 
+import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from sampark.accounts.models import User
+from sampark.core.env import DEMO_ERASURE_KEY
 from sampark.geo.models import Unit
 from sampark.monitoring.models import Post, Source
 from sampark.people import rights
@@ -146,3 +149,13 @@ def test_it_clears_old_post_authors_in_batches(tree, booth1: Unit, settings) -> 
     # then only the old author is gone, and the second run changes nothing
     assert sorted(Post.objects.values_list("author", flat=True)) == ["", "+919800000001"]
     assert (first, second) == (1, 0)
+
+
+def test_it_refuses_to_erase_with_the_demo_key_outside_the_demo(sita: Person, settings) -> None:
+    # given production settings still holding the public demo erasure key
+    settings.SAMPARK_ERASURE_KEY = DEMO_ERASURE_KEY
+    settings.DEBUG = settings.SAMPARK_DEMO = False
+    # when an erasure is asked, then it is refused and the person kept
+    with pytest.raises(ValidationError):
+        rights.person_erase(person=sita, actor=None)
+    assert Person.objects.filter(id=sita.id).exists()
