@@ -64,6 +64,7 @@ def load(
     from sampark.devtools.demo import factcheck as factcheck_demo
     from sampark.devtools.demo import groups as groups_demo
     from sampark.devtools.demo import monitoring as listening_demo
+    from sampark.devtools.demo import privacy as privacy_demo
     from sampark.devtools.demo import warroom as warroom_demo
     from sampark.monitoring import processing
 
@@ -76,4 +77,5 @@ def load(
     groups_demo.load(rng=rng)
     content_demo.load(rng=rng)
     warroom_demo.load(rng=rng)
+    privacy_demo.load(rng=rng)
     return report

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import random
 import zipfile
 
 import pytest
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from sampark.accounts.models import User
 from sampark.core.env import DEMO_ERASURE_KEY
+from sampark.devtools.demo import privacy as privacy_demo
 from sampark.geo.models import Unit
 from sampark.monitoring.models import Post, Source
 from sampark.people import rights
@@ -159,3 +161,16 @@ def test_it_refuses_to_erase_with_the_demo_key_outside_the_demo(sita: Person, se
     with pytest.raises(ValidationError):
         rights.person_erase(person=sita, actor=None)
     assert Person.objects.filter(id=sita.id).exists()
+
+
+def test_it_loads_demo_requests_with_one_overdue(tree, booth1: Unit) -> None:
+    # given demo persons
+    for i in range(3):
+        Person.objects.create(name=f"D {i}", phone=f"+91980000010{i}", source="demo")
+    # when the demo loader runs twice
+    made = privacy_demo.load(rng=random.Random(1))
+    again = privacy_demo.load(rng=random.Random(1))
+    # then six requests exist, one erasure past its deadline
+    assert (made, again) == (6, 0)
+    overdue = DataRequest.objects.filter(status=RequestStatus.RECEIVED, due_at__lt=timezone.now())
+    assert overdue.count() == 1
