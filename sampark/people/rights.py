@@ -201,13 +201,13 @@ def _cell(value: Any) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
-def download(*, person: Person, via: str, actor: User | None = None) -> bytes:
-    """Record and answer an access request at once: the zip of `person_data`."""
+def download(*, person: Person, via: str, actor: User | None = None) -> dict[str, Any]:
+    """Record and answer an access request at once: `person_data` (zip it with `export_zip`)."""
     with transaction.atomic():
         req = request_open(person=person, kind=RequestKind.ACCESS, via=via, actor=actor)
         data = person_data(person=person)
         _close(req, status=RequestStatus.DONE, outcome="downloaded", actor=actor)
-    return export_zip(data=data)
+    return data
 
 
 # --- correction and withdrawal ---
@@ -295,7 +295,8 @@ def selectors_access(*, actor: User, request_id: int, lock: bool = False) -> Dat
     """The request, if `actor` handles grievances for its unit (else DoesNotExist → 404)."""
     qs = requests_visible(user=actor)
     if lock:
-        qs = qs.select_for_update()
+        # Only the request row: PostgreSQL cannot lock the nullable side of the joins.
+        qs = qs.select_for_update(of=("self",))
     return qs.get(id=request_id)
 
 

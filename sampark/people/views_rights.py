@@ -126,13 +126,14 @@ def _acting(request: HttpRequest) -> tuple[Person, str]:
 def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The download: JSON, or a zip of JSON and one CSV per table."""
     person, via = _acting(request)
+    if fmt not in ("json", "zip"):
+        raise Http404
+    data = rights.download(person=person, via=via)
     if fmt == "json":
-        data = rights.person_data(person=person)
-        rights.download(person=person, via=via)
         body = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
-        response = HttpResponse(rights.download(person=person, via=via), "application/zip")
+        response = HttpResponse(rights.export_zip(data=data), "application/zip")
     response["Content-Disposition"] = f'attachment; filename="my-data.{fmt}"'
     return response
 

@@ -33,7 +33,7 @@ def test_it_answers_a_download_with_json_and_csv(sita: Person) -> None:
     # given a person with a consent
     ConsentEventFactory.create(person=sita)
     # when they download their data
-    raw = rights.download(person=sita, via=RequestVia.APP)
+    raw = rights.export_zip(data=rights.download(person=sita, via=RequestVia.APP))
     # then the zip holds their data as JSON and CSV, and the request is done
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
         data = json.loads(zf.read("data.json"))
