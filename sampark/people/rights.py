@@ -170,6 +170,17 @@ def person_data(*, person: Person) -> dict[str, Any]:
             "outcome",
         ),
     }
+    if subject.user_id is not None:
+        data["account"] = _rows(
+            User.objects.filter(id=subject.user_id),
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "preferred_language",
+            "date_joined",
+            "last_login",
+        )
     for name, exporter in sorted(privacy.exporters().items()):
         for table, rows in exporter(subject).items():
             data[f"{name}.{table}"] = rows
