@@ -95,6 +95,12 @@ LINKS: tuple[Link, ...] = (
     Link("import", "imports:upload", _("Import"), _scoped(IMPORT_PAGES)),
     Link("audit", "accounts:audit_log", _("Audit log"), _scoped(AUDIT_PAGES)),
     Link("staff", "accounts:staff_list", _("Staff accounts"), _scoped(ACCOUNT_PAGES)),
+    Link(
+        "requests",
+        "people:requests",
+        _("Data requests"),
+        _scoped(frozenset({"handle_grievances"})),
+    ),
 )
 
 

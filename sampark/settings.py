@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sampark.core.env import (
     BASE_DIR,
+    DEMO_ERASURE_KEY,
     DEMO_SECRET_KEY,
     database_from_url,
     envbool,
@@ -292,6 +293,22 @@ OTP_MAX_FAILS_PER_IP_HOUR = envint("OTP_MAX_FAILS_PER_IP_HOUR", "30")
 # Version of the privacy notice people agree to when they give consent (consent ledger).
 SAMPARK_NOTICE_VERSION = envstr("SAMPARK_NOTICE_VERSION", "v1")
 
+# The data principal's rights (DPDP Act 2023; docs/privacy.md). Erasure keeps only an HMAC of
+# the phone under this key, so a re-import cannot bring an erased person back. A key of its own:
+# rotating SECRET_KEY must not forget who was erased (changing this key does).
+SAMPARK_ERASURE_KEY = envsecret("SAMPARK_ERASURE_KEY", DEMO_ERASURE_KEY)
+# The grievance officer, published on /privacy/ (DPDP Act s. 8(10), Rules 2025 r. 14).
+SAMPARK_GRIEVANCE_OFFICER = {
+    "NAME": envstr("SAMPARK_GRIEVANCE_NAME", ""),
+    "EMAIL": envstr("SAMPARK_GRIEVANCE_EMAIL", ""),
+    "PHONE": envstr("SAMPARK_GRIEVANCE_PHONE", ""),
+}
+# DPDP Rules 2025, rule 14(3): grievances answered within a period not exceeding ninety days.
+SAMPARK_GRIEVANCE_DAYS = envint("SAMPARK_GRIEVANCE_DAYS", "90")
+# Retention (worker step "privacy"); 0 keeps forever.
+SAMPARK_RETENTION_POST_AUTHOR_DAYS = envint("SAMPARK_RETENTION_POST_AUTHOR_DAYS", "180")
+SAMPARK_RETENTION_DELIVERY_DAYS = envint("SAMPARK_RETENTION_DELIVERY_DAYS", "90")
+
 # Organisation rules that vary by state or deployment.
 BOOTH_FULL_STAFF = envint("BOOTH_FULL_STAFF", "5")
 SECTOR_BOOTHS = envint("SECTOR_BOOTHS", "10")
@@ -311,6 +328,7 @@ SAMPARK_WORKER_STEPS = {
     "embed": "sampark.factcheck.tasks.make_embed_step",
     "notify": "sampark.notify.tasks.make_step",
     "results": "sampark.results.tasks.make_step",
+    "privacy": "sampark.people.tasks.make_privacy_step",
 }
 
 # Listening (issue #3): the inbox pipeline and its alert rules.

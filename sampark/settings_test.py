@@ -9,6 +9,7 @@ from sampark.settings import DATABASES
 
 # Not the public demo key, so the system checks pass for commands the tests start (workers).
 SECRET_KEY = "sampark-tests-only-secret-key-never-used-anywhere-else-4f1c9a"  # noqa: S105
+SAMPARK_ERASURE_KEY = "sampark-tests-only-erasure-key"
 # Tests log in with force_login, as users of every role; the MFA tests switch it on themselves.
 SAMPARK_REQUIRE_MFA = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("app/", include("sampark.app.urls")),
     path("groups/", include("sampark.groups.urls")),
     path("join/", include("sampark.groups.urls_public")),
+    path("privacy/", include("sampark.people.urls_rights")),
     path("content/", include("sampark.content.urls")),
     path("hooks/", include("sampark.content.urls_hooks")),
     path("factchecks/", include("sampark.factcheck.urls")),

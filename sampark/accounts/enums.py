@@ -42,6 +42,7 @@ class Capability(models.TextChoices):
     TRIAGE = "triage", _("Work war-room incidents and draft responses")
     APPROVE_RESPONSES = "approve_responses", _("Approve war-room responses")
     MANAGE_ACCOUNTS = "manage_accounts", _("Create and manage staff accounts")
+    HANDLE_GRIEVANCES = "handle_grievances", _("Answer people's data requests (grievance officer)")
 
 
 _INCHARGE = {
@@ -71,6 +72,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_COMPLIANCE,
             Capability.APPROVE_RESPONSES,
             Capability.MANAGE_ACCOUNTS,
+            Capability.HANDLE_GRIEVANCES,
         }
     ),
     Role.DISTRICT_INCHARGE: frozenset(

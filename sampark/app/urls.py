@@ -3,7 +3,7 @@ today's kits, booth and settings are those installed apps and SMS links already 
 
 from django.urls import path
 
-from sampark.app.views import groups, kits, me, rumours, shell
+from sampark.app.views import groups, kits, me, privacy, rumours, shell
 
 app_name = "app"
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("rumours/new/", rumours.rumour_new, name="rumour_new"),
     path("rumours/<int:post_id>/", rumours.rumour_detail, name="rumour"),
     path("settings/", me.app_settings, name="settings"),
+    path("my-data/", privacy.my_data, name="my_data"),
     path("push/subscribe/", me.push_subscribe, name="push_subscribe"),
     path("offline/", shell.offline, name="offline"),
     path("manifest.webmanifest", shell.manifest, name="manifest"),

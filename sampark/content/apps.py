@@ -18,3 +18,9 @@ class ContentConfig(AppConfig):
         from sampark.integrations import telegram
 
         telegram.register_command("start", webhooks.telegram_start)
+        from sampark.content import privacy as content_privacy
+        from sampark.people import privacy
+
+        privacy.register_exporter("content", content_privacy.export)
+        privacy.register_eraser("content", content_privacy.erase)
+        privacy.register_retention("content", content_privacy.sweep)

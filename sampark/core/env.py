@@ -11,6 +11,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # The SECRET_KEY of the public demo. It is in the repository, so it protects nothing: outside the
 # demo (SAMPARK_DEMO) and DEBUG the system check sampark.E001 refuses to start with it.
 DEMO_SECRET_KEY = "sampark-demo-secret-key-change-me-in-production-0123456789"  # noqa: S105
+DEMO_ERASURE_KEY = "sampark-demo-erasure-key-change-me-in-production"
 
 
 def envbool(name: str, default: str) -> bool:

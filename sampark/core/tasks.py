@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -147,3 +148,38 @@ def run_pending(*, limit: int = 100, owner: str | None = None) -> int:
 def make_step(owner: str) -> Callable[[], int]:
     """Worker step (SAMPARK_WORKER_STEPS): run one batch of queued tasks."""
     return lambda: run_pending(limit=20, owner=owner)
+
+
+@dataclass(frozen=True)
+class QueuedFile:
+    """What became of a file queued for the worker, for the page its uploader sees."""
+
+    task_id: int
+    filename: str
+    queued_at: datetime
+    # waiting | retrying | done | refused (the file was read and turned down) | failed
+    state: str
+    reason: str = ""
+
+
+def queued_files(*, name: str, days: int = 7, **payload: Any) -> list[QueuedFile]:
+    """The recent tasks `name` whose payload holds these values (e.g. the uploader's id),
+    newest first, with their outcome."""
+    qs = Task.objects.filter(name=name, created_at__gte=timezone.now() - timedelta(days=days))
+    for key, value in payload.items():
+        qs = qs.filter(**{f"payload__{key}": value})
+    return [_outcome(t) for t in qs.order_by("-id")[:20]]
+
+
+def _outcome(t: Task) -> QueuedFile:
+    result = t.result if isinstance(t.result, dict) else {}
+    filename = str(t.payload.get("filename") or t.payload.get("name") or "")
+    if t.status == TaskStatus.FAILED or (t.status == TaskStatus.DONE and "missing" in result):
+        state, reason = "failed", ""
+    elif t.status == TaskStatus.DONE and "refused" in result:
+        state, reason = "refused", str(result["refused"])
+    elif t.status == TaskStatus.DONE:
+        state, reason = "done", ""
+    else:
+        state, reason = ("retrying" if t.attempts else "waiting"), ""
+    return QueuedFile(t.id, filename, t.created_at, state, reason)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sampark.accounts.enums import Capability
+from sampark.core import tasks as core_tasks
 from sampark.core.http import request_user as _user
 from sampark.factcheck import importers, selectors, services
 from sampark.factcheck.enums import MatchBand, Verdict
@@ -144,5 +145,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "factcheck/pages/import.html",
-        {"form": form, "report": report, "rows": rows[:100], "queued": queued},
+        {
+            "form": form,
+            "report": report,
+            "rows": rows[:100],
+            "queued": queued,
+            "queued_files": core_tasks.queued_files(name="factcheck.import_file", actor_id=user.pk),
+        },
     )

@@ -4,6 +4,10 @@ Keys come from OPTIONS (`private_key`, `public_key`, `subject`, each also as `<k
 the settings/environment variables SAMPARK_VAPID_PRIVATE_KEY, SAMPARK_VAPID_PUBLIC_KEY and
 SAMPARK_VAPID_SUBJECT ("mailto:…"). Without a private key, web push is simply off.
 OPTIONS also take `ttl` (seconds a push service keeps an undelivered message; 1 day) and `timeout`.
+
+The endpoint is a URL the browser gave us: pushes go out through the safe fetcher
+(`integrations.fetch`), to the address checked when the sending client was made, so a push
+service name that later resolves to a private address (DNS rebinding) is never dialled.
 """
 
 from __future__ import annotations
@@ -14,17 +18,17 @@ import json
 import os
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-import requests
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from py_vapid import Vapid  # type: ignore[import-untyped]
 from pywebpush import WebPusher, WebPushException  # type: ignore[import-untyped]
 
-from sampark.integrations import base
+from sampark.integrations import base, fetch
 from sampark.integrations.channels import AddressGone, Outbound, PermanentError, Sent, option
 
 SERVICE = "Web push"
@@ -33,6 +37,8 @@ TTL = 24 * 60 * 60
 MAX_PLAINTEXT = 3900
 # A signed VAPID token is reused per push service for this long (tokens live 12 hours).
 TOKEN_REUSE = 6 * 60 * 60
+# A sending client keeps the addresses it checked for this long, then resolves afresh.
+PIN_SECONDS = 5 * 60
 
 
 def _b64url(raw: bytes) -> str:
@@ -100,6 +106,25 @@ def payload_of(message: Outbound) -> bytes:
     return data
 
 
+class _PinnedPoster:
+    """The `requests_session` pywebpush posts with: the safe fetcher's client, which connects
+    to the checked address of the endpoint's host instead of resolving it again."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+        self.made_at = time.monotonic()
+
+    def post(
+        self,
+        url: str,
+        *,
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        return self.client.post(url, content=data, headers=dict(headers or {}), timeout=timeout)
+
+
 class WebPush:
     name = "push"
 
@@ -109,9 +134,11 @@ class WebPush:
         self.ttl = int(options.get("ttl") or TTL)
         self.timeout = float(options.get("timeout") or 10.0)
         self._vapid: Any = None
-        # requests.Session is not documented as thread-safe: one per sender thread.
+        # host, port -> addresses: tests pass a controlled resolver; else the system's.
+        self.resolver: fetch.Resolver | None = options.get("resolver")
+        # One client per sender thread, replaced every PIN_SECONDS.
         self._local = threading.local()
-        self._sessions: list[requests.Session] = []
+        self._posters: list[_PinnedPoster] = []
         self._tokens: dict[str, tuple[float, dict[str, str]]] = {}
         self._lock = threading.Lock()
 
@@ -137,15 +164,19 @@ class WebPush:
             self._tokens[audience] = (now + TOKEN_REUSE, headers)
             return dict(headers)
 
-    def _http(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.headers["User-Agent"] = base.USER_AGENT
-            self._local.session = session
-            with self._lock:
-                self._sessions.append(session)
-        return session
+    def _poster(self) -> _PinnedPoster:
+        poster: _PinnedPoster | None = getattr(self._local, "poster", None)
+        if poster is not None and time.monotonic() - poster.made_at < PIN_SECONDS:
+            return poster
+        fresh = _PinnedPoster(fetch.safe_client(timeout=self.timeout, resolver=self.resolver))
+        self._local.poster = fresh
+        with self._lock:
+            if poster is not None and poster in self._posters:
+                self._posters.remove(poster)
+            self._posters.append(fresh)
+        if poster is not None:
+            poster.client.close()
+        return fresh
 
     def send(self, message: Outbound) -> Sent:
         """Encrypt and post one notification to the subscription's push service."""
@@ -155,9 +186,12 @@ class WebPush:
         topic = topic_of(message.idempotency_key)
         headers = {**self._auth(subscription["endpoint"]), "Topic": topic, "Urgency": "normal"}
         try:
-            pusher = WebPusher(subscription, requests_session=self._http())
+            pusher = WebPusher(subscription, requests_session=self._poster())
             response = pusher.send(payload_of(message), headers, ttl=self.ttl, timeout=self.timeout)
-        except requests.RequestException as exc:
+        except fetch.FetchRefused as exc:
+            # The endpoint's host now points inside our network: never dial it, drop it.
+            raise AddressGone(f"{SERVICE}: the push endpoint is refused: {exc}") from exc
+        except (fetch.FetchError, httpx.HTTPError) as exc:
             raise base.ConnectorError(
                 f"{SERVICE}: could not reach the push service ({type(exc).__name__})"
             ) from exc
@@ -168,10 +202,10 @@ class WebPush:
 
     def close(self) -> None:
         with self._lock:
-            sessions, self._sessions = self._sessions, []
+            posters, self._posters = self._posters, []
             self._local = threading.local()
-        for session in sessions:
-            session.close()
+        for poster in posters:
+            poster.client.close()
 
 
 def _subscription(address: str) -> dict[str, Any]:
@@ -193,7 +227,7 @@ def _subscription(address: str) -> dict[str, Any]:
     return {"endpoint": endpoint, "keys": {"p256dh": keys["p256dh"], "auth": keys["auth"]}}
 
 
-def _result(response: requests.Response, topic: str) -> Sent:
+def _result(response: httpx.Response, topic: str) -> Sent:
     status = response.status_code
     where = urlsplit(str(response.url)).netloc
     said = " ".join((response.text or "")[:200].split())
@@ -204,9 +238,7 @@ def _result(response: requests.Response, topic: str) -> Sent:
     if status in (400, 413):
         raise PermanentError(f"{SERVICE}: {where} refused the message ({status}): {said}")
     if status == 429:
-        wait = base.retry_after_of(
-            httpx.Response(status, headers=dict(response.headers)), default=60.0
-        )
+        wait = base.retry_after_of(response, default=60.0)
         raise base.RateLimited(
             f"{SERVICE}: {where} answered 429; retry in {wait or 0:g} s", retry_after=wait or 0.0
         )

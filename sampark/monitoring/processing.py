@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from pipeline import dedupe, imagehash, score, watch
 from pipeline.analyse import Analyser, Analysis
+from sampark.core import worker
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
 from sampark.monitoring.enums import AlertKind, NarrativeStatus, PostStatus
@@ -54,6 +55,8 @@ from sampark.monitoring.models import (
 )
 
 logger = logging.getLogger(__name__)
+# Posts analysed per call; a stopping worker gives back what it has not analysed (run_batch).
+ANALYSE_CHUNK = 100
 
 _FIELDS = (
     "id",
@@ -123,6 +126,13 @@ def posts_claim(*, limit: int, owner: str) -> tuple[str, list[dict[str, Any]]]:
     return token, rows
 
 
+def posts_release(*, token: str, ids: list[int]) -> int:
+    """Give claimed posts back to the inbox at once (a stopping worker), not after the lease."""
+    return Post.objects.filter(id__in=ids, claim=token, status=PostStatus.PROCESSING).update(
+        status=PostStatus.PENDING, claim="", locked_until=None
+    )
+
+
 class Processor:
     """Keeps what is worth keeping between batches: the compiled watchlists, unit ancestry,
     variant signatures (immutable once written) and the image index. All bounded."""
@@ -152,14 +162,21 @@ class Processor:
     # -- the loop body -------------------------------------------------------------------
 
     def run_batch(self, *, owner: str, limit: int | None = None) -> int:
-        """Claim, analyse and store one batch; returns how many posts were claimed."""
+        """Claim, analyse and store one batch; returns how many posts were processed."""
         token, rows = posts_claim(limit=limit or conf("BATCH"), owner=owner)
         if not rows:
             return 0
         self._refresh_watchlists()
-        items = self._analyse(rows)
+        items: list[Item] = []
+        # Analysed in chunks so that a stop (SIGTERM) between them keeps what is done and gives
+        # the rest back at once instead of holding it for the lease (issue #12).
+        for start in range(0, len(rows), ANALYSE_CHUNK):
+            if items and worker.shutdown_requested():
+                posts_release(token=token, ids=[r["id"] for r in rows[start:]])
+                break
+            items.extend(self._analyse(rows[start : start + ANALYSE_CHUNK]))
         self._store(token, items)
-        return len(rows)
+        return len(items)
 
     def _analyse(self, rows: list[dict[str, Any]]) -> list[Item]:
         items = [Item(row=r) for r in rows]

@@ -33,6 +33,7 @@ from sampark.accounts import selectors as account_selectors
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.permissions import require_capability as _require
+from sampark.core import tasks as core_tasks
 from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.core.http import wants_fragment as _partial
@@ -515,6 +516,9 @@ def group_upload(request: HttpRequest, group_id: int) -> HttpResponse:
             "first_at": _when(result.summary.get("first_at")) if result else None,
             "last_at": _when(result.summary.get("last_at")) if result else None,
             "uploads": list(selectors.uploads_of(source=source)[:50]),
+            "queued_files": core_tasks.queued_files(
+                name="monitoring.export_ingest", source_id=source.id, actor_id=user.pk
+            ),
         },
     )
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
+from sampark.accounts.models import User
+from sampark.people import rights
 from sampark.people.models import Assignment, ConsentEvent, Person, PositionKind, SignupFlag
 
 
@@ -21,6 +25,10 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
         return False
 
 
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin[Person]):
     list_display = ("id", "name", "home_unit", "source", "created_at")
@@ -32,6 +40,28 @@ class PersonAdmin(admin.ModelAdmin[Person]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    # Deleting a person is their erasure (people.rights.person_erase): the consent ledger is
+    # kept under the keyed phone hash (a plain delete is PROTECTed), every app's rows and the
+    # logs are scrubbed, and a re-import cannot bring them back.
+    def get_deleted_objects(
+        self, objs: Any, request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
+        note = _(
+            "Erasure: the person's data is removed from every table and log; their consent "
+            "ledger is kept under a keyed hash of the phone, and they cannot be imported again."
+        )
+        return [note], {}, set(), []
+
+    def delete_model(self, request: HttpRequest, obj: Person) -> None:
+        rights.person_erase(person=obj, actor=_actor(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        for person in queryset.order_by("id"):
+            rights.person_erase(person=person, actor=_actor(request))
+
+    def response_delete(self, request: HttpRequest, obj_display: str, obj_id: Any) -> HttpResponse:
+        return super().response_delete(request, rights.MASK, obj_id)
 
 
 @admin.register(PositionKind)

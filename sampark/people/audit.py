@@ -122,7 +122,7 @@ def consent_recorded(*, event: ConsentEvent, actor: User | None) -> AuditEvent:
         object_type="person",
         object_id=event.person_id,
         actor=actor,
-        unit_path=_person_path(event.person),
+        unit_path=_person_path(event.person) if event.person is not None else "",
         data=data,
     )
 

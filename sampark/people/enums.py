@@ -50,3 +50,22 @@ class Gender(models.TextChoices):
     MALE = "m", _("Male")
     OTHER = "o", _("Other")
     UNSTATED = "", _("Not stated")
+
+
+class RequestKind(models.TextChoices):
+    ACCESS = "access", _("Download my data")
+    CORRECTION = "correction", _("Correct my data")
+    WITHDRAWAL = "withdrawal", _("Withdraw my consent")
+    ERASURE = "erasure", _("Erase my data")
+
+
+class RequestStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+
+
+class RequestVia(models.TextChoices):
+    APP = "app", _("Volunteer app")
+    PUBLIC = "public", _("Public page")
+    STAFF = "staff", _("Recorded by staff")

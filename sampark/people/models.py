@@ -20,6 +20,9 @@ from sampark.people.enums import (
     ConsentPurpose,
     FlagKind,
     Gender,
+    RequestKind,
+    RequestStatus,
+    RequestVia,
     VerifyMethod,
 )
 
@@ -114,9 +117,18 @@ class Assignment(models.Model):
 
 
 class ConsentEvent(models.Model):
-    """The consent ledger: append-only; the current state is the latest event per purpose × channel."""
+    """The consent ledger: append-only; the current state is the latest event per purpose × channel.
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    Rows are never deleted: a person's erasure (people.rights) replaces `person` by the keyed
+    hash of their phone, so the opt-out outlives them. PROTECT keeps a plain delete from
+    taking the ledger with it.
+    """
+
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="consents"
+    )
+    # Set at erasure: HMAC of the normalised phone (people.privacy.phone_hash).
+    phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
     purpose = models.CharField(max_length=32, choices=ConsentPurpose.choices)
     channel = models.CharField(max_length=16, choices=ConsentChannel.choices)
     action = models.CharField(max_length=10, choices=ConsentAction.choices)
@@ -189,3 +201,66 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"import:{self.pk} {self.filename}"
+
+
+class ErasedPhone(models.Model):
+    """A phone whose person was erased at their request: only its keyed hash is kept, so an
+    import or sign-up cannot bring the person back (people.privacy.phone_hash)."""
+
+    phone_hash = models.CharField(max_length=64, unique=True)
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"erased:{self.phone_hash[:8]}"
+
+
+class DataRequest(models.Model):
+    """A data principal's request (DPDP Act 2023, ss. 11-13): access, correction, consent
+    withdrawal or erasure, with the deadline the grievance officer answers by."""
+
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="data_requests"
+    )
+    # The person's home unit when the request came: the grievance queue is scoped by it.
+    unit = models.ForeignKey(
+        "geo.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    kind = models.CharField(max_length=12, choices=RequestKind.choices)
+    status = models.CharField(
+        max_length=12, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
+    )
+    via = models.CharField(max_length=10, choices=RequestVia.choices)
+    # What the person asked (a correction's new values); cleared when the request closes.
+    detail = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"request:{self.pk} {self.kind} {self.status}"
+
+
+class RightsCode(models.Model):
+    """A one-time code sent to a phone for the public "my data" page (no account needed).
+
+    Only the phone's keyed hash and a salted hash of the code are stored; a code is asked for
+    any phone, known or not, so the page does not tell who is on record.
+    """
+
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"rights-code:{self.pk}"

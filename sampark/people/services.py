@@ -27,7 +27,7 @@ from sampark.accounts.models import User
 from sampark.accounts.permissions import require_in_area as _require_unit
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.people import audit, orgaccounts, selectors, validation
+from sampark.people import audit, orgaccounts, privacy, selectors, validation
 from sampark.people.enums import (
     AssignmentStatus,
     ConsentAction,
@@ -159,6 +159,8 @@ def person_create(
             _require_unit(actor, Capability.MANAGE_PEOPLE, home_unit)
     clean_name = validation.normalize_name(name)[:200]
     clean_phone = validation.normalize_phone(phone)
+    if privacy.is_erased(clean_phone):
+        raise ValidationError(_("Erased at the person's request."), code="erased")
     clean_epic = validation.normalize_epic(epic)
     clean_email = _clean_email(email)
     if gender not in Gender.values:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.people import views
+from sampark.people import views, views_rights
 
 app_name = "people"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:person_id>/consents/", views.consent_record, name="consent"),
     path("assignments/<int:assignment_id>/verify/", views.assignment_verify, name="verify"),
     path("assignments/<int:assignment_id>/end/", views.assignment_end, name="end"),
+    path("requests/", views_rights.request_list, name="requests"),
+    path("requests/<int:request_id>/", views_rights.request_detail, name="request"),
 ]

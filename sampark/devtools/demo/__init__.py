@@ -66,6 +66,7 @@ def load(
     from sampark.devtools.demo import groups as groups_demo
     from sampark.devtools.demo import monitoring as listening_demo
     from sampark.devtools.demo import notify as notify_demo
+    from sampark.devtools.demo import privacy as privacy_demo
     from sampark.devtools.demo import warroom as warroom_demo
     from sampark.monitoring import processing
 
@@ -83,4 +84,5 @@ def load(
     from sampark.devtools.demo import results as results_demo
 
     results_demo.load(data_dir=data)
+    privacy_demo.load(rng=rng)
     return report

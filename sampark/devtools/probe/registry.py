@@ -29,6 +29,7 @@ from sampark.notify.models import Notification
 from sampark.people.models import (
     Assignment,
     ConsentEvent,
+    DataRequest,
     ImportJob,
     Person,
     PhoneVerification,
@@ -90,6 +91,13 @@ def _recipient_secrets(w: World, v: Viewer, recipient_id: int) -> list[str]:
     if _directive_outside(w, v, r.directive_id):
         found.append(w.directives[r.directive_id].title)
     return found
+
+
+def _request_outside(w: World, v: Viewer, r: DataRequest) -> bool:
+    """A data request belongs to the person's home unit at receipt; without one, to the state."""
+    if r.unit_id is None:
+        return v.root is None or v.root.parent_id is not None
+    return r.unit_id not in v.subtree
 
 
 def _by_person(get: Callable[[World], dict[int, Any]]) -> Callable[[World, Viewer, int], bool]:
@@ -238,8 +246,17 @@ KINDS: dict[str, Kind] = {
         ids=lambda w: list(w.consents),
         outside=_by_person(lambda w: w.consents),
         secrets=_by_person_secrets(lambda w: w.consents),
-        companions=lambda w, i, r: {"person_id": w.consents[i].person_id},
+        companions=lambda w, i, r: {"person_id": int(w.consents[i].person_id or 0)},
         table=ConsentEvent,
+    ),
+    "data_request": Kind(
+        "data_request",
+        ids=lambda w: list(w.data_requests),
+        outside=lambda w, v, i: _request_outside(w, v, w.data_requests[i]),
+        secrets=lambda w, v, i: (
+            _person_secrets(w, v, pid) if (pid := w.data_requests[i].person_id) else []
+        ),
+        table=DataRequest,
     ),
     "otp": Kind(
         "otp",
@@ -472,6 +489,7 @@ REGISTRY: dict[str, str] = {
     "consent_id": "consent",
     "otp_id": "otp",
     "verification_id": "otp",
+    "request_id": "data_request",
     "target_id": "target",
     "user_id": "user",
     "post_id": "post",

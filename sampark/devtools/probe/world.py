@@ -17,6 +17,7 @@ from sampark.notify.models import Notification
 from sampark.people.models import (
     Assignment,
     ConsentEvent,
+    DataRequest,
     ImportJob,
     Person,
     PhoneVerification,
@@ -40,6 +41,7 @@ class World:
     flags: dict[int, SignupFlag] = field(default_factory=dict)
     consents: dict[int, ConsentEvent] = field(default_factory=dict)
     otps: dict[int, PhoneVerification] = field(default_factory=dict)
+    data_requests: dict[int, DataRequest] = field(default_factory=dict)
     targets: dict[int, RecruitmentTarget] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
     kinds: dict[int, PositionKind] = field(default_factory=dict)

@@ -13,7 +13,13 @@ from py_vapid import Vapid  # type: ignore[import-untyped]
 
 from sampark.devtools.loopback import FakePushService
 from sampark.integrations import base, webpush
-from sampark.integrations.channels import Outbound, PermanentError
+from sampark.integrations.channels import AddressGone, Outbound, PermanentError
+
+
+@pytest.fixture(autouse=True)
+def _loopback_allowed(settings) -> None:
+    # The fake push service listens on 127.0.0.1, which the safe fetcher refuses unless named.
+    settings.SAMPARK_FETCH_ALLOW_HOSTS = ["127.0.0.1"]
 
 
 @pytest.fixture
@@ -263,3 +269,39 @@ def test_an_unreachable_push_service_is_transient(keys):
     with pytest.raises(base.ConnectorError, match="could not reach") as caught:
         channel(keys[0], timeout=2).send(outbound(address))
     assert not isinstance(caught.value, PermanentError)
+
+
+# --- the endpoint's address (issue #12) ---------------------------------------------------
+
+
+def test_a_push_goes_to_the_address_the_resolver_gave(keys, push_service, settings):
+    # given an endpoint named push.invalid, which only our controlled resolver knows
+    settings.SAMPARK_FETCH_ALLOW_HOSTS = ["push.invalid"]
+    asked: list[str] = []
+
+    def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    subscription = json.loads(push_service.subscribe())
+    subscription["endpoint"] = subscription["endpoint"].replace("127.0.0.1", "push.invalid")
+    # when two pushes are sent
+    sender = channel(keys[0], resolver=resolver)
+    for key in ("d-1", "d-2"):
+        sender.send(outbound(json.dumps(subscription), key=key))
+    # then both reached the checked address, resolved once (no second lookup at connect time)
+    assert len(push_service.records) == 2
+    assert asked == ["push.invalid"]
+
+
+def test_an_endpoint_that_now_resolves_inside_is_refused_and_dropped(keys, push_service, settings):
+    # given a subscription whose push host now resolves to a private address
+    settings.SAMPARK_FETCH_ALLOW_HOSTS = []
+    subscription = json.loads(push_service.subscribe())
+    subscription["endpoint"] = "https://push.example.com/s/1"
+    address = json.dumps(subscription)
+    sender = channel(keys[0], resolver=lambda host, port: ["10.1.2.3"])
+    # when a push is sent, then nothing is dialled and the subscription is treated as gone
+    with pytest.raises(AddressGone, match="not a public address"):
+        sender.send(outbound(address))
+    assert push_service.records == []

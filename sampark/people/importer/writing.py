@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from sampark.accounts.models import User
 from sampark.geo.enums import Level
-from sampark.people import staffing
+from sampark.people import privacy, staffing
 from sampark.people.enums import (
     AssignmentStatus,
     ConsentAction,
@@ -120,6 +120,7 @@ class ChunkWriter:
         and new persons have no id until they are inserted.
         """
         result = ChunkResult()
+        rows = self._drop_erased(rows, result)
         if not rows:
             return result
         now = timezone.now()
@@ -133,6 +134,19 @@ class ChunkWriter:
         decided = self._decide(rows, current, result, stamp)
         self._apply(decided, current, result, now=now, stamp=stamp)
         return result
+
+    def _drop_erased(self, rows: list[Row], result: ChunkResult) -> list[Row]:
+        """Rows of persons erased at their request are refused; the error omits the phone."""
+        erased = privacy.erased_among(r.phone for r in rows)
+        if not erased:
+            return rows
+        msgid = gettext_noop("Erased at the person's request.")
+        column = self.layout.column("phone")
+        for row in rows:
+            if row.phone in erased:
+                result.failed += 1
+                result.errors.append(row_error(row.line, column, "", "erased", msgid, {}))
+        return [r for r in rows if r.phone not in erased]
 
     def _decide(
         self, rows: list[Row], current: existing.Current, result: ChunkResult, stamp: Any

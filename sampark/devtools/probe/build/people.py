@@ -17,10 +17,13 @@ from sampark.people.enums import (
     ConsentChannel,
     ConsentPurpose,
     FlagKind,
+    RequestKind,
+    RequestVia,
 )
 from sampark.people.models import (
     Assignment,
     ConsentEvent,
+    DataRequest,
     ImportJob,
     Person,
     PhoneVerification,
@@ -124,6 +127,15 @@ def _build_records(
             person=person, code_hash="probe", expires_at=timezone.now()
         )
         w.otps[o.id] = o
+    for person in rng.sample(persons, k=min(len(persons), 10)):
+        r = DataRequest.objects.create(
+            person=person,
+            unit=person.home_unit,
+            kind=rng.choice(list(RequestKind.values)),
+            via=RequestVia.PUBLIC,
+            due_at=timezone.now(),
+        )
+        w.data_requests[r.id] = r
     for unit in rng.sample(units, k=min(len(units), 12)):
         t = RecruitmentTarget.objects.create(unit=unit, volunteers=rng.randint(5, 500))
         w.targets[t.id] = t
