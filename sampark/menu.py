@@ -25,6 +25,7 @@ from sampark.accounts.enums import (
     IMPORT_PAGES,
     LISTENING_PAGES,
     WARROOM_PAGES,
+    Capability,
 )
 from sampark.accounts.permissions import has_area
 from sampark.core.http import request_user
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from sampark.accounts.models import User
 
 Rule = Callable[["User"], bool]
+
+# Unit settings an in-charge keeps: recruitment targets and the Hindi names of the area.
+TARGET_PAGES = frozenset({Capability.SET_TARGETS})
 
 
 def _scoped(pages: frozenset[str] | None = None) -> Rule:
@@ -78,6 +82,7 @@ LINKS: tuple[Link, ...] = (
     Link("tip", "monitoring:tip_new", _("Report a rumour"), _anyone),
     Link("import", "imports:upload", _("Import"), _scoped(IMPORT_PAGES)),
     Link("audit", "accounts:audit_log", _("Audit log"), _scoped(AUDIT_PAGES)),
+    Link("names", "geo:names", _("Names in Hindi"), _scoped(TARGET_PAGES)),
 )
 
 

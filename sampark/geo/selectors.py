@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, ExpressionWrapper, F, QuerySet
+from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.expressions import CombinedExpression
 
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.models import User
 from sampark.core.db import opaque
-from sampark.geo.enums import CHILD_LEVEL, Level
+from sampark.geo.enums import CHILD_LEVEL, Level, NameSource
 from sampark.geo.models import Unit
 from sampark.geo.scope import ANCESTOR_FIELD, contains
 
@@ -165,3 +165,26 @@ def booth_counts(*, unit: Unit) -> BoothCount:
     for row in units_at(unit=unit, level=level).values(*UNIT_FIELDS):
         total.children.append(BoothCount(**row, booths=counts.get(row["id"], 0)))
     return total
+
+
+# --- names in Hindi: the correction page ---
+
+NAME_LEVELS = (Level.DISTRICT, Level.PC, Level.AC)
+
+
+def unit_names_visible(
+    *, user: User, level: str = "", unchecked: bool = False, q: str = ""
+) -> QuerySet[Unit]:
+    """Districts, PCs and ACs in the user's area with their Hindi names, for checking;
+    `unchecked` keeps the made ones (derived or transliterated, or none at all)."""
+    found = Unit.objects.filter(account_selectors.scope_q(user=user), level__in=NAME_LEVELS)
+    if level in NAME_LEVELS:
+        found = found.filter(level=level)
+    if unchecked:
+        found = found.exclude(name_hi_source__in=(NameSource.PUBLIC, NameSource.CORRECTED))
+    text = " ".join(q.split())[:100]
+    if text:
+        found = found.filter(Q(name__icontains=text) | Q(name_hi__icontains=text))
+    return found.only(
+        "id", "level", "number", "path", "name", "name_hi", "name_hi_source"
+    ).order_by("level", "number", "path")
