@@ -39,6 +39,8 @@ Rule = Callable[["User"], bool]
 
 # Unit settings an in-charge keeps: recruitment targets and the Hindi names of the area.
 TARGET_PAGES = frozenset({Capability.SET_TARGETS})
+# Recruitment drives (join link, poster, progress): those who run an area.
+DRIVE_PAGES = frozenset({Capability.SET_TARGETS, Capability.MANAGE_PEOPLE})
 
 
 def _scoped(pages: frozenset[str] | None = None) -> Rule:
@@ -82,6 +84,7 @@ LINKS: tuple[Link, ...] = (
     Link("tip", "monitoring:tip_new", _("Report a rumour"), _anyone),
     Link("import", "imports:upload", _("Import"), _scoped(IMPORT_PAGES)),
     Link("audit", "accounts:audit_log", _("Audit log"), _scoped(AUDIT_PAGES)),
+    Link("recruit", "recruit:home", _("Recruitment"), _scoped(DRIVE_PAGES)),
     Link("names", "geo:names", _("Names in Hindi"), _scoped(TARGET_PAGES)),
 )
 

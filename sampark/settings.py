@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sampark.people",
     "sampark.rules",
     "sampark.directives",
+    "sampark.recruit",
     "sampark.analytics",
     "sampark.monitoring",
     "sampark.content",
@@ -263,6 +264,10 @@ OTP_MAX_ATTEMPTS = envint("OTP_MAX_ATTEMPTS", "5")
 OTP_MAX_SENDS_PER_HOUR = envint("OTP_MAX_SENDS_PER_HOUR", "5")
 # Version of the privacy notice people agree to when they give consent (consent ledger).
 SAMPARK_NOTICE_VERSION = envstr("SAMPARK_NOTICE_VERSION", "v1")
+# Recruitment drives (issue #13): public sign-ups allowed per hour from one address and for one
+# phone number, and how long a printed poster's link keeps working (days; 0 = no expiry).
+RECRUIT_SIGNUPS_PER_ADDRESS_HOUR = envint("RECRUIT_SIGNUPS_PER_ADDRESS_HOUR", "20")
+RECRUIT_SIGNUPS_PER_PHONE_HOUR = envint("RECRUIT_SIGNUPS_PER_PHONE_HOUR", "3")
 
 # Organisation rules that vary by state or deployment.
 BOOTH_FULL_STAFF = envint("BOOTH_FULL_STAFF", "5")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import Any
@@ -17,7 +18,7 @@ from sampark.accounts.permissions import require_in_area
 from sampark.core import audit
 from sampark.geo import hindi
 from sampark.geo.enums import CODE_PREFIX, Level, NameSource
-from sampark.geo.models import Unit
+from sampark.geo.models import RecruitmentTarget, Unit
 from sampark.geo.scope import ANCESTOR_FIELD, subtree_q
 
 NAME_HI_MAX = 200
@@ -161,3 +162,51 @@ def unit_name_hi_correct(*, unit_id: int, name_hi: str, actor: User) -> Unit:
             data={"before": before[0], "before_source": before[1], "after": text},
         )
     return unit
+
+
+# --- recruitment targets (issue #13 item 3) ---
+
+TARGET_MAX = 10_000_000
+
+
+def recruitment_target_set(
+    *,
+    unit_id: int,
+    volunteers: int | None,
+    due: dt.date | None,
+    note: str,
+    actor: User,
+) -> RecruitmentTarget | None:
+    """Set (or, with `volunteers=None`, clear) the unit's target of verified volunteers.
+
+    The actor needs SET_TARGETS on a unit of their subtree; every change is audited.
+    """
+    if volunteers is not None and not 0 < volunteers <= TARGET_MAX:
+        raise ValidationError(
+            _("A target is a number of volunteers from 1 to 1,00,00,000."), code="target_range"
+        )
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(id=unit_id)
+        require_in_area(actor, Capability.SET_TARGETS, unit)
+        before = RecruitmentTarget.objects.filter(unit=unit).values("volunteers", "due").first()
+        target: RecruitmentTarget | None = None
+        if volunteers is None:
+            RecruitmentTarget.objects.filter(unit=unit).delete()
+        else:
+            target, _created = RecruitmentTarget.objects.update_or_create(
+                unit=unit,
+                defaults={"volunteers": volunteers, "due": due, "note": (note or "").strip()[:200]},
+            )
+        audit.record(
+            verb="geo.target_set",
+            object_type="unit",
+            object_id=unit.id,
+            actor=actor,
+            unit_path=unit.path,
+            data={
+                "before": before["volunteers"] if before else None,
+                "after": volunteers,
+                "due": due.isoformat() if due else None,
+            },
+        )
+    return target
