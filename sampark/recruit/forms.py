@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
@@ -28,8 +30,9 @@ CONSENT_PAIRS: tuple[tuple[str, str], ...] = (
 DEFAULT_CONSENTS = [f"{p}:{c}" for p, c in CONSENT_PAIRS[:1]]
 
 
-def _consent_label(purpose: str, channel: str) -> str:
-    return f"{ConsentPurpose(purpose).label} · {ConsentChannel(channel).label}"
+def _consent_label(purpose: str, channel: str) -> StrOrPromise:
+    # Lazy: the labels are read in the language of the page, not of the import.
+    return format_lazy("{} · {}", ConsentPurpose(purpose).label, ConsentChannel(channel).label)
 
 
 class JoinForm(forms.Form):

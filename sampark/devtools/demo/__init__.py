@@ -2,7 +2,7 @@
 fact-checks, booth groups, content and a war room on it (`sampark demo load`).
 
 One module per app: `organisation` (people, positions, users), `monitoring`, `factcheck`,
-`groups`, `content`, `warroom`. Each loader is idempotent and seeded.
+`groups`, `content`, `warroom`, `recruit`. Each loader is idempotent and seeded.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ def load(
     from sampark.devtools.demo import factcheck as factcheck_demo
     from sampark.devtools.demo import groups as groups_demo
     from sampark.devtools.demo import monitoring as listening_demo
+    from sampark.devtools.demo import recruit as recruit_demo
     from sampark.devtools.demo import warroom as warroom_demo
     from sampark.monitoring import processing
 
@@ -76,4 +77,5 @@ def load(
     groups_demo.load(rng=rng)
     content_demo.load(rng=rng)
     warroom_demo.load(rng=rng)
+    recruit_demo.load()
     return report
