@@ -24,7 +24,8 @@ def join_token(*, unit_id: int, referrer_id: int | None = None) -> str:
     payload: dict[str, int] = {"u": unit_id}
     if referrer_id is not None:
         payload["r"] = referrer_id
-    return signing.dumps(payload, salt=_SALT, compress=True)
+    # No timestamp: one unit (and referrer) always gets the same link, so posters agree.
+    return signing.Signer(salt=_SALT).sign_object(payload, compress=True)
 
 
 def read_token(token: str) -> JoinTarget | None:
@@ -32,7 +33,7 @@ def read_token(token: str) -> JoinTarget | None:
     if len(token) > 200:
         return None
     try:
-        data = signing.loads(token, salt=_SALT)
+        data = signing.Signer(salt=_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict):

@@ -255,3 +255,13 @@ def test_nobody_refers_themselves(booth1):
 @pytest.fixture
 def booth2_of_district1(tree, district1) -> Unit:
     return Unit.objects.filter(level="booth", district=district1).order_by("id")[1]
+
+
+def test_a_units_link_does_not_change_with_time(booth1):
+    # given a link printed on a poster
+    with time_machine.travel(TODAY, tick=False):
+        printed = links.join_token(unit_id=booth1.id)
+    # then a year later the same unit has the same link, and it still opens
+    with time_machine.travel(TODAY + dt.timedelta(days=365), tick=False):
+        assert links.join_token(unit_id=booth1.id) == printed
+        assert Client().get(f"/volunteer/{printed}/").status_code == 200
