@@ -97,6 +97,7 @@ def test_target_shows_on_the_dashboard(bob, district1):
     assert response.status_code == 200
     assert 'data-testid="recruitment"' in response.text
     assert "25" in response.text
+    assert f"/recruit/units/{district1.id}/" in response.text
 
 
 def test_poster_is_a_pdf_with_the_hindi_name(bob, district1):
