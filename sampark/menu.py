@@ -26,6 +26,7 @@ from sampark.accounts.enums import (
     IMPORT_PAGES,
     LISTENING_PAGES,
     WARROOM_PAGES,
+    Capability,
     Role,
 )
 from sampark.accounts.permissions import has_area
@@ -37,6 +38,11 @@ if TYPE_CHECKING:
     from sampark.accounts.models import User
 
 Rule = Callable[["User"], bool]
+
+# Unit settings an in-charge keeps: recruitment targets and the Hindi names of the area.
+TARGET_PAGES = frozenset({Capability.SET_TARGETS})
+# Recruitment drives (join link, poster, progress): those who run an area.
+DRIVE_PAGES = frozenset({Capability.SET_TARGETS, Capability.MANAGE_PEOPLE})
 
 
 def _scoped(pages: frozenset[str] | None = None) -> Rule:
@@ -101,6 +107,8 @@ LINKS: tuple[Link, ...] = (
         _("Data requests"),
         _scoped(frozenset({"handle_grievances"})),
     ),
+    Link("recruit", "recruit:home", _("Recruitment"), _scoped(DRIVE_PAGES)),
+    Link("names", "geo:names", _("Names in Hindi"), _scoped(TARGET_PAGES)),
 )
 
 

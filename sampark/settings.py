@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sampark.people",
     "sampark.rules",
     "sampark.directives",
+    "sampark.recruit",
     "sampark.analytics",
     "sampark.monitoring",
     "sampark.content",
@@ -292,6 +293,10 @@ OTP_MAX_SENDS_PER_IP_HOUR = envint("OTP_MAX_SENDS_PER_IP_HOUR", "30")
 OTP_MAX_FAILS_PER_IP_HOUR = envint("OTP_MAX_FAILS_PER_IP_HOUR", "30")
 # Version of the privacy notice people agree to when they give consent (consent ledger).
 SAMPARK_NOTICE_VERSION = envstr("SAMPARK_NOTICE_VERSION", "v1")
+# Recruitment drives (issue #13): public sign-ups allowed per hour from one address and for one
+# phone number, and how long a printed poster's link keeps working (days; 0 = no expiry).
+RECRUIT_SIGNUPS_PER_ADDRESS_HOUR = envint("RECRUIT_SIGNUPS_PER_ADDRESS_HOUR", "20")
+RECRUIT_SIGNUPS_PER_PHONE_HOUR = envint("RECRUIT_SIGNUPS_PER_PHONE_HOUR", "3")
 
 # The data principal's rights (DPDP Act 2023; docs/privacy.md). Erasure keeps only an HMAC of
 # the phone under this key, so a re-import cannot bring an erased person back. A key of its own:

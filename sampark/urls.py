@@ -32,6 +32,9 @@ urlpatterns = [
     path("hooks/", include("sampark.content.urls_hooks")),
     path("factchecks/", include("sampark.factcheck.urls")),
     path("warroom/", include("sampark.warroom.urls")),
+    path("geo/", include("sampark.geo.urls")),
+    path("recruit/", include("sampark.recruit.urls")),
+    path("volunteer/", include("sampark.recruit.urls_public")),
     path("k/<int:delivery_id>", app_kits.short_link, name="short_link"),
     path("", include("sampark.analytics.urls")),
 ]

@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from sampark.accounts import selectors as account_selectors
+from sampark.accounts.enums import Capability
 from sampark.analytics import selectors
 from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
@@ -47,7 +48,9 @@ def unit(request: HtmxRequest, unit_id: int) -> HttpResponse:
     found = account_selectors.access_unit(user=user, unit_id=unit_id)
     board = selectors.dashboard(user=user, unit=found, child_level=request.GET.get("by"))
     name = "analytics/partials/dashboard.html" if _partial(request) else "analytics/pages/unit.html"
-    response = render(request, name, {"board": board, "unit": found})
+    # Those who run a drive reach it (targets, join link, poster) from the recruitment card.
+    can_drive = user.can_any({Capability.SET_TARGETS, Capability.MANAGE_PEOPLE})
+    response = render(request, name, {"board": board, "unit": found, "can_drive": can_drive})
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -3,7 +3,7 @@ today's kits, booth and settings are those installed apps and SMS links already 
 
 from django.urls import path
 
-from sampark.app.views import groups, kits, me, privacy, rumours, shell
+from sampark.app.views import groups, invite, kits, me, privacy, rumours, shell
 
 app_name = "app"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("kits/<int:delivery_id>/media/<int:media_id>/", kits.kit_media, name="kit_media"),
     path("m/<str:token>/", kits.shared_media, name="shared_media"),
     path("booth/", me.booth, name="booth"),
+    path("invite/", invite.invite, name="invite"),
     path("groups/", groups.group_list, name="groups"),
     path("groups/<int:booth_group_id>/count/", groups.group_count, name="group_count"),
     path("groups/<int:booth_group_id>/rotate/", groups.group_rotate, name="group_rotate"),

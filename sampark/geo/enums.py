@@ -51,3 +51,13 @@ class Reservation(models.TextChoices):
     GEN = "GEN", _("General")
     SC = "SC", _("Scheduled Castes")
     ST = "ST", _("Scheduled Tribes")
+
+
+class NameSource(models.TextChoices):
+    """How a unit's Hindi name was made (issue #16): only PUBLIC and CORRECTED are checked."""
+
+    NONE = "", _("No Hindi name")
+    PUBLIC = "public", _("From public data")
+    DERIVED = "derived", _("Put together from public names")
+    TRANSLITERATED = "transliterated", _("Transliterated, to be checked")
+    CORRECTED = "corrected", _("Corrected by an in-charge")

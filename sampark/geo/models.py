@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 
-from sampark.geo.enums import Level, Reservation
+from sampark.geo.enums import Level, NameSource, Reservation
+from sampark.geo.naming import unit_name
 
 
 class Unit(models.Model):
@@ -27,6 +27,11 @@ class Unit(models.Model):
     )
     name = models.CharField(max_length=200)
     name_hi = models.CharField(max_length=200, blank=True, default="")
+    # How name_hi was made: public data, put together from public names, transliterated by rule
+    # (to be checked) or corrected by an in-charge (then an import never overwrites it).
+    name_hi_source = models.CharField(
+        max_length=16, choices=NameSource.choices, blank=True, default=""
+    )
     reservation = models.CharField(
         max_length=3, choices=Reservation.choices, blank=True, default=""
     )
@@ -82,17 +87,13 @@ class Unit(models.Model):
     @property
     def local_name(self) -> str:
         """The name in the page's language: `name_hi` on Hindi pages when there is one."""
-        if self.name_hi and (get_language() or "").startswith("hi"):
-            return self.name_hi
-        return self.name
+        return unit_name(self)
 
     @property
     def display_name(self) -> str:
         """The local name with its number where the public knows it by number (AC 173,
         booth 145)."""
-        if self.level in (Level.AC, Level.PC, Level.BOOTH) and self.number:
-            return f"{self.number} · {self.local_name}"
-        return self.local_name
+        return unit_name(self, numbered=True)
 
     def is_descendant_of(self, other: Unit) -> bool:
         return self.path == other.path or self.path.startswith(other.path + "/")

@@ -3,17 +3,18 @@ anything a user asks for goes through the `visible_*` variants (sampark.accounts
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, ExpressionWrapper, F, QuerySet
+from django.db.models import Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.expressions import CombinedExpression
 
 from sampark.accounts import selectors as account_selectors
 from sampark.accounts.models import User
 from sampark.core.db import opaque
-from sampark.geo.enums import CHILD_LEVEL, Level
-from sampark.geo.models import Unit
-from sampark.geo.scope import ANCESTOR_FIELD, contains
+from sampark.geo.enums import CHILD_LEVEL, Level, NameSource
+from sampark.geo.models import RecruitmentTarget, Unit
+from sampark.geo.scope import ANCESTOR_FIELD, contains, subtree_q
 
 
 def children(*, unit: Unit) -> QuerySet[Unit]:
@@ -165,3 +166,51 @@ def booth_counts(*, unit: Unit) -> BoothCount:
     for row in units_at(unit=unit, level=level).values(*UNIT_FIELDS):
         total.children.append(BoothCount(**row, booths=counts.get(row["id"], 0)))
     return total
+
+
+# --- names in Hindi: the correction page ---
+
+NAME_LEVELS = (Level.DISTRICT, Level.PC, Level.AC)
+
+
+def unit_names_visible(
+    *, user: User, level: str = "", unchecked: bool = False, q: str = ""
+) -> QuerySet[Unit]:
+    """Districts, PCs and ACs in the user's area with their Hindi names, for checking;
+    `unchecked` keeps the made ones (derived or transliterated, or none at all)."""
+    found = Unit.objects.filter(account_selectors.scope_q(user=user), level__in=NAME_LEVELS)
+    if level in NAME_LEVELS:
+        found = found.filter(level=level)
+    if unchecked:
+        found = found.exclude(name_hi_source__in=(NameSource.PUBLIC, NameSource.CORRECTED))
+    text = " ".join(q.split())[:100]
+    if text:
+        found = found.filter(Q(name__icontains=text) | Q(name_hi__icontains=text))
+    return found.only(
+        "id", "level", "number", "path", "name", "name_hi", "name_hi_source"
+    ).order_by("level", "number", "path")
+
+
+def recruitment_targets(*, unit_ids: Iterable[int]) -> dict[int, RecruitmentTarget]:
+    """The targets set on these units, by unit id (the caller has scoped the units)."""
+    return {t.unit_id: t for t in RecruitmentTarget.objects.filter(unit_id__in=list(unit_ids))}
+
+
+def verified_by_child(*, unit: Unit, child_level: str) -> dict[int, int]:
+    """Verified booth volunteers (the D3 counter) per unit of `child_level` under `unit`,
+    in one GROUP BY over the booth rows."""
+    field = ANCESTOR_FIELD.get(child_level)
+    if field is None:
+        return {}
+    rows = (
+        Unit.objects.filter(subtree_q(unit), level=Level.BOOTH)
+        .values(f"{field}_id")
+        .annotate(n=Sum("volunteers"))
+    )
+    return {r[f"{field}_id"]: int(r["n"] or 0) for r in rows}
+
+
+def verified_in(*, unit: Unit) -> int:
+    """Verified booth volunteers in the unit's subtree."""
+    total = Unit.objects.filter(subtree_q(unit), level=Level.BOOTH).aggregate(n=Sum("volunteers"))
+    return int(total["n"] or 0)

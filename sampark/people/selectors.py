@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     IntegerField,
     OuterRef,
@@ -376,3 +377,24 @@ def verified_holders_sql(*, targets: Sequence[Unit], position_ids: Sequence[int]
         where=f"a.status = %s AND a.kind_id IN ({kinds}) AND ({' OR '.join(clauses)})",
         params=[AssignmentStatus.VERIFIED, *position_ids, *params],
     )
+
+
+def verified_person_ids(*, person_ids: Iterable[int]) -> set[int]:
+    """Those of `person_ids` who hold at least one verified position (a recruit's drive
+    counts a referral as verified once the in-charge or the OTP confirmed the position)."""
+    return set(
+        Assignment.objects.filter(
+            person_id__in=list(person_ids), status=AssignmentStatus.VERIFIED
+        ).values_list("person_id", flat=True)
+    )
+
+
+def taken_kind_codes(*, unit: Unit) -> set[str]:
+    """Codes of the positions with no free seat left on `unit` (active holders fill seats)."""
+    rows = (
+        Assignment.objects.filter(unit=unit)
+        .filter(ACTIVE)
+        .values("kind__code", "kind__seats")
+        .annotate(n=Count("id"))
+    )
+    return {r["kind__code"] for r in rows if r["n"] >= r["kind__seats"]}

@@ -11,11 +11,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sampark.geo.enums import Level
+from sampark.geo.naming import unit_name
 
 register = template.Library()
 
-# Levels the public knows by number: AC 173, Lok Sabha 12, booth (part) 145.
-_NUMBERED = frozenset({Level.AC, Level.PC, Level.BOOTH})
 _PLURAL: dict[str, str | Promise] = {
     Level.STATE: _("States"),
     Level.DISTRICT: _("Districts"),
@@ -49,12 +48,13 @@ def local_name(obj: Any) -> str:
 
 @register.filter(name="unit_label")
 def unit_label(obj: Any) -> str:
-    """`local_name` with the number in front where the public knows the unit by number."""
-    name = local_name(obj)
-    number = getattr(obj, "number", None)
-    if getattr(obj, "level", "") in _NUMBERED and number:
-        return f"{number} · {name}"
-    return name
+    """`local_name` with the number in front where the public knows the unit by number
+    (`sampark.geo.naming.unit_name`, the one helper for units)."""
+    if obj is None:
+        return ""
+    if hasattr(obj, "name_hi") and hasattr(obj, "name"):
+        return unit_name(obj, numbered=True)
+    return local_name(obj)
 
 
 @register.filter(name="local_role")

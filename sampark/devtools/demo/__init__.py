@@ -2,7 +2,8 @@
 fact-checks, booth groups, content and a war room on it (`sampark demo load`).
 
 One module per app: `organisation` (people, positions, users), `monitoring`, `factcheck`,
-`groups`, `content`, `warroom`, `notify`, `calls`, `results`. Each loader is idempotent and seeded.
+`groups`, `content`, `warroom`, `notify`, `calls`, `results`, `recruit`, `privacy`. Each loader is
+idempotent and seeded.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def load(
     from sampark.devtools.demo import monitoring as listening_demo
     from sampark.devtools.demo import notify as notify_demo
     from sampark.devtools.demo import privacy as privacy_demo
+    from sampark.devtools.demo import recruit as recruit_demo
     from sampark.devtools.demo import warroom as warroom_demo
     from sampark.monitoring import processing
 
@@ -85,4 +87,5 @@ def load(
 
     results_demo.load(data_dir=data)
     privacy_demo.load(rng=rng)
+    recruit_demo.load()
     return report

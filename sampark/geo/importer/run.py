@@ -10,9 +10,11 @@ from pathlib import Path
 from django.db import transaction
 
 from sampark.core import audit
+from sampark.geo import services
 from sampark.geo.importer.planning import Planner
 from sampark.geo.importer.report import ImportReport
 from sampark.geo.importer.writing import Writer
+from sampark.geo.models import Unit
 
 # The name the import's log line has always carried (it was the module's name).
 logger = logging.getLogger("sampark.geo.importer")
@@ -37,6 +39,8 @@ def import_state(
     if plan is not None:
         with transaction.atomic():
             Writer(report=report).write(plan)
+            # Districts and ACs have no Hindi names in the public files: made here, marked.
+            named = services.unit_names_hi_fill(root=Unit.objects.get(path=plan.root.code))
             audit.record(
                 verb="geo.imported",
                 object_type="unit",
@@ -49,6 +53,7 @@ def import_state(
                     "updated": report.total_updated,
                     "errors": len(report.errors),
                     "warnings": len(report.warnings),
+                    "names_hi": named,
                 },
             )
     report.sort()

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
-from sampark.geo.enums import Level
+from sampark.geo.enums import Level, NameSource
 from sampark.geo.importer.planning import Node, Plan
 from sampark.geo.importer.report import LEVELS, ImportReport
 from sampark.geo.models import Unit
@@ -142,6 +142,8 @@ class Writer:
 
     def update(self, level: str, row: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
         """Merge `fields` into the existing `row`; queue an update if anything changed."""
+        if row.get("name_hi_source") == NameSource.CORRECTED:
+            fields = {k: v for k, v in fields.items() if k != "name_hi"}  # an in-charge's word
         changed = [name for name, value in fields.items() if row[name] != value]
         if changed:
             row = {**row, **fields}

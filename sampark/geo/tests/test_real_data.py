@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 
 from sampark.geo.enums import Level
 from sampark.geo.importer import import_state
@@ -57,3 +58,16 @@ def test_it_imports_all_of_up():
     # is a benchmark figure (docs/benchmarks.md: 8.4 s), not a wall-clock bound that a busy
     # machine breaks (issue #11)
     assert statements < counts[Level.BOOTH] // 100
+    # and every district, PC and AC has a Hindi name, marked with how it was made (issue #16)
+    named = Unit.objects.filter(level__in=(Level.DISTRICT, Level.PC, Level.AC))
+    assert not named.filter(name_hi="").exists()
+    assert not named.filter(name_hi_source="").exists()
+    assert named.filter(level=Level.PC, name_hi_source="public").count() == 80
+    sources = {
+        (row["level"], row["name_hi_source"]): row["n"]
+        for row in named.values("level", "name_hi_source").annotate(n=Count("id"))
+    }
+    # (measured: districts 61 public, 2 derived, 12 transliterated; ACs 60 / 26 / 317)
+    assert sources[(Level.DISTRICT, "public")] >= 60
+    saharanpur = Unit.objects.get(level=Level.DISTRICT, name="Saharanpur")
+    assert (saharanpur.name_hi, saharanpur.name_hi_source) == ("सहारनपुर", "public")

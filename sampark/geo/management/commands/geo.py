@@ -1,7 +1,9 @@
-"""`sampark geo import --state UP [--data DIR] [--name NAME]`: load a state's electoral tree."""
+"""`sampark geo import --state UP [--data DIR] [--name NAME]`: load a state's electoral tree;
+`sampark geo names-hi --state UP [--redo]`: Hindi names where the data has none."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +11,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sampark.core.numbers import indian_group
+from sampark.geo import selectors as geo_selectors
+from sampark.geo import services as geo_services
 from sampark.geo.importer import LEVELS, ImportReport, import_state
 
 
@@ -30,10 +34,27 @@ class Command(BaseCommand):
         )
         load.add_argument("--name", default=None, help='state name, e.g. "Uttar Pradesh"')
         load.add_argument("--name-hi", default=None, help='Hindi name, e.g. "उत्तर प्रदेश"')
+        names = sub.add_parser(
+            "names-hi",
+            help="give districts, PCs and ACs a Hindi name where none is known (marked as made)",
+        )
+        names.add_argument("--state", required=True, help="state code, e.g. UP")
+        names.add_argument(
+            "--redo", action="store_true", help="also replace Hindi names of unknown origin"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self.import_(options)
+        elif options["action"] == "names-hi":
+            self.names_hi(options)
+
+    def names_hi(self, options: dict[str, Any]) -> None:
+        root = geo_selectors.unit_by_path(path=str(options["state"]).strip().upper())
+        if root is None:
+            raise CommandError(f"no state {options['state']!r}; import it first")
+        counts = geo_services.unit_names_hi_fill(root=root, redo=bool(options["redo"]))
+        self.stdout.write(json.dumps({"state": root.path, "names_hi": counts}, sort_keys=True))
 
     def import_(self, options: dict[str, Any]) -> None:
         state = str(options["state"])
