@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sampark.factcheck",
     "sampark.warroom",
     "sampark.groups",
+    "sampark.events",
     "sampark.app",
     # Development tooling (demo, probe, benchmarks): after the product apps, imported by none.
     "sampark.devtools",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("people/", include("sampark.people.urls")),
     path("imports/", include("sampark.people.urls_io")),
     path("directives/", include("sampark.directives.urls")),
+    path("events/", include("sampark.events.urls")),
     path("listening/", include("sampark.monitoring.urls")),
     path("app/", include("sampark.app.urls")),
     path("groups/", include("sampark.groups.urls")),

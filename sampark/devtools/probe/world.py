@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sampark.accounts.models import User
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.directives.models import Directive, DirectiveRecipient
+from sampark.events.models import Event, Gate, Registration, Season
 from sampark.factcheck.models import FactCheck
 from sampark.geo.enums import Level
 from sampark.geo.models import RecruitmentTarget, Unit
@@ -57,6 +58,10 @@ class World:
     responses: dict[int, WarroomResponse] = field(default_factory=dict)
     templates: dict[int, ResponseTemplate] = field(default_factory=dict)
     shifts: dict[int, Shift] = field(default_factory=dict)
+    seasons: dict[int, Season] = field(default_factory=dict)
+    events: dict[int, Event] = field(default_factory=dict)
+    registrations: dict[int, Registration] = field(default_factory=dict)
+    gates: dict[int, Gate] = field(default_factory=dict)
     # Derived indexes.
     narrative_posts: dict[int, list[int]] = field(default_factory=dict)
     person_units: dict[int, set[int]] = field(default_factory=dict)

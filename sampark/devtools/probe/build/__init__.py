@@ -13,6 +13,7 @@ from sampark.devtools.probe.build import (
     accounts,
     content,
     directives,
+    events,
     factcheck,
     groups,
     monitoring,
@@ -48,6 +49,7 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
     content.build(w, rng=rng, units=units, token=token)
     factcheck.build(w, token=token)
     warroom.build(w, rng=rng, units=units, token=token)
+    events.build(w, rng=rng, units=units, token=token)
     _index(w)
     return w
 

@@ -1,0 +1,331 @@
+"""Writes of the events app: seasons and their targets (tickets and check-in: see below)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sampark.accounts.enums import Capability
+from sampark.accounts.models import User
+from sampark.events import audit, planning, tree
+from sampark.events.enums import HOST_LEVEL, EventKind, EventStatus
+from sampark.events.models import Event, Holiday, Season, Target
+from sampark.events.targets import Band, Weighted, band_targets, cascade, largest_remainder
+from sampark.geo.enums import Level
+from sampark.geo.models import Unit
+from sampark.geo.scope import contains
+from sampark.rules import selectors as rules_selectors
+
+MAX_BAND = 1_000_000
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A cascade's result: targets by unit id, and the inputs of the host units."""
+
+    band: Band
+    hosts: list[Weighted]
+    targets: dict[int, int]
+    meta: dict[int, tuple[str, str, str]]
+    booth_ids: set[int]
+
+
+def _clean_band(low: int, high: int, weight: float) -> Band:
+    if not (0 < low <= high <= MAX_BAND):
+        raise ValidationError(_("The band must be two whole numbers, low ≤ high."), code="band")
+    if not (0.0 <= weight <= 1.0):
+        raise ValidationError(_("The electorate's weight must be between 0 and 1."), code="weight")
+    return Band(low, high, weight)
+
+
+def targets_compute(
+    *,
+    state: Unit,
+    kind: str,
+    band: Band,
+    pins: dict[int, int] | None = None,
+    hosts_only: bool = False,
+) -> Computed:
+    """Targets for every host unit of `kind` inside the band, cascaded down to every booth
+    (unless `hosts_only`); pinned units keep their number and their siblings share the rest."""
+    if kind not in HOST_LEVEL:
+        raise ValidationError(_("Unknown kind of event."), code="kind")
+    numbers = tree.load(state=state, host_level=HOST_LEVEL[kind])
+    pins = pins or {}
+    roots = band_targets(numbers.hosts, band)
+    host_pins = {h.unit_id: pins[h.unit_id] for h in numbers.hosts if h.unit_id in pins}
+    if host_pins:
+        # The state total is kept: the other hosts share the difference by their band target.
+        total = sum(roots.values())
+        free = [h.unit_id for h in numbers.hosts if h.unit_id not in host_pins]
+        left = max(0, total - sum(host_pins.values()))
+        values = largest_remainder(left, [float(roots[u]) for u in free])
+        roots = {**dict(zip(free, values, strict=True)), **host_pins}
+    targets = (
+        roots
+        if hosts_only
+        else cascade(roots, numbers.children_of, electors_weight=band.electors_weight, pins=pins)
+    )
+    return Computed(
+        band=band,
+        hosts=numbers.hosts,
+        targets=targets,
+        meta=numbers.meta,
+        booth_ids=numbers.booth_ids,
+    )
+
+
+def _pins(season: Season) -> dict[int, Target]:
+    return {t.unit_id: t for t in Target.objects.filter(season=season, pinned=True)}
+
+
+def targets_rebuild(*, season: Season) -> int:
+    """Recompute and store the season's targets; pinned ones are kept.
+
+    Booths' targets are stored only when pinned: the others follow from their sector's target
+    by the same split (`selectors.child_targets`), which keeps the stored rows at a tenth.
+    """
+    pinned = _pins(season)
+    computed = targets_compute(
+        state=season.unit,
+        kind=season.kind,
+        band=Band(season.band_min, season.band_max, season.electors_weight),
+        pins={uid: t.target for uid, t in pinned.items()},
+    )
+    rows = []
+    for unit_id, value in computed.targets.items():
+        pin = pinned.get(unit_id)
+        if pin is not None:
+            rows.append(
+                (season.id, unit_id, value, True, pin.reason, pin.adjusted_by_id, pin.adjusted_at)
+            )
+        elif unit_id not in computed.booth_ids:
+            rows.append((season.id, unit_id, value, False, "", None, None))
+    with transaction.atomic():
+        Target.objects.filter(season=season).delete()
+        _write_targets(rows)
+    return len(rows)
+
+
+TargetRow = tuple[int, int, int, bool, str, int | None, dt.datetime | None]
+TARGET_COLUMNS = (
+    "season_id",
+    "unit_id",
+    "target",
+    "pinned",
+    "reason",
+    "adjusted_by_id",
+    "adjusted_at",
+)
+
+
+def _write_targets(rows: list[TargetRow]) -> None:
+    """Insert target rows: COPY on PostgreSQL (155k rows in well under a second), else batches."""
+    if connection.vendor == "postgresql":
+        table = Target._meta.db_table
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f"COPY {table} ({', '.join(TARGET_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    Target.objects.bulk_create(
+        [Target(**dict(zip(TARGET_COLUMNS, row, strict=True))) for row in rows], batch_size=2000
+    )
+
+
+def _require_planner(actor: User) -> Unit:
+    if not actor.can(Capability.SET_TARGETS) or actor.unit is None:
+        raise PermissionDenied(_("Your role may not plan events or set targets."))
+    return actor.unit
+
+
+def _blocked_days(*, season: Season, days: list[dt.date]) -> dict[int, frozenset[dt.date]]:
+    """Days each host unit may not use: holidays on it or above it, and silence periods."""
+    host_level = HOST_LEVEL[season.kind]
+    hosts = list(Unit.objects.filter(state=season.unit, level=host_level))
+    if host_level == Level.STATE:
+        hosts = [season.unit]
+    holidays = list(Holiday.objects.filter(day__gte=days[0], day__lte=days[-1]))
+    calendar = rules_selectors.Calendar.load()
+    field = "district_id" if host_level == Level.DISTRICT else "pc_id"
+    acs_of: dict[int, list[tuple[int, int | None]]] = {}
+    for ac_id, host_id, pc_id in Unit.objects.filter(state=season.unit, level=Level.AC).values_list(
+        "id", field, "pc_id"
+    ):
+        acs_of.setdefault(host_id if host_level != Level.STATE else season.unit.id, []).append(
+            (ac_id, pc_id)
+        )
+    out: dict[int, frozenset[dt.date]] = {}
+    for host in hosts:
+        blocked = {h.day for h in holidays if h.unit is None or contains(h.unit, host)}
+        windows = []
+        for ac_id, pc_id in acs_of.get(host.id, []):
+            for key in (("ac", ac_id), ("pc", pc_id)):
+                windows += [(w.start, w.end) for w in calendar.windows.get(key, [])]  # type: ignore[arg-type]
+        blocked |= planning.blocked_by_windows(windows, days)
+        out[host.id] = frozenset(blocked)
+    return out
+
+
+def season_create(
+    *,
+    actor: User,
+    name: str,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    band_min: int,
+    band_max: int,
+    electors_weight: float = 0.7,
+    state_team_attends: bool = True,
+) -> Season:
+    """Plan a season from the actor's state: targets for every unit, an event per host unit."""
+    root = _require_planner(actor)
+    if root.level != Level.STATE:
+        raise PermissionDenied(_("Only the state team plans a season."))
+    if kind not in EventKind.values:
+        raise ValidationError(_("Unknown kind of event."), code="kind")
+    if ends_on < starts_on or (ends_on - starts_on).days > 120:
+        raise ValidationError(_("Choose a first and a last day, at most 120 days apart."))
+    band = _clean_band(band_min, band_max, electors_weight)
+    name = " ".join((name or "").split())[:200] or str(EventKind(kind).label)
+    with transaction.atomic():
+        season = Season.objects.create(
+            name=name,
+            kind=kind,
+            unit=root,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            band_min=band.low,
+            band_max=band.high,
+            electors_weight=band.electors_weight,
+            state_team_attends=state_team_attends,
+            created_by=actor,
+        )
+        targets_rebuild(season=season)
+        season_propose_events(season=season)
+        audit.record(
+            "season.created",
+            object_type="season",
+            object_id=season.id,
+            actor=actor,
+            unit=root,
+            kind=kind,
+            band=f"{band.low}:{band.high}",
+        )
+    return season
+
+
+def season_propose_events(*, season: Season) -> list[Event]:
+    """(Re)propose the season's events still planned: a day and slot per host unit."""
+    days = planning.days_between(season.starts_on, season.ends_on)
+    blocked = _blocked_days(season=season, days=days)
+    regions = tree.regions(state=season.unit)
+    targets = dict(
+        Target.objects.filter(season=season, unit_id__in=list(blocked)).values_list(
+            "unit_id", "target"
+        )
+    )
+    hosts = [
+        planning.Host(uid, regions.get(uid, ""), targets.get(uid, 0), days_off)
+        for uid, days_off in blocked.items()
+    ]
+    proposals = planning.propose(hosts, days, state_team=season.state_team_attends)
+    units = Unit.objects.in_bulk(list(proposals))
+    kind_label = EventKind(season.kind).label
+    events = []
+    with transaction.atomic():
+        Event.objects.filter(season=season, status=EventStatus.PLANNED).delete()
+        for uid, p in sorted(proposals.items(), key=lambda kv: units[kv[0]].path):
+            if p.starts_at is None or p.ends_at is None:
+                continue
+            unit = units[uid]
+            events.append(
+                Event(
+                    season=season,
+                    kind=season.kind,
+                    title=f"{kind_label} · {unit.local_name}",
+                    unit=unit,
+                    region=regions.get(uid, ""),
+                    starts_at=p.starts_at,
+                    ends_at=p.ends_at,
+                    venue="",
+                    state_team=p.state_team,
+                    capacity=targets.get(uid, 0),
+                    public_slug=secrets.token_urlsafe(12),
+                )
+            )
+        Event.objects.bulk_create(events)
+    return events
+
+
+def target_adjust(*, actor: User, season_id: int, unit_id: int, target: int, reason: str) -> int:
+    """Set one unit's target with a reason; its siblings share the rest of their parent's
+    total, and everything below is cascaded again. Returns the rows rewritten."""
+    root = _require_planner(actor)
+    reason = " ".join((reason or "").split())[:300]
+    if not reason:
+        raise ValidationError(_("Say why the target changes."), code="reason")
+    if target < 0 or target > MAX_BAND:
+        raise ValidationError(_("A target is a whole number of workers."), code="target")
+    with transaction.atomic():
+        season = Season.objects.select_for_update().get(id=season_id)
+        unit = Unit.objects.filter(id=unit_id, state=season.unit).first()
+        if unit is None or not contains(root, unit) or unit.id == root.id:
+            raise PermissionDenied(_("You may adjust only the targets of units below your own."))
+        host = unit.level == HOST_LEVEL[season.kind]
+        if host and not (season.band_min <= target <= season.band_max):
+            raise ValidationError(
+                _("Keep the target inside the band %(low)s–%(high)s.")
+                % {"low": season.band_min, "high": season.band_max},
+                code="target",
+            )
+        if not host:
+            under_pc = unit.level == Level.AC and season.kind == EventKind.PC_MEETING
+            parent_id = unit.pc_id if under_pc else unit.parent_id
+            assert parent_id is not None
+            parent = Target.objects.get(season=season, unit_id=parent_id)
+            siblings = (
+                {"unit__pc_id": unit.pc_id} if under_pc else {"unit__parent_id": unit.parent_id}
+            )
+            others = Target.objects.filter(
+                season=season, pinned=True, unit__level=unit.level, **siblings
+            ).exclude(unit_id=unit.id)
+            room = parent.target - sum(t.target for t in others)
+            if target > room:
+                raise ValidationError(
+                    _("At most %(n)s: the other units' fixed targets take the rest.") % {"n": room},
+                    code="target",
+                )
+        row = Target.objects.filter(season=season, unit=unit).first()
+        before = row.target if row is not None else None
+        Target.objects.update_or_create(
+            season=season,
+            unit=unit,
+            defaults={
+                "target": target,
+                "pinned": True,
+                "reason": reason,
+                "adjusted_by": actor,
+                "adjusted_at": timezone.now(),
+            },
+        )
+        written = targets_rebuild(season=season)
+        audit.record(
+            "target.adjusted",
+            object_type="season",
+            object_id=season.id,
+            actor=actor,
+            unit=unit,
+            before=before if before is not None else "",
+            after=target,
+            reason=reason,
+        )
+    return written

@@ -1,0 +1,57 @@
+"""A small state with electorates and AC boundaries, and a planned season."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from sampark.accounts.models import User
+from sampark.devtools.synthetic import Tree
+from sampark.events import services
+from sampark.events.models import Season
+from sampark.geo.enums import Level
+from sampark.geo.models import Unit
+
+
+def square(x: float, size: float) -> str:
+    ring = [[x, 25.0], [x + size, 25.0], [x + size, 25.0 + size], [x, 25.0 + size], [x, 25.0]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+def give_numbers(tree: Tree) -> None:
+    """Booths get 1,000 × their number electors; ACs a square of growing size; sums upwards."""
+    for booth in tree.booths:
+        Unit.objects.filter(id=booth.id).update(electors=1000 * (booth.number or 1))
+    for i, ac in enumerate(tree.acs):
+        Unit.objects.filter(id=ac.id).update(boundary=square(float(i), 0.1 * (i + 1)))
+    for level in (Level.SECTOR, Level.MANDAL, Level.AC, Level.DISTRICT):
+        for unit in tree.by_level(level):
+            total = sum(
+                e or 0 for e in Unit.objects.filter(parent=unit).values_list("electors", flat=True)
+            )
+            Unit.objects.filter(id=unit.id).update(electors=total)
+    for pc in tree.pcs:
+        acs = Unit.objects.filter(pc=pc, level=Level.AC)
+        total = sum(e or 0 for e in acs.values_list("electors", flat=True))
+        Unit.objects.filter(id=pc.id).update(electors=total)
+
+
+@pytest.fixture
+def numbered(tree: Tree) -> Tree:
+    give_numbers(tree)
+    return tree
+
+
+@pytest.fixture
+def season(numbered: Tree, alice: User) -> Season:
+    return services.season_create(
+        actor=alice,
+        name="District workshops",
+        kind="district_workshop",
+        starts_on=dt.date(2026, 12, 20),
+        ends_on=dt.date(2026, 12, 30),
+        band_min=2500,
+        band_max=5000,
+    )
