@@ -8,6 +8,7 @@ their district's workshop and the state convention).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -15,8 +16,9 @@ from django.shortcuts import get_object_or_404
 
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit, scope_q, scope_root
-from sampark.events.enums import HOST_LEVEL, EventKind
-from sampark.events.models import Event, Season, Target
+from sampark.events import tickets
+from sampark.events.enums import HOST_LEVEL, EventKind, EventStatus
+from sampark.events.models import Event, Registration, Season, Target
 from sampark.events.targets import Weighted, split
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
@@ -121,3 +123,73 @@ def child_targets(
 def season_events(*, user: User, season: Season) -> QuerySet[Event]:
     """The season's events hosted in the user's subtree or above the user's unit."""
     return events_visible(user=user).filter(season=season)
+
+
+# --- registrations and tickets ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyEvent:
+    event: Event
+    registration: Registration | None
+
+
+def my_events(*, user: User, now: dt.datetime) -> list[MyEvent]:
+    """Upcoming events the user may attend (hosted at or above their unit), with their own
+    registration if they have one."""
+    root = scope_root(user=user)
+    events = list(
+        Event.objects.filter(unit_id__in=_above_ids(root), ends_at__gte=now)
+        .exclude(status=EventStatus.CANCELLED)
+        .select_related("unit")
+        .order_by("starts_at", "id")[:50]
+    )
+    mine: dict[int, Registration] = {}
+    if user.person_id is not None:
+        mine = {
+            r.event_id: r
+            for r in Registration.objects.filter(
+                person_id=user.person_id, event__in=events
+            ).select_related("ticket")
+        }
+    return [MyEvent(e, mine.get(e.id)) for e in events]
+
+
+def access_my_registration(*, user: User, event_id: int) -> Registration:
+    """The user's own registration for a visible event, else 404."""
+    event = access_event(user=user, event_id=event_id)
+    return get_object_or_404(
+        Registration.objects.select_related("ticket", "event", "event__unit", "person"),
+        event=event,
+        person_id=user.person_id,
+    )
+
+
+def registration_by_token(*, token: str) -> Registration | None:
+    """The registration a signed ticket names (the public ticket page), else None."""
+    read = tickets.read(token)
+    if read is None:
+        return None
+    event_id, code = read
+    if event_id is None:
+        return None
+    return (
+        Registration.objects.select_related("ticket", "event", "event__unit", "person")
+        .filter(ticket__code=code, event_id=event_id)
+        .first()
+    )
+
+
+def event_by_slug(*, slug: str) -> Event:
+    """An open event by its public slug (the walk-in page), else 404."""
+    return get_object_or_404(
+        Event.objects.select_related("unit").exclude(
+            status__in=[EventStatus.CANCELLED, EventStatus.CLOSED]
+        ),
+        public_slug=slug,
+    )
+
+
+def registrations_visible(*, user: User, event: Event) -> QuerySet[Registration]:
+    """An event's registrations counting in the user's subtree."""
+    return Registration.objects.filter(scope_q(user=user, field="unit"), event=event)

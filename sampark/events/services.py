@@ -13,13 +13,21 @@ from django.utils.translation import gettext as _
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
-from sampark.events import audit, planning, tree
-from sampark.events.enums import HOST_LEVEL, EventKind, EventStatus
-from sampark.events.models import Event, Holiday, Season, Target
+from sampark.events import audit, planning, tickets, tree
+from sampark.events.enums import (
+    HOST_LEVEL,
+    EventKind,
+    EventStatus,
+    RegistrationSource,
+    RegistrationStatus,
+)
+from sampark.events.models import Event, Holiday, Registration, Season, Target, Ticket
 from sampark.events.targets import Band, Weighted, band_targets, cascade, largest_remainder
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
+from sampark.people import selectors as people_selectors
+from sampark.people import services as people_services
 from sampark.rules import selectors as rules_selectors
 
 MAX_BAND = 1_000_000
@@ -329,3 +337,130 @@ def target_adjust(*, actor: User, season_id: int, unit_id: int, target: int, rea
             reason=reason,
         )
     return written
+
+
+# --- registrations and tickets ------------------------------------------------------------------
+
+
+def _seats_taken(event_id: int) -> int:
+    return Registration.objects.filter(
+        event_id=event_id, status=RegistrationStatus.CONFIRMED
+    ).count()
+
+
+def _person_place(person_id: int) -> tuple[int | None, str]:
+    """Where a registration counts (the booth or unit of the person's position, else home) and
+    the position's code."""
+    person = people_selectors.person_by_id(person_id=person_id)
+    if person is None:
+        raise ValidationError(_("Unknown person."), code="person")
+    _booth, mine = people_selectors.positions_and_booth(person=person)
+    if mine:
+        return mine[0].unit_id, mine[0].kind.code
+    return person.home_unit_id, ""
+
+
+def registration_create(
+    *, event_id: int, person_id: int, source: str, actor: User | None = None
+) -> Registration:
+    """Register a person (again, after a cancellation): a seat if one is free, else the
+    waitlist; a ticket either way. Registering twice returns the same registration."""
+    if source not in RegistrationSource.values:
+        raise ValidationError(_("Unknown source."), code="source")
+    unit_id, position = _person_place(person_id)
+    with transaction.atomic():
+        # The event row lock orders registrations of one event: seats are never oversold.
+        event = Event.objects.select_for_update().get(id=event_id)
+        if event.status in (EventStatus.CLOSED, EventStatus.CANCELLED):
+            raise ValidationError(_("Registration for this event is closed."), code="closed")
+        existing = Registration.objects.filter(event=event, person_id=person_id).first()
+        if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+            return existing
+        full = event.capacity > 0 and _seats_taken(event.id) >= event.capacity
+        status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED
+        if existing is not None:
+            existing.status, existing.cancelled_at = status, None
+            existing.created_at = timezone.now()
+            existing.save(update_fields=["status", "cancelled_at", "created_at"])
+            registration = existing
+        else:
+            registration = Registration.objects.create(
+                event=event,
+                person_id=person_id,
+                unit_id=unit_id,
+                position=position,
+                status=status,
+                source=source,
+            )
+            Ticket.objects.create(registration=registration, event=event, code=tickets.new_code())
+        audit.record(
+            "registration.created",
+            object_type="event",
+            object_id=event.id,
+            actor=actor,
+            unit=event.unit,
+            registration=registration.id,
+            status=status,
+            source=source,
+        )
+    return registration
+
+
+def registration_cancel(*, registration_id: int, actor: User | None = None) -> bool:
+    """Cancel a registration; a freed seat goes to the longest-waiting person on the waitlist.
+    Returns False if it was already cancelled. Callers check who may cancel."""
+    with transaction.atomic():
+        registration = Registration.objects.select_related("event").get(id=registration_id)
+        event = Event.objects.select_for_update().get(id=registration.event_id)
+        was = registration.status
+        if (
+            Registration.objects.filter(id=registration.id)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .update(status=RegistrationStatus.CANCELLED, cancelled_at=timezone.now())
+            != 1
+        ):
+            return False
+        promoted = None
+        if was == RegistrationStatus.CONFIRMED:
+            promoted = (
+                Registration.objects.filter(event=event, status=RegistrationStatus.WAITLISTED)
+                .order_by("created_at", "id")
+                .first()
+            )
+            if promoted is not None:
+                Registration.objects.filter(id=promoted.id).update(
+                    status=RegistrationStatus.CONFIRMED
+                )
+        audit.record(
+            "registration.cancelled",
+            object_type="event",
+            object_id=event.id,
+            actor=actor,
+            unit=event.unit,
+            registration=registration.id,
+            promoted=promoted.id if promoted is not None else "",
+        )
+    return True
+
+
+def walkin_start(*, event_id: int, name: str, phone: str) -> int:
+    """A walk-in on the public page: find or create the person by phone and send an OTP.
+    Returns the person's id, kept in the session until the code is confirmed."""
+    event = Event.objects.get(id=event_id)
+    if event.status in (EventStatus.CLOSED, EventStatus.CANCELLED):
+        raise ValidationError(_("Registration for this event is closed."), code="closed")
+    result = people_services.person_create(
+        name=name, phone=phone, source="events-walkin", actor=None
+    )
+    people_services.otp_send(person=result.person, actor=None)
+    return result.person.id
+
+
+def walkin_confirm(*, event_id: int, person_id: int, code: str) -> Registration | None:
+    """Register the walk-in once their phone's code matches; None if it does not."""
+    person = people_selectors.person_by_id(person_id=person_id)
+    if person is None or not people_services.otp_confirm(person=person, code=code):
+        return None
+    return registration_create(
+        event_id=event_id, person_id=person.id, source=RegistrationSource.PUBLIC
+    )

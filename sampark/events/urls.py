@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.events import views
+from sampark.events import public, views
 
 app_name = "events"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
         views.target_adjust,
         name="target_adjust",
     ),
+    path("e/<slug:slug>/", public.walkin, name="public"),
+    path("e/<slug:slug>/confirm/", public.walkin_confirm, name="public_confirm"),
+    path("t/<str:token>/", public.public_ticket, name="public_ticket"),
 ]

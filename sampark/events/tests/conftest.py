@@ -1,3 +1,3 @@
-from sampark.events.tests.fixtures import numbered, season
+from sampark.events.tests.fixtures import numbered, season, volunteer, workshop
 
-__all__ = ["numbered", "season"]
+__all__ = ["numbered", "season", "volunteer", "workshop"]

@@ -10,7 +10,7 @@ import pytest
 from sampark.accounts.models import User
 from sampark.devtools.synthetic import Tree
 from sampark.events import services
-from sampark.events.models import Season
+from sampark.events.models import Event, Season
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 
@@ -55,3 +55,33 @@ def season(numbered: Tree, alice: User) -> Season:
         band_min=2500,
         band_max=5000,
     )
+
+
+def make_person(name: str, phone: str, home: Unit) -> int:
+    from sampark.people import services as people_services
+
+    result = people_services.person_create(
+        name=name, phone=phone, home_unit=home, source="test", actor=None
+    )
+    return result.person.id
+
+
+@pytest.fixture
+def workshop(season: Season, numbered: Tree) -> Event:
+    """District 1's workshop, open, with two seats."""
+    event = Event.objects.get(season=season, unit=numbered.districts[0])
+    Event.objects.filter(id=event.id).update(status="open", capacity=2)
+    event.refresh_from_db()
+    return event
+
+
+@pytest.fixture
+def volunteer(numbered: Tree, booth1: Unit) -> User:
+    """A booth volunteer of district 1 with a person record and a login."""
+    from conftest import make_user
+
+    person_id = make_person("सीता देवी", "+919812345601", booth1)
+    user = make_user("sita", booth1, "volunteer")
+    User.objects.filter(id=user.id).update(person_id=person_id)
+    user.refresh_from_db()
+    return user
