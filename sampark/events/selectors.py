@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit, scope_q, scope_root
 from sampark.events import tickets
-from sampark.events.enums import HOST_LEVEL, EventKind, EventStatus
-from sampark.events.models import Event, Registration, Season, Target
+from sampark.events.enums import HOST_LEVEL, EventKind, EventStatus, RegistrationStatus
+from sampark.events.models import Event, Gate, Registration, Season, Target, Ticket
 from sampark.events.targets import Weighted, split
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
+from sampark.geo.scope import contains, subtree_q
 
 ANCESTOR_FIELDS = ("state_id", "district_id", "pc_id", "ac_id", "mandal_id", "sector_id")
 
@@ -193,3 +196,167 @@ def event_by_slug(*, slug: str) -> Event:
 def registrations_visible(*, user: User, event: Event) -> QuerySet[Registration]:
     """An event's registrations counting in the user's subtree."""
     return Registration.objects.filter(scope_q(user=user, field="unit"), event=event)
+
+
+# --- gates --------------------------------------------------------------------------------------
+
+
+def access_gate(*, user: User, gate_id: int) -> Gate:
+    """A gate of an event hosted in the user's subtree, else 404."""
+    return get_object_or_404(
+        Gate.objects.select_related("event", "event__unit").filter(
+            scope_q(user=user, field="event__unit")
+        ),
+        id=gate_id,
+    )
+
+
+def access_managed_event(*, user: User, event_id: int) -> Event:
+    """An event hosted in the user's subtree (its gates and registrations are theirs), else 404."""
+    return get_object_or_404(
+        Event.objects.select_related("unit").filter(scope_q(user=user, field="unit")), id=event_id
+    )
+
+
+@dataclass(frozen=True)
+class CachedTicket:
+    id: int
+    code: str
+    name: str
+    status: str
+
+
+def gate_tickets(*, gate: Gate, after: int, limit: int) -> list[CachedTicket]:
+    """The event's tickets after ticket id `after`, for the gate's offline cache."""
+    rows = (
+        Ticket.objects.filter(event_id=gate.event_id, id__gt=after)
+        .order_by("id")
+        .values_list("id", "code", "registration__person__name", "registration__status")[:limit]
+    )
+    return [CachedTicket(*row) for row in rows]
+
+
+def event_gates(*, event: Event) -> QuerySet[Gate]:
+    return Gate.objects.filter(event=event).order_by("id")
+
+
+# --- attendance against target ------------------------------------------------------------------
+
+CHILD_FIELD: dict[str, str] = {
+    Level.DISTRICT: "district_id",
+    Level.PC: "pc_id",
+    Level.AC: "ac_id",
+    Level.MANDAL: "mandal_id",
+    Level.SECTOR: "sector_id",
+}
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    unit_id: int | None
+    name: str
+    target: int
+    registered: int
+    attended: int
+
+    @property
+    def no_show(self) -> int:
+        return max(0, self.registered - self.attended)
+
+
+def _tally(qs: QuerySet[Registration], key: str) -> dict[Any, tuple[int, int]]:
+    rows = (
+        qs.exclude(status=RegistrationStatus.CANCELLED)
+        .values(key)
+        .annotate(n=Count("id"), came=Count("attendance"))
+        .order_by()
+    )
+    return {r[key]: (r["n"], r["came"]) for r in rows}
+
+
+def attendance_by_unit(
+    *, user: User, event: Event, unit_id: int | None = None
+) -> tuple[Unit, list[AttendanceRow]]:
+    """Registered, attended and no-show against target for each unit one level below `unit_id`
+    (default: the event's host, or the user's own unit inside it), live from the rows."""
+    root = scope_root(user=user)
+    start = event.unit if contains(root, event.unit) else root
+    unit = access_unit(user=user, unit_id=unit_id) if unit_id is not None else start
+    if not (contains(event.unit, unit) or contains(unit, event.unit)):
+        raise Http404("unit outside the event")
+    season = event.season
+    kids = (
+        list(_children(season, unit).order_by("number", "path"))
+        if season
+        else list(Unit.objects.filter(parent=unit).order_by("number", "path"))
+    )
+    targets: dict[int, int] = {}
+    if season is not None and kids:
+        if kids[0].level == Level.BOOTH:
+            _own, rows = child_targets(user=user, season=season, unit_id=unit.id)
+            targets = {r.unit.id: r.target for r in rows}
+        else:
+            targets = dict(
+                Target.objects.filter(season=season, unit__in=kids).values_list("unit_id", "target")
+            )
+    regs = Registration.objects.filter(event=event).filter(subtree_q(unit, field="unit"))
+    child_level = kids[0].level if kids else ""
+    out: list[AttendanceRow] = []
+    if child_level in CHILD_FIELD:
+        field = CHILD_FIELD[child_level]
+        below = _tally(regs, f"unit__{field}")
+        own = _tally(regs.filter(unit__in=kids), "unit_id")
+        for k in kids:
+            n1, c1 = below.get(k.id, (0, 0))
+            n2, c2 = own.get(k.id, (0, 0))
+            out.append(AttendanceRow(k.id, k.display_name, targets.get(k.id, 0), n1 + n2, c1 + c2))
+    elif kids:
+        own = _tally(regs, "unit_id")
+        for k in kids:
+            n, c = own.get(k.id, (0, 0))
+            out.append(AttendanceRow(None, k.display_name, targets.get(k.id, 0), n, c))
+    return unit, out
+
+
+def attendance_by_position(*, user: User, event: Event) -> list[tuple[str, int, int]]:
+    """(position code, registered, attended) inside the user's subtree."""
+    tally = _tally(registrations_visible(user=user, event=event), "position")
+    return sorted((p or "", n, c) for p, (n, c) in tally.items())
+
+
+@dataclass(frozen=True)
+class NoShow:
+    registration_id: int
+    person_id: int
+    name: str
+    phone: str
+    unit_path: str
+    position: str
+
+
+def no_shows(*, event_id: int, unit_ids: list[int] | None = None) -> list[NoShow]:
+    """Confirmed registrations of an event with no attendance (for follow-up calls).
+
+    The calls app passes the unit ids its user may reach (`unit_ids`, e.g. the user's subtree);
+    None means the whole event. The event should be over before this means 'did not come'.
+    """
+    qs = Registration.objects.filter(
+        event_id=event_id, status=RegistrationStatus.CONFIRMED, attendance__isnull=True
+    )
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    rows = qs.order_by("unit__path", "id").values_list(
+        "id", "person_id", "person__name", "person__phone", "unit__path", "position"
+    )
+    return [NoShow(*(r[:4]), r[4] or "", r[5]) for r in rows]
+
+
+def no_shows_visible(*, user: User, event: Event) -> list[NoShow]:
+    """No-shows of an event inside the user's subtree."""
+    ids = list(
+        registrations_visible(user=user, event=event)
+        .filter(status=RegistrationStatus.CONFIRMED, attendance__isnull=True)
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    return no_shows(event_id=event.id, unit_ids=ids)

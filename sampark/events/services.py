@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +20,19 @@ from sampark.events.enums import (
     EventStatus,
     RegistrationSource,
     RegistrationStatus,
+    ScanResult,
 )
-from sampark.events.models import Event, Holiday, Registration, Season, Target, Ticket
+from sampark.events.models import (
+    Attendance,
+    Event,
+    Gate,
+    Holiday,
+    Registration,
+    Scan,
+    Season,
+    Target,
+    Ticket,
+)
 from sampark.events.targets import Band, Weighted, band_targets, cascade, largest_remainder
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
@@ -464,3 +475,130 @@ def walkin_confirm(*, event_id: int, person_id: int, code: str) -> Registration 
     return registration_create(
         event_id=event_id, person_id=person.id, source=RegistrationSource.PUBLIC
     )
+
+
+# --- check-in at the gate -----------------------------------------------------------------------
+
+MAX_SCANS_PER_SYNC = 500
+
+
+@dataclass(frozen=True)
+class ScanIn:
+    client_id: str
+    code: str
+    scanned_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ScanOut:
+    client_id: str
+    result: str
+    name: str = ""
+
+
+def _judge(gate: Gate, raw: str) -> tuple[str, Registration | None]:
+    read = tickets.read(raw)
+    if read is None:
+        return ScanResult.UNKNOWN, None
+    signed_event, code = read
+    ticket = Ticket.objects.select_related("registration", "registration__person").filter(code=code)
+    found = ticket.first()
+    if found is None:
+        return ScanResult.UNKNOWN, None
+    if found.event_id != gate.event_id or (
+        signed_event is not None and signed_event != gate.event_id
+    ):
+        return ScanResult.FOREIGN, None
+    registration = found.registration
+    if registration.status == RegistrationStatus.CANCELLED:
+        return ScanResult.CANCELLED, registration
+    return ScanResult.ADMITTED, registration
+
+
+def _admit(gate: Gate, registration: Registration, at: dt.datetime) -> bool:
+    """Record the attendance; False if the person is already in (at any gate).
+
+    The unique constraint decides between gates syncing at once; the earliest scan's time is
+    kept, whatever order the scans arrive in.
+    """
+    try:
+        with transaction.atomic():
+            Attendance.objects.create(
+                event_id=gate.event_id, registration=registration, gate=gate, scanned_at=at
+            )
+    except IntegrityError:
+        Attendance.objects.filter(registration=registration, scanned_at__gt=at).update(
+            scanned_at=at, gate=gate
+        )
+        return False
+    if registration.status == RegistrationStatus.WAITLISTED:
+        # Whoever is at the gate while seats are empty gets one (no-shows free them).
+        Registration.objects.filter(id=registration.id).update(status=RegistrationStatus.CONFIRMED)
+    return True
+
+
+def scan_record(*, gate: Gate, scan: ScanIn) -> ScanOut:
+    """One scan from a gate, idempotent on (gate, client id): a retried scan answers as the
+    first time and records nothing new. Exactly one attendance per person per event."""
+    client_id = (scan.client_id or "")[:64]
+    done = Scan.objects.filter(gate=gate, client_id=client_id).select_related(
+        "registration__person"
+    )
+    before = done.first()
+    if before is not None:
+        reg = before.registration
+        return ScanOut(client_id, before.result, reg.person.name if reg is not None else "")
+    result, registration = _judge(gate, scan.code)
+    if result == ScanResult.ADMITTED:
+        assert registration is not None
+        if not _admit(gate, registration, scan.scanned_at):
+            result = ScanResult.DUPLICATE
+    try:
+        with transaction.atomic():
+            Scan.objects.create(
+                gate=gate,
+                client_id=client_id,
+                code=(scan.code or "")[:200],
+                result=result,
+                registration=registration,
+                scanned_at=scan.scanned_at,
+            )
+    except IntegrityError:
+        # The same scan arrived twice at once: the first one's answer stands.
+        first = done.get()
+        result = first.result
+    name = registration.person.name if registration is not None else ""
+    return ScanOut(client_id, result, name)
+
+
+def scans_sync(*, gate_id: int, scans: list[ScanIn]) -> list[ScanOut]:
+    """A gate's queued scans, in any order and any number of times; one answer per scan."""
+    if len(scans) > MAX_SCANS_PER_SYNC:
+        raise ValidationError(_("Send at most %(n)d scans at a time.") % {"n": MAX_SCANS_PER_SYNC})
+    gate = Gate.objects.select_related("event").get(id=gate_id)
+    return [scan_record(gate=gate, scan=s) for s in scans]
+
+
+def gate_open(*, actor: User, event_id: int, name: str) -> Gate:
+    """Open a gate of an event (a phone at an entrance)."""
+    event = Event.objects.select_related("unit").get(id=event_id)
+    name = " ".join((name or "").split())[:100] or _("Gate")
+    with transaction.atomic():
+        gate = Gate.objects.create(event=event, name=name)
+        audit.record(
+            "gate.opened", object_type="event", object_id=event.id, actor=actor, unit=event.unit
+        )
+    return gate
+
+
+def gate_walkin(*, actor: User, gate_id: int, name: str, phone: str) -> ScanOut:
+    """A walk-in registered at the gate by its operator (who checks the person) and let in."""
+    gate = Gate.objects.select_related("event").get(id=gate_id)
+    person = people_services.person_create(
+        name=name, phone=phone, source="events-gate", actor=None
+    ).person
+    registration = registration_create(
+        event_id=gate.event_id, person_id=person.id, source=RegistrationSource.GATE, actor=actor
+    )
+    admitted = _admit(gate, registration, timezone.now())
+    return ScanOut("", ScanResult.ADMITTED if admitted else ScanResult.DUPLICATE, person.name)

@@ -1,3 +1,3 @@
-from sampark.events.tests.fixtures import numbered, season, volunteer, workshop
+from sampark.events.tests.fixtures import gate, numbered, registered, season, volunteer, workshop
 
-__all__ = ["numbered", "season", "volunteer", "workshop"]
+__all__ = ["gate", "numbered", "registered", "season", "volunteer", "workshop"]

@@ -10,7 +10,7 @@ import pytest
 from sampark.accounts.models import User
 from sampark.devtools.synthetic import Tree
 from sampark.events import services
-from sampark.events.models import Event, Season
+from sampark.events.models import Event, Gate, Registration, Season
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 
@@ -85,3 +85,23 @@ def volunteer(numbered: Tree, booth1: Unit) -> User:
     User.objects.filter(id=user.id).update(person_id=person_id)
     user.refresh_from_db()
     return user
+
+
+@pytest.fixture
+def gate(workshop: Event) -> Gate:
+    return Gate.objects.create(event=workshop, name="Gate A")
+
+
+@pytest.fixture
+def registered(workshop: Event, booth1: Unit) -> list[Registration]:
+    """Two confirmed registrations of district 1's workshop."""
+    from sampark.events import services as events_services
+
+    return [
+        events_services.registration_create(
+            event_id=workshop.id,
+            person_id=make_person(f"Worker {i}", f"+91981234561{i}", booth1),
+            source="app",
+        )
+        for i in range(2)
+    ]
