@@ -9,6 +9,7 @@ from sampark.accounts.api import router as accounts_router
 from sampark.analytics.api import router as analytics_router
 from sampark.content.api import router as content_router
 from sampark.directives.api import router as directives_router
+from sampark.events.api import router as events_router
 from sampark.factcheck.api import router as factcheck_router
 from sampark.geo.api import router as geo_router
 from sampark.groups.api import router as groups_router
@@ -23,6 +24,7 @@ api.add_router("/geo/", geo_router)
 api.add_router("/people/", people_router)
 api.add_router("/directives/", directives_router)
 api.add_router("/notify/", notify_router)
+api.add_router("/events/", events_router)
 api.add_router("/analytics/", analytics_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/groups/", groups_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sampark.groups",
     "sampark.notify",
     "sampark.results",
+    "sampark.events",
     "sampark.app",
     "sampark.calls",
     # Development tooling (demo, probe, benchmarks): after the product apps, imported by none.

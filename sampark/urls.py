@@ -23,6 +23,7 @@ urlpatterns = [
     path("notify/", include("sampark.notify.urls")),
     path("calls/", include("sampark.calls.urls")),
     path("results/", include("sampark.results.urls")),
+    path("events/", include("sampark.events.urls")),
     path("listening/", include("sampark.monitoring.urls")),
     path("app/", include("sampark.app.urls")),
     path("groups/", include("sampark.groups.urls")),

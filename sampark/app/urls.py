@@ -3,7 +3,7 @@ today's kits, booth and settings are those installed apps and SMS links already 
 
 from django.urls import path
 
-from sampark.app.views import groups, invite, kits, me, privacy, rumours, shell
+from sampark.app.views import events, groups, invite, kits, me, privacy, rumours, shell
 
 app_name = "app"
 urlpatterns = [
@@ -21,6 +21,11 @@ urlpatterns = [
     path("rumours/", rumours.rumour_list, name="rumours"),
     path("rumours/new/", rumours.rumour_new, name="rumour_new"),
     path("rumours/<int:post_id>/", rumours.rumour_detail, name="rumour"),
+    path("events/", events.event_list, name="events"),
+    path("events/<int:event_id>/register/", events.event_register, name="event_register"),
+    path("events/<int:event_id>/cancel/", events.event_cancel, name="event_cancel"),
+    path("events/<int:event_id>/ticket/", events.event_ticket, name="event_ticket"),
+    path("events/<int:event_id>/ticket.pdf", events.event_ticket_pdf, name="event_ticket_pdf"),
     path("settings/", me.app_settings, name="settings"),
     path("my-data/", privacy.my_data, name="my_data"),
     path("push/subscribe/", me.push_subscribe, name="push_subscribe"),

@@ -19,6 +19,7 @@ from sampark.content.enums import DeliveryStatus
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.devtools.probe.world import Viewer, World, is_under, subtree_of
 from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
+from sampark.events.models import Event, Gate, Registration, Season
 from sampark.factcheck import selectors as factcheck_selectors
 from sampark.factcheck.models import FactCheck
 from sampark.geo.models import RecruitmentTarget, Unit
@@ -466,6 +467,53 @@ KINDS: dict[str, Kind] = {
     ),
 }
 
+
+def _above(w: World, v: Viewer) -> set[int]:
+    """The viewer's unit, its ancestors and its PC (events hosted there are theirs too)."""
+    if v.root is None:
+        return set()
+    root = v.root
+    ids = {root.id, root.state_id, root.district_id, root.pc_id, root.ac_id, root.mandal_id}
+    return {i for i in ids | {root.sector_id} if i is not None}
+
+
+def _event_outside(w: World, v: Viewer, event_id: int) -> bool:
+    host = w.events[event_id].unit_id
+    return host not in v.subtree and host not in _above(w, v)
+
+
+EVENT_KINDS: dict[str, Kind] = {
+    "season": Kind(
+        name="season",
+        ids=lambda w: list(w.seasons),
+        outside=lambda w, v, i: w.seasons[i].unit_id not in _above(w, v),
+        secrets=lambda w, v, i: [w.seasons[i].name],
+        table=Season,
+    ),
+    "event": Kind(
+        name="event",
+        ids=lambda w: list(w.events),
+        outside=_event_outside,
+        secrets=lambda w, v, i: [w.events[i].title],
+        table=Event,
+    ),
+    "registration": Kind(
+        name="registration",
+        ids=lambda w: list(w.registrations),
+        outside=lambda w, v, i: w.registrations[i].unit_id not in v.subtree,
+        companions=lambda w, i, r: {"event_id": w.registrations[i].event_id},
+        table=Registration,
+    ),
+    "gate": Kind(
+        name="gate",
+        ids=lambda w: list(w.gates),
+        outside=lambda w, v, i: w.events[w.gates[i].event_id].unit_id not in v.subtree,
+        companions=lambda w, i, r: {"event_id": w.gates[i].event_id},
+        table=Gate,
+    ),
+}
+KINDS.update(EVENT_KINDS)
+
 # Parameter names -> kind. Several names address units (a page per level, a parent ...).
 REGISTRY: dict[str, str] = {
     "unit_id": "unit",
@@ -515,6 +563,10 @@ REGISTRY: dict[str, str] = {
     "campaign_id": "campaign",
     "contact_id": "contact",
     "attempt_id": "attempt",
+    "season_id": "season",
+    "event_id": "event",
+    "registration_id": "registration",
+    "gate_id": "gate",
 }
 
 # Parameters that address no scoped object: filled with a plausible value, never probed.

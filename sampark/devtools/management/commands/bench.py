@@ -90,12 +90,29 @@ class Command(BaseCommand):
         )
         res.add_argument("--no-postgres", action="store_true")
         sub.add_parser("results-one", help="(internal) measure on the configured database")
+        tgt = sub.add_parser("targets", help="events: whole-state target cascade to every booth")
+        tgt.add_argument("--json", action="store_true")
+        tgt.add_argument(
+            "--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_events")
+        )
+        sub.add_parser("targets-one", help="(internal) measure on the configured database")
         imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
         imp.add_argument("--rows", type=int, default=800_000)
         imp.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         which = options["which"]
+        if which == "targets-one":
+            from bench.event_targets import measure as measure_targets
+
+            self.stdout.write(json.dumps(measure_targets()))
+            return
+        if which == "targets":
+            from bench.event_targets import run as run_targets
+
+            _ensure_pg_database(options["postgres"])
+            self._print(run_targets(postgres_url=options["postgres"]), as_json=options["json"])
+            return
         if which == "coverage-one":
             from bench.coverage import measure
 

@@ -14,6 +14,7 @@ from sampark.devtools.probe.build import (
     calls,
     content,
     directives,
+    events,
     factcheck,
     groups,
     monitoring,
@@ -54,6 +55,7 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
     notify.build(w, rng=rng, token=token)
     calls.build(w, rng=rng, units=units, token=token)
     results.build(w, rng=rng, units=units, token=token)
+    events.build(w, rng=rng, units=units, token=token)
     _index(w)
     return w
 
