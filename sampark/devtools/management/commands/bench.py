@@ -101,145 +101,147 @@ class Command(BaseCommand):
         imp.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        which = options["which"]
-        if which == "targets-one":
-            from bench.event_targets import measure as measure_targets
+        # One method per benchmark: `_run_<which>` (dashes as underscores).
+        getattr(self, "_run_" + options["which"].replace("-", "_"))(options)
 
-            self.stdout.write(json.dumps(measure_targets()))
-            return
-        if which == "targets":
-            from bench.event_targets import run as run_targets
+    def _run_targets_one(self, options: dict[str, Any]) -> None:
+        from bench.event_targets import measure as measure_targets
 
-            _ensure_pg_database(options["postgres"])
-            self._print(run_targets(postgres_url=options["postgres"]), as_json=options["json"])
-            return
-        if which == "coverage-one":
-            from bench.coverage import measure
+        self.stdout.write(json.dumps(measure_targets()))
 
-            self.stdout.write(json.dumps(measure()))
-            return
-        if which == "results-one":
-            from bench.results import measure as measure_results
+    def _run_targets(self, options: dict[str, Any]) -> None:
+        from bench.event_targets import run as run_targets
 
-            self.stdout.write(json.dumps(measure_results()))
-            return
-        if which == "results":
-            from bench.results import run as run_results
+        _ensure_pg_database(options["postgres"])
+        self._print(run_targets(postgres_url=options["postgres"]), as_json=options["json"])
 
-            pg = None if options["no_postgres"] else options["postgres"]
-            if pg:
-                _ensure_pg_database(pg)
-            figures = run_results(sqlite_path=Path(options["sqlite"]), postgres_url=pg)
-            self._print(figures, as_json=options["json"])
-            return
-        if which == "pipeline-one":
-            from bench.pipeline import measure as measure_pipeline
+    def _run_coverage_one(self, options: dict[str, Any]) -> None:
+        from bench.coverage import measure
 
-            self.stdout.write(json.dumps(measure_pipeline(options["posts"])))
-            return
-        if which == "calls-one":
-            from bench.calls import measure as measure_calls
+        self.stdout.write(json.dumps(measure()))
 
-            figures = measure_calls(
-                agents=options["agents"], cycles=options["cycles"], processes=options["processes"]
-            )
-            self.stdout.write(json.dumps(figures))
-            return
-        if which == "calls-work":
-            from bench.calls import work
+    def _run_results_one(self, options: dict[str, Any]) -> None:
+        from bench.results import measure as measure_results
 
-            self.stdout.write(
-                json.dumps(
-                    work(
-                        campaign_id=options["campaign"],
-                        part=options["part"],
-                        parts=options["parts"],
-                        cycles=options["cycles"],
-                    )
+        self.stdout.write(json.dumps(measure_results()))
+
+    def _run_results(self, options: dict[str, Any]) -> None:
+        from bench.results import run as run_results
+
+        pg = None if options["no_postgres"] else options["postgres"]
+        if pg:
+            _ensure_pg_database(pg)
+        figures = run_results(sqlite_path=Path(options["sqlite"]), postgres_url=pg)
+        self._print(figures, as_json=options["json"])
+
+    def _run_pipeline_one(self, options: dict[str, Any]) -> None:
+        from bench.pipeline import measure as measure_pipeline
+
+        self.stdout.write(json.dumps(measure_pipeline(options["posts"])))
+
+    def _run_calls_one(self, options: dict[str, Any]) -> None:
+        from bench.calls import measure as measure_calls
+
+        figures = measure_calls(
+            agents=options["agents"], cycles=options["cycles"], processes=options["processes"]
+        )
+        self.stdout.write(json.dumps(figures))
+
+    def _run_calls_work(self, options: dict[str, Any]) -> None:
+        from bench.calls import work
+
+        self.stdout.write(
+            json.dumps(
+                work(
+                    campaign_id=options["campaign"],
+                    part=options["part"],
+                    parts=options["parts"],
+                    cycles=options["cycles"],
                 )
             )
-            return
-        if which == "calls":
-            from bench.calls import run as run_calls
+        )
 
+    def _run_calls(self, options: dict[str, Any]) -> None:
+        from bench.calls import run as run_calls
+
+        _ensure_pg_database(options["postgres"], fresh=True)
+        figures = run_calls(
+            postgres_url=options["postgres"],
+            agents=options["agents"],
+            cycles=options["cycles"],
+            processes=options["processes"],
+        )
+        self._print(figures, as_json=options["json"])
+
+    def _run_distribution_one(self, options: dict[str, Any]) -> None:
+        from bench.distribution import one
+
+        self.stdout.write(json.dumps(one(options["part"], options)))
+
+    def _run_distribution(self, options: dict[str, Any]) -> None:
+        from bench.distribution import run as run_distribution
+
+        pg = None if options["no_postgres"] else options["postgres"]
+        if pg:
+            _ensure_pg_database(pg)
+        figures = run_distribution(
+            var_dir=Path(settings.VAR_DIR) / "bench" / "distribution",
+            postgres_url=pg,
+            deliveries=options["deliveries"],
+            kills=options["kills"],
+            kill_deliveries=options["kill_deliveries"],
+            schedules=options["schedules"],
+            rate=options["rate"],
+            rate_seconds=options["rate_seconds"],
+        )
+        self._print(figures, as_json=options["json"])
+
+    def _run_pipeline(self, options: dict[str, Any]) -> None:
+        from bench.pipeline import run as run_pipeline
+
+        pg = None if options["no_postgres"] else options["postgres"]
+        if pg:
+            _ensure_pg_database(pg, fresh=True)
+        figures = run_pipeline(
+            posts=options["posts"],
+            sqlite_path=Path(settings.VAR_DIR) / "bench" / "pipeline.sqlite3",
+            postgres_url=pg,
+        )
+        self._print(figures, as_json=options["json"])
+
+    def _run_coverage(self, options: dict[str, Any]) -> None:
+        from bench.coverage import run
+
+        pg = None if options["no_postgres"] else options["postgres"]
+        if pg:
+            _ensure_pg_database(pg)
+        figures = run(sqlite_path=Path(options["sqlite"]), postgres_url=pg)
+        self._print(figures, as_json=options["json"])
+
+    def _run_notify(self, options: dict[str, Any]) -> None:
+        # Its own database and a `sampark worker` child: run as a separate process.
+        argv = [sys.executable, "-m", "bench.notify", "--json"]
+        argv += ["--alerts", str(options["alerts"]), "--rate", str(options["rate"])]
+        if options["postgres"]:
             _ensure_pg_database(options["postgres"], fresh=True)
-            figures = run_calls(
-                postgres_url=options["postgres"],
-                agents=options["agents"],
-                cycles=options["cycles"],
-                processes=options["processes"],
-            )
-            self._print(figures, as_json=options["json"])
-            return
-        if which == "distribution-one":
-            from bench.distribution import one
+            argv += ["--database", options["postgres"]]
+        out = subprocess.run(  # noqa: S603  (our own interpreter and module)
+            argv, check=True, capture_output=True, text=True, cwd=BASE_DIR
+        )
+        self._print(json.loads(out.stdout.strip().splitlines()[-1]), as_json=options["json"])
 
-            self.stdout.write(json.dumps(one(options["part"], options)))
-            return
-        if which == "distribution":
-            from bench.distribution import run as run_distribution
+    def _run_claims_kb(self, options: dict[str, Any]) -> None:
+        from bench.claims_kb import run as run_claims_kb
 
-            pg = None if options["no_postgres"] else options["postgres"]
-            if pg:
-                _ensure_pg_database(pg)
-            figures = run_distribution(
-                var_dir=Path(settings.VAR_DIR) / "bench" / "distribution",
-                postgres_url=pg,
-                deliveries=options["deliveries"],
-                kills=options["kills"],
-                kill_deliveries=options["kill_deliveries"],
-                schedules=options["schedules"],
-                rate=options["rate"],
-                rate_seconds=options["rate_seconds"],
-            )
-            self._print(figures, as_json=options["json"])
-            return
-        if which == "pipeline":
-            from bench.pipeline import run as run_pipeline
+        figures = run_claims_kb(part=options["split"], model=options["model"])
+        self._print(figures, as_json=options["json"])
 
-            pg = None if options["no_postgres"] else options["postgres"]
-            if pg:
-                _ensure_pg_database(pg, fresh=True)
-            figures = run_pipeline(
-                posts=options["posts"],
-                sqlite_path=Path(settings.VAR_DIR) / "bench" / "pipeline.sqlite3",
-                postgres_url=pg,
-            )
-            self._print(figures, as_json=options["json"])
-            return
-        if which == "coverage":
-            from bench.coverage import run
+    def _run_import(self, options: dict[str, Any]) -> None:
+        from bench.import_volunteers import run as run_import
 
-            pg = None if options["no_postgres"] else options["postgres"]
-            if pg:
-                _ensure_pg_database(pg)
-            figures = run(sqlite_path=Path(options["sqlite"]), postgres_url=pg)
-            self._print(figures, as_json=options["json"])
-            return
-        if which == "notify":
-            # Its own database and a `sampark worker` child: run as a separate process.
-            argv = [sys.executable, "-m", "bench.notify", "--json"]
-            argv += ["--alerts", str(options["alerts"]), "--rate", str(options["rate"])]
-            if options["postgres"]:
-                _ensure_pg_database(options["postgres"], fresh=True)
-                argv += ["--database", options["postgres"]]
-            out = subprocess.run(  # noqa: S603  (our own interpreter and module)
-                argv, check=True, capture_output=True, text=True, cwd=BASE_DIR
-            )
-            self._print(json.loads(out.stdout.strip().splitlines()[-1]), as_json=options["json"])
-            return
-        if which == "claims-kb":
-            from bench.claims_kb import run as run_claims_kb
-
-            figures = run_claims_kb(part=options["split"], model=options["model"])
-            self._print(figures, as_json=options["json"])
-            return
-        if which == "import":
-            from bench.import_volunteers import run as run_import
-
-            path = Path(settings.VAR_DIR) / "bench" / f"volunteers-{options['rows']}.csv"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._print(run_import(rows=options["rows"], path=path), as_json=options["json"])
+        path = Path(settings.VAR_DIR) / "bench" / f"volunteers-{options['rows']}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._print(run_import(rows=options["rows"], path=path), as_json=options["json"])
 
     def _print(self, figures: dict[str, Any], *, as_json: bool) -> None:
         if as_json:
