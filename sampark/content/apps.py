@@ -12,9 +12,12 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from sampark.content import (
+            signin_codes,
             tasks,  # noqa: F401  (registers the expand task)
             webhooks,
         )
         from sampark.integrations import telegram
+        from sampark.people import signin
 
         telegram.register_command("start", webhooks.telegram_start)
+        signin.register_code_route(signin_codes.telegram_code)
