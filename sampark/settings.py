@@ -275,7 +275,8 @@ GATEWAY_OPTIONS = {
 # The OTP's SMS backend: `sampark.people.sms.msg91` in production (or `.gateway`), `.console`
 # in development; empty = no OTP.
 SAMPARK_SMS = {
-    "BACKEND": envstr("SAMPARK_SMS_BACKEND", ""),
+    # The demo signs in by phone with the code written to the log.
+    "BACKEND": envstr("SAMPARK_SMS_BACKEND", "sampark.people.sms.console" if SAMPARK_DEMO else ""),
     "OPTIONS": MSG91_OPTIONS if SAMPARK_SMS_PROVIDER == "msg91" else GATEWAY_OPTIONS,
 }
 OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", "300")

@@ -64,6 +64,7 @@ def load(
     from sampark.devtools.demo import factcheck as factcheck_demo
     from sampark.devtools.demo import groups as groups_demo
     from sampark.devtools.demo import monitoring as listening_demo
+    from sampark.devtools.demo import signin as signin_demo
     from sampark.devtools.demo import warroom as warroom_demo
     from sampark.monitoring import processing
 
@@ -76,4 +77,7 @@ def load(
     groups_demo.load(rng=rng)
     content_demo.load(rng=rng)
     warroom_demo.load(rng=rng)
+    phone = signin_demo.load()
+    if phone:
+        logger.info("sign in by phone at /login/phone/ as %s (the code is in the log)", phone)
     return report
