@@ -258,7 +258,7 @@ CACHES = {
 # Which SMS provider speaks for us (issue #13): "msg91" (MSG91's Flow API, the default) or
 # "gateway" (the generic HTTP gateway of integrations/sms.py). MSG91's templates, each mapped to
 # its DLT template id: JSON {"otp": {"template_id": ..., "dlt_te_id": ..., "variables": ["otp"]},
-# "invite": {...}}.
+# ...}; a content DLT template is found by its DLT id.
 SAMPARK_SMS_PROVIDER = envstr("SAMPARK_SMS_PROVIDER", "msg91")
 MSG91_OPTIONS = {
     "auth_key_env": "MSG91_AUTH_KEY",
