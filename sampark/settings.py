@@ -264,7 +264,7 @@ CACHES = {
 # Which SMS provider speaks for us (issue #13): "msg91" (MSG91's Flow API, the default) or
 # "gateway" (the generic HTTP gateway of integrations/sms.py). MSG91's templates, each mapped to
 # its DLT template id: JSON {"otp": {"template_id": ..., "dlt_te_id": ..., "variables": ["otp"]},
-# "invite": {...}}.
+# ...}; a content DLT template is found by its DLT id.
 SAMPARK_SMS_PROVIDER = envstr("SAMPARK_SMS_PROVIDER", "msg91")
 MSG91_OPTIONS = {
     "auth_key_env": "MSG91_AUTH_KEY",
@@ -281,7 +281,8 @@ GATEWAY_OPTIONS = {
 # The OTP's SMS backend: `sampark.people.sms.msg91` in production (or `.gateway`), `.console`
 # in development; empty = no OTP.
 SAMPARK_SMS = {
-    "BACKEND": envstr("SAMPARK_SMS_BACKEND", ""),
+    # The demo signs in by phone with the code written to the log.
+    "BACKEND": envstr("SAMPARK_SMS_BACKEND", "sampark.people.sms.console" if SAMPARK_DEMO else ""),
     "OPTIONS": MSG91_OPTIONS if SAMPARK_SMS_PROVIDER == "msg91" else GATEWAY_OPTIONS,
 }
 OTP_TTL_SECONDS = envint("OTP_TTL_SECONDS", "300")

@@ -12,10 +12,12 @@ class ContentConfig(AppConfig):
 
     def ready(self) -> None:
         from sampark.content import (
+            signin_codes,
             tasks,  # noqa: F401  (registers the expand task)
             webhooks,
         )
         from sampark.integrations import telegram
+        from sampark.people import signin
 
         telegram.register_command("start", webhooks.telegram_start)
         from sampark.content import privacy as content_privacy
@@ -24,3 +26,4 @@ class ContentConfig(AppConfig):
         privacy.register_exporter("content", content_privacy.export)
         privacy.register_eraser("content", content_privacy.erase)
         privacy.register_retention("content", content_privacy.sweep)
+        signin.register_code_route(signin_codes.telegram_code)

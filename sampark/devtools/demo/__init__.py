@@ -69,6 +69,7 @@ def load(
     from sampark.devtools.demo import notify as notify_demo
     from sampark.devtools.demo import privacy as privacy_demo
     from sampark.devtools.demo import recruit as recruit_demo
+    from sampark.devtools.demo import signin as signin_demo
     from sampark.devtools.demo import warroom as warroom_demo
     from sampark.monitoring import processing
 
@@ -88,4 +89,7 @@ def load(
     results_demo.load(data_dir=data)
     privacy_demo.load(rng=rng)
     recruit_demo.load()
+    phone = signin_demo.load()
+    if phone:
+        logger.info("sign in by phone at /login/phone/ as %s (the code is in the log)", phone)
     return report

@@ -19,7 +19,6 @@ from django.conf import settings
 
 # The DLT templates the product sends through this interface (their names in OPTIONS).
 OTP_TEMPLATE = "otp"  # "... your verification code is {#var#} ..." — one slot, the code
-INVITE_TEMPLATE = "invite"  # "... {#var#} invites you ... {#var#}" — inviter's unit, link
 
 
 class SmsBackend(Protocol):
