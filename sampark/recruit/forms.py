@@ -27,7 +27,6 @@ CONSENT_PAIRS: tuple[tuple[str, str], ...] = (
     (ConsentPurpose.CAMPAIGN_UPDATES, ConsentChannel.SMS),
     (ConsentPurpose.CAMPAIGN_UPDATES, ConsentChannel.WHATSAPP),
 )
-DEFAULT_CONSENTS = [f"{p}:{c}" for p, c in CONSENT_PAIRS[:1]]
 
 
 def _consent_label(purpose: str, channel: str) -> StrOrPromise:

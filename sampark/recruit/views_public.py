@@ -20,7 +20,7 @@ from sampark.people import selectors as people_selectors
 from sampark.people import services as people_services
 from sampark.recruit import selectors, services
 from sampark.recruit.enums import JoinVia
-from sampark.recruit.forms import DEFAULT_CONSENTS, JoinForm, OtpForm
+from sampark.recruit.forms import JoinForm, OtpForm
 from sampark.recruit.links import JoinTarget
 
 _STEP_SALT = "sampark.recruit.otp-step"
@@ -68,7 +68,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     when SMS is configured, at once otherwise; the in-charge verifies it either way."""
     target, unit = selectors.join_target(token=token)
     via = JoinVia.QR if request.GET.get("via") == JoinVia.QR else JoinVia.LINK
-    initial = {"via": via, "consents": DEFAULT_CONSENTS}
+    # No box is ticked in advance: consent is what the person ticks themselves.
+    initial = {"via": via}
     form = JoinForm(request.POST or None, unit=unit, initial=initial)
     context = _context(unit, form=form, token=token, notice_version=_notice_version())
     if request.method == "POST" and form.is_valid():

@@ -69,7 +69,7 @@ def test_no_endpoint_leaks_in_10000_probes():
 def test_probe_catches_unscoped_endpoints():
     # given a urlconf with an unscoped page, an unscoped API endpoint, an unscoped roll-up
     # and a route whose id the registry does not know
-    report = probe.run_probe(probes=400, seed=7)
+    report = probe.run_probe(probes=1000, seed=7)
     # then each one is reported
     leaks = "\n".join(report.leaks)
     assert "/leaky/units/" in leaks

@@ -48,6 +48,7 @@ def test_citizen_joins_a_booth_on_a_phone_in_hindi(live_server, phone, booth1, s
     phone.fill("input[name=name]", "राहुल")
     phone.fill("input[name=phone]", "9876543210")
     phone.fill("input[name=date_of_birth]", "2012-04-01")
+    phone.check("input[name=consents][value='volunteer_coordination:sms']")
     phone.click("[data-testid=join-submit]")
     # then a Hindi form error says why, and nobody is recorded
     expect(phone.locator("[data-testid=join-error]")).to_contain_text("18 वर्ष")
@@ -56,6 +57,7 @@ def test_citizen_joins_a_booth_on_a_phone_in_hindi(live_server, phone, booth1, s
     phone.fill("input[name=name]", "सुनीता देवी")
     phone.fill("input[name=phone]", "9876543210")
     phone.fill("input[name=date_of_birth]", "1990-05-01")
+    phone.check("input[name=consents][value='volunteer_coordination:sms']")
     phone.click("[data-testid=join-submit]")
     # then the SMS code is asked for, and typing it ends on the thank-you page
     expect(phone.locator("[data-testid=join-otp]")).to_be_visible()

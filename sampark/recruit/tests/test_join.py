@@ -48,6 +48,7 @@ def test_page_opens_in_hindi_without_login(booth1):
     assert response.status_code == 200
     assert "बूथ स्वयंसेवक बनें" in response.text
     assert 'name="consents"' in response.text
+    assert "checked" not in response.text  # consent is ticked by the person, never in advance
     assert "caste" not in response.text.lower().replace("we do not ask for your caste", "")
     assert "religion" not in response.text.lower().replace("caste or religion", "")
 
