@@ -542,6 +542,23 @@ class Glossary:
         return [c for _, _, found in self.spans(words) for c in found]
 
 
+_SYNONYMS: dict[str, tuple[str, ...]] | None = None
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    """Every glossary entry, as written, that shares a concept with `word` (compared in lower
+    case, as written): नोटबंदी → demonetisation, note ban, विमुद्रीकरण, notebandi. For plain
+    substring searches, which do not read the matcher's terms."""
+    global _SYNONYMS
+    if _SYNONYMS is None:
+        found: dict[str, set[str]] = {}
+        for entries in _groups():
+            for entry in entries:
+                found.setdefault(entry.lower(), set()).update(entries)
+        _SYNONYMS = {k: tuple(sorted(v - {k})) for k, v in found.items()}
+    return _SYNONYMS.get(word.strip().lower(), ())
+
+
 def glossary(to_terms: Callable[[str], list[str]]) -> Glossary:
     """The built-in glossary in the matching form given by `to_terms`."""
     return Glossary(to_terms, _groups())

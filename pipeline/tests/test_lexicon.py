@@ -13,7 +13,7 @@ from pipeline.claims import (
     english_terms,
     terms,
 )
-from pipeline.lexicon import _groups, read_dictionary, spoken_numbers
+from pipeline.lexicon import _groups, read_dictionary, spoken_numbers, synonyms
 
 DOCS = [
     Doc(1, "Police in the village arrested a man selling fake vaccine"),
@@ -237,3 +237,13 @@ def test_a_translation_counts_more_than_a_synonym_of_the_same_language():
     # then the English synonym counts as a word either way, the translation twice as much
     assert english[1] == pytest.approx(english_flat[1])
     assert hindi[1] == pytest.approx(2 * hindi_flat[1])
+
+
+def test_synonyms_give_the_other_entries_of_a_concept_as_written():
+    # given the glossary's demonetisation line
+    # when नोटबंदी's synonyms are asked for
+    found = synonyms("नोटबंदी")
+    # then its English and Hinglish names come back, and not the word itself
+    assert {"demonetisation", "note ban", "notebandi"} <= set(found)
+    assert "नोटबंदी" not in found
+    assert synonyms("no-such-word") == ()

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from pipeline.lexicon import synonyms
 from sampark.accounts.enums import FACTCHECK_PAGES
 from sampark.accounts.models import User
 from sampark.factcheck.models import ClaimMatch, FactCheck
@@ -53,10 +54,14 @@ def factchecks_filter(
 
 
 def factchecks_containing(qs: QuerySet[FactCheck], *, text: str) -> QuerySet[FactCheck]:
-    """Plain substring search: the fallback for short queries the matcher will not band."""
+    """Plain substring search: the fallback for short queries the matcher will not band. Each
+    word may also be found as a glossary synonym or translation (नोटबंदी: demonetisation)."""
     q = Q()
     for word in text.split()[:8]:
-        q &= Q(claim_reviewed__icontains=word) | Q(title__icontains=word)
+        either = Q()
+        for form in (word, *synonyms(word)[:12]):
+            either |= Q(claim_reviewed__icontains=form) | Q(title__icontains=form)
+        q &= either
     return qs.filter(q)
 
 

@@ -77,6 +77,9 @@ class PostStatus(models.IntegerChoices):
 class NarrativeStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     MUTED = "muted", _("Muted")
+    # The organisation's own message (a kit volunteers forward, a source marked organisational):
+    # still counted, never a fast-growth alert (issue #17).
+    ORGANISATIONAL = "ours", _("Organisational")
 
 
 class AlertKind(models.TextChoices):

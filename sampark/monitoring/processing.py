@@ -48,6 +48,7 @@ from sampark.monitoring.models import (
     NarrativeHour,
     PipelineLock,
     Post,
+    Source,
     Variant,
     WatchHit,
     Watchlist,
@@ -69,6 +70,7 @@ _FIELDS = (
     "image_hash",
     "is_deleted",
     "attempts",
+    "source_id",
 )
 
 
@@ -345,11 +347,18 @@ class Processor:
         """Create this batch's narratives, variants and bands; count posts per narrative/hour."""
         holders = self._holders
         if holders:
+            # A narrative born from a source marked organisational is the organisation's own.
+            ours = organisational_source_ids()
             objs = Narrative.objects.bulk_create(
                 [
                     Narrative(
                         title=h.title,
                         lang=h.lang,
+                        status=(
+                            NarrativeStatus.ORGANISATIONAL
+                            if h.posts[0].row.get("source_id") in ours
+                            else NarrativeStatus.ACTIVE
+                        ),
                         first_seen=min(p.row["posted_at"] for p in h.posts),
                         last_seen=max(p.row["posted_at"] for p in h.posts),
                         updated_at=now,
@@ -751,6 +760,12 @@ def _required(value: int | None) -> int:
 def _chunks(values: list[Any], size: int) -> Iterable[list[Any]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
+
+
+def organisational_source_ids() -> set[int]:
+    """Sources the state marked organisational (`Source.config["organisational"]`): their
+    posts are counted, but a narrative they start never raises a fast-growth alert."""
+    return set(Source.objects.filter(config__organisational=True).values_list("id", flat=True))
 
 
 def _title(text: str) -> str:

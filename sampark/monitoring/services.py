@@ -458,7 +458,8 @@ def alert_acknowledge(*, alert: Alert, actor: User) -> bool:
 
 
 def narrative_set_status(*, narrative: Narrative, status: str, actor: User) -> None:
-    """Mute a narrative (no more velocity alerts) or make it active again. Narratives are
+    """Mute a narrative (no more velocity alerts), mark it the organisation's own (counted, never
+    an alert), or make it active again. Narratives are
     state-wide: muting one silences its alerts for everyone, so only from the top of the tree."""
     if not _state_scoped(actor):
         raise PermissionDenied(_("Only the state may change what is shared state-wide."))

@@ -58,6 +58,24 @@ def test_short_queries_fall_back_to_words(client, bob, kb):
     assert any("UNESCO" in r.fact_check.claim_reviewed for r in response.context["rows"])
 
 
+def test_a_hindi_word_finds_fact_checks_that_use_its_english_name(client, bob, db):
+    # given a fact-check about demonetisation, in English
+    FactCheck.objects.create(
+        url="https://factcheck.example.org/demonetisation-coins",
+        claim_reviewed="Demonetisation of ₹10 coins announced by the RBI",
+        verdict="false",
+        language="en",
+    )
+    client.force_login(bob)
+    # when bob searches for नोटबंदी
+    response = client.get("/factchecks/", {"q": "नोटबंदी"})
+    # then the English fact-check is listed
+    assert response.status_code == 200
+    assert [r.fact_check.url for r in response.context["rows"]] == [
+        "https://factcheck.example.org/demonetisation-coins"
+    ]
+
+
 def test_the_search_page_has_a_query_budget(client, alice, kb, django_assert_max_num_queries):
     client.force_login(alice)
     client.get("/factchecks/", {"q": GPS_FORWARD})  # build the index outside the budget

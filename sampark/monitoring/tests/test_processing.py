@@ -11,7 +11,7 @@ from django.utils import timezone
 from pipeline.types import Platform, RawPost
 from sampark.geo.models import Unit
 from sampark.monitoring import processing, services
-from sampark.monitoring.enums import AlertKind, PostStatus, SourceKind
+from sampark.monitoring.enums import AlertKind, NarrativeStatus, PostStatus, SourceKind
 from sampark.monitoring.models import (
     Alert,
     Narrative,
@@ -264,3 +264,23 @@ def test_a_narrative_title_drops_forward_boilerplate(public_source, head):
     run_all()
     # then the narrative's title starts with the claim, not with the marker
     assert Narrative.objects.get().title.startswith("EVM machines can be hacked")
+
+
+def test_a_source_marked_organisational_is_counted_but_never_alerts(tree, settings):
+    # given a source the state marked organisational (the organisation's own channel)
+    settings.SAMPARK_PIPELINE = {**settings.SAMPARK_PIPELINE, "VELOCITY_MIN_POSTS": 10}
+    ours = Source.objects.create(
+        kind=SourceKind.X_SEARCH, name="our channel", config={"organisational": True}
+    )
+    # when fifteen forwards of its message arrive within half an hour
+    services.posts_ingest(
+        source=ours,
+        posts=[raw(f"{RUMOUR} {'!' * (i % 3)}", f"o{i}", minutes_ago=i % 30) for i in range(15)],
+    )
+    run_all()
+    # then they are counted in a narrative labelled organisational, and no alert is raised
+    narrative = Narrative.objects.get()
+    assert narrative.posts == 15
+    assert narrative.status == NarrativeStatus.ORGANISATIONAL
+    assert narrative.velocity >= 10
+    assert not Alert.objects.filter(kind=AlertKind.VELOCITY).exists()

@@ -330,6 +330,23 @@ def test_mute_and_unmute(client, alice, world):
     assert narrative.status == NarrativeStatus.ACTIVE
 
 
+def test_the_state_marks_a_narrative_as_ours_and_back(client, alice, world):
+    # given alice (state) on a narrative that is the organisation's own message
+    client.force_login(alice)
+    narrative = world["shared"]
+    url = reverse("monitoring:narrative_status", kwargs={"narrative_id": narrative.id})
+    # when she marks it as ours
+    response = client.post(url, {"status": "ours"}, **HTMX)
+    # then it carries the organisational label (no more fast-growth alerts) and can be undone
+    assert response.status_code == 200
+    assert 'data-testid="organisational"' in response.content.decode()
+    narrative.refresh_from_db()
+    assert narrative.status == NarrativeStatus.ORGANISATIONAL
+    client.post(url, {"status": "active"})
+    narrative.refresh_from_db()
+    assert narrative.status == NarrativeStatus.ACTIVE
+
+
 def test_district_may_not_mute_a_state_wide_narrative(client, bob, world):
     # given bob, who manages listening in District 1 and sees the shared narrative
     client.force_login(bob)
