@@ -168,13 +168,17 @@ def constraint_hindi(split: str = "test") -> list[Item]:
     path = HINDI / f"{split}.csv"
     if not path.exists():
         return []
-    csv.field_size_limit(sys.maxsize)
-    with path.open(encoding="utf-8") as fh:
-        return [
-            Item(row["Post"], "hi", "constraint-hi")
-            for row in csv.DictReader(fh)
-            if row["Post"].strip()
-        ]
+    # Long posts: lift csv's field limit for this file only (the importers rely on the default).
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return [
+                Item(row["Post"], "hi", "constraint-hi")
+                for row in csv.DictReader(fh)
+                if row["Post"].strip()
+            ]
+    finally:
+        csv.field_size_limit(previous)
 
 
 def checkthat_english(split: str = "test") -> list[Item]:

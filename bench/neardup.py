@@ -88,13 +88,17 @@ def _constraint(name: str) -> list[Base]:
     path = DATA / "eval" / "constraint2021-hindi-hostile" / name
     if not path.exists():
         return []
-    csv.field_size_limit(sys.maxsize)
-    with path.open(encoding="utf-8") as fh:
-        return [
-            Base(text=row["Post"].strip(), lang="hi", source=f"constraint:{name}:{i}")
-            for i, row in enumerate(csv.DictReader(fh))
-            if row["Post"].strip()
-        ]
+    # Long posts: lift csv's field limit for this file only (the importers rely on the default).
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return [
+                Base(text=row["Post"].strip(), lang="hi", source=f"constraint:{name}:{i}")
+                for i, row in enumerate(csv.DictReader(fh))
+                if row["Post"].strip()
+            ]
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _rebuild_tweet(tokens: list[str]) -> str:
