@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q
-from sampark.content.enums import DeliveryStatus, DistributionStatus
+from sampark.content.enums import DeliveryStatus, DistributionStatus, ItemState
 from sampark.content.models import (
     ChannelPreference,
     ContentItem,
@@ -170,3 +170,24 @@ def kit_counts(*, unit: Unit, since: dt.datetime) -> dict[str, int]:
         forwarded=Count("id", filter=Q(forwarded_at__gte=since, forwarded_groups__gt=0)),
     )
     return {"sent": found["sent"] or 0, "forwarded": found["forwarded"] or 0}
+
+
+@dataclass(frozen=True)
+class ReviewSignal:
+    """A content item waiting for review, for the reviewers' notifications."""
+
+    id: int
+    unit_id: int
+    author_id: int
+    title: str
+    at: dt.datetime | None
+
+
+def items_in_review_since(*, since: dt.datetime, limit: int = 200) -> list[ReviewSignal]:
+    """Items sent for review at or after `since` and still waiting, oldest first."""
+    rows = (
+        ContentItem.objects.filter(state=ItemState.IN_REVIEW, submitted_at__gte=since)
+        .order_by("submitted_at", "id")
+        .values_list("id", "unit_id", "author_id", "title", "submitted_at")
+    )[:limit]
+    return [ReviewSignal(*row) for row in rows]

@@ -304,6 +304,32 @@ def approvals(*, now: dt.datetime | None = None) -> int:
             unit=units[s.unit_id], capability=Capability.APPROVE_RESPONSES
         )
         made += tell([u for u in approvers if u.id != s.author_id], draft)
+    return made + content_reviews(now=now)
+
+
+def content_reviews(*, now: dt.datetime) -> int:
+    """Tell those who may review content in the area that a kit waits for them."""
+    signals = content_selectors.items_in_review_since(
+        since=now - dt.timedelta(hours=APPROVAL_HOURS), limit=int(conf()["BATCH"])
+    )
+    units = _units(s.unit_id for s in signals)
+    made = 0
+    for s in signals:
+
+        def draft(s: content_selectors.ReviewSignal = s) -> Draft:
+            return Draft(
+                kind=Kind.APPROVAL,
+                signal=f"approval:item:{s.id}:{int(s.at.timestamp()) if s.at else 0}",
+                unit=units[s.unit_id],
+                title=_("A content kit waits for your review: %(title)s") % {"title": s.title},
+                url=reverse("content:detail", kwargs={"item_id": s.id}),
+                severity=Severity.HIGH,
+            )
+
+        reviewers = selectors.users_covering(
+            unit=units[s.unit_id], capability=Capability.REVIEW_CONTENT
+        )
+        made += tell([u for u in reviewers if u.id != s.author_id], draft)
     return made
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.core import mail
 
@@ -112,3 +113,28 @@ def test_with_the_digest_on_only_pages_leave_at_once(analyst, tree):
     # then only the page is queued beyond the inbox
     assert set(Delivery.objects.values_list("notification__kind", flat=True)) == {Kind.PAGE}
     assert selectors.unread_count(user=analyst) == 2
+
+
+@pytest.mark.parametrize(
+    ("_case", "channel", "reason"),
+    [
+        ("sms without a DLT template set", Channel.SMS, "no_template"),
+        ("telegram without a linked chat", Channel.TELEGRAM, "no_address"),
+        ("push without a subscription", Channel.PUSH, "no_address"),
+    ],
+)
+def test_a_channel_without_its_address_is_not_sent(analyst, tree, _case, channel, reason):
+    # given the analyst chose a channel they have no address (or template) on
+    choices = selectors.preferences_of(user=analyst)
+    choices[Kind.INCIDENT] = ([channel], 1)
+    services.preferences_save(
+        user=analyst, choices=choices, quiet_start=0, quiet_end=0, digest=False
+    )
+    with time_machine.travel(NOON, tick=False):
+        services.notification_create(user=analyst, draft=_draft(tree))
+        # when the sender runs
+        delivery.send_batch(owner="w1")
+    # then it is not sent, with the reason, and stays in the inbox
+    row = Delivery.objects.get()
+    assert (row.status, row.hold_reason) == (DeliveryStatus.CANCELLED, reason)
+    assert selectors.unread_count(user=analyst) == 1

@@ -179,3 +179,24 @@ def test_the_cursor_waits_for_late_commits_and_tells_nobody_twice(bob, district1
     assert early is None
     assert Cursor.objects.get(name="incidents").position == incident.id
     assert Notification.objects.filter(user=bob, signal=f"incident:{incident.id}").count() == 1
+
+
+def test_reviewers_are_told_of_a_kit_waiting_and_not_the_author(alice, bob, tree):
+    # given a kit by bob in District 1 sent for review
+    from sampark.content.enums import ItemState
+    from sampark.content.models import ContentItem
+
+    item = ContentItem.objects.create(
+        title="किसान योजना",
+        unit=bob.unit,
+        author=bob,
+        state=ItemState.IN_REVIEW,
+        submitted_at=T0,
+    )
+    # when the worker pulls approvals
+    with time_machine.travel(T0 + dt.timedelta(minutes=1), tick=False):
+        pull.approvals()
+        pull.approvals()
+    # then alice (the state head reviews content) is told once; bob, its author, is not
+    rows = Notification.objects.filter(signal__startswith=f"approval:item:{item.id}:")
+    assert [n.user_id for n in rows] == [alice.id]
