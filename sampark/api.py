@@ -7,6 +7,7 @@ from ninja.security import django_auth
 
 from sampark.accounts.api import router as accounts_router
 from sampark.analytics.api import router as analytics_router
+from sampark.calls.api import router as calls_router
 from sampark.content.api import router as content_router
 from sampark.directives.api import router as directives_router
 from sampark.factcheck.api import router as factcheck_router
@@ -27,3 +28,4 @@ api.add_router("/groups/", groups_router)
 api.add_router("/content/", content_router)
 api.add_router("/factcheck/", factcheck_router)
 api.add_router("/warroom/", warroom_router)
+api.add_router("/calls/", calls_router)
