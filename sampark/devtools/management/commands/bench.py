@@ -85,39 +85,8 @@ class Command(BaseCommand):
 
             self.stdout.write(json.dumps(measure_pipeline(options["posts"])))
             return
-        if which == "calls-one":
-            from bench.calls import measure as measure_calls
-
-            figures = measure_calls(
-                agents=options["agents"], cycles=options["cycles"], processes=options["processes"]
-            )
-            self.stdout.write(json.dumps(figures))
-            return
-        if which == "calls-work":
-            from bench.calls import work
-
-            self.stdout.write(
-                json.dumps(
-                    work(
-                        campaign_id=options["campaign"],
-                        part=options["part"],
-                        parts=options["parts"],
-                        cycles=options["cycles"],
-                    )
-                )
-            )
-            return
-        if which == "calls":
-            from bench.calls import run as run_calls
-
-            _ensure_pg_database(options["postgres"], fresh=True)
-            figures = run_calls(
-                postgres_url=options["postgres"],
-                agents=options["agents"],
-                cycles=options["cycles"],
-                processes=options["processes"],
-            )
-            self._print(figures, as_json=options["json"])
+        if which.startswith("calls"):
+            self._calls(which, options)
             return
         if which == "distribution-one":
             from bench.distribution import one
@@ -170,6 +139,43 @@ class Command(BaseCommand):
             path = Path(settings.VAR_DIR) / "bench" / f"volunteers-{options['rows']}.csv"
             path.parent.mkdir(parents=True, exist_ok=True)
             self._print(run_import(rows=options["rows"], path=path), as_json=options["json"])
+
+    def _calls(self, which: str, options: dict[str, Any]) -> None:
+        """The call centre's benchmark and its internal parts (bench/calls.py)."""
+        if which == "calls-one":
+            from bench.calls import measure as measure_calls
+
+            figures = measure_calls(
+                agents=options["agents"], cycles=options["cycles"], processes=options["processes"]
+            )
+            self.stdout.write(json.dumps(figures))
+            return
+        if which == "calls-work":
+            from bench.calls import work
+
+            self.stdout.write(
+                json.dumps(
+                    work(
+                        campaign_id=options["campaign"],
+                        part=options["part"],
+                        parts=options["parts"],
+                        cycles=options["cycles"],
+                    )
+                )
+            )
+            return
+        if which == "calls":
+            from bench.calls import run as run_calls
+
+            _ensure_pg_database(options["postgres"], fresh=True)
+            figures = run_calls(
+                postgres_url=options["postgres"],
+                agents=options["agents"],
+                cycles=options["cycles"],
+                processes=options["processes"],
+            )
+            self._print(figures, as_json=options["json"])
+            return
 
     def _print(self, figures: dict[str, Any], *, as_json: bool) -> None:
         if as_json:
