@@ -12,7 +12,7 @@ from pydantic import Field
 
 from sampark.calls import selectors, staffing
 from sampark.calls.permissions import require_agent, require_manager
-from sampark.calls.schemas import BoardOut, CampaignOut, StaffingOut
+from sampark.calls.schemas import BoardOut, CampaignOut, ErrorOut, StaffingOut
 from sampark.core.http import request_user as _user
 from sampark.core.pagination import Limit, Offset
 
@@ -51,17 +51,20 @@ def campaign_board(request: HttpRequest, campaign_id: int) -> BoardOut:
     return BoardOut(**asdict(board))
 
 
-@router.get("/staffing", response=StaffingOut)
+@router.get("/staffing", response={200: StaffingOut, 422: ErrorOut})
 def staffing_inbound(
     request: HttpRequest,
     calls_per_hour: Annotated[float, Field(gt=0, le=1_000_000)],
     aht: Annotated[float, Field(gt=0, le=36_000)],
     service_level: Annotated[float, Field(gt=0, lt=1)] = 0.8,
     answer_within: Annotated[float, Field(ge=0, le=3600)] = 20,
-) -> StaffingOut:
+) -> tuple[int, StaffingOut | ErrorOut]:
     """Agents for an inbound queue by Erlang C (the fewest meeting the service level)."""
     require_agent(_user(request))
-    result = staffing.inbound(
-        calls_per_hour=calls_per_hour, aht=aht, target=service_level, within=answer_within
-    )
-    return StaffingOut(**asdict(result))
+    try:
+        result = staffing.inbound(
+            calls_per_hour=calls_per_hour, aht=aht, target=service_level, within=answer_within
+        )
+    except ValueError as exc:
+        return 422, ErrorOut(detail=str(exc))
+    return 200, StaffingOut(**asdict(result))

@@ -31,3 +31,7 @@ class StaffingOut(Schema):
     service_level: float
     occupancy: float
     wait_probability: float
+
+
+class ErrorOut(Schema):
+    detail: str
