@@ -7,6 +7,7 @@ from ninja.security import django_auth
 
 from sampark.accounts.api import router as accounts_router
 from sampark.analytics.api import router as analytics_router
+from sampark.calls.api import router as calls_router
 from sampark.content.api import router as content_router
 from sampark.directives.api import router as directives_router
 from sampark.events.api import router as events_router
@@ -31,3 +32,4 @@ api.add_router("/groups/", groups_router)
 api.add_router("/content/", content_router)
 api.add_router("/factcheck/", factcheck_router)
 api.add_router("/warroom/", warroom_router)
+api.add_router("/calls/", calls_router)

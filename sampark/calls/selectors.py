@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from sampark.accounts.models import User
@@ -142,9 +142,9 @@ def wallboard(
         )
         if closed is not None
     ]
-    # An abandoned call: the customer answered and hung up before an agent was on it; for a
-    # predictive dialler that is a call that ended "completed" with no agent disposition within
-    # the lease. Here: answered provider calls closed as no answer by the agent.
+    # Abandoned: the provider reported the contact's leg answered, yet the agent closed the
+    # call as "no answer" (nobody was there for the contact). A proxy until a dialler records
+    # abandons itself.
     abandoned = calls.filter(answered_at__isnull=False, disposition=Disposition.NO_ANSWER).count()
     states = dict(
         AgentStatus.objects.filter(scope_q(user=user, field="agent__unit"))
@@ -171,3 +171,36 @@ def wallboard(
 
 def live_statuses() -> list[str]:
     return [AttemptStatus.QUEUED, AttemptStatus.RINGING, AttemptStatus.IN_PROGRESS]
+
+
+@dataclass(frozen=True)
+class AgentFigures:
+    username: str
+    calls: int
+    answered: int
+    aht_seconds: float
+
+
+def agent_figures(*, user: User, now: dt.datetime, limit: int = 50) -> list[AgentFigures]:
+    """Per agent over the last hour in the user's subtree: calls, answered, average handle
+    time (closed calls); busiest first, at most `limit` agents, in one query."""
+    since = now - dt.timedelta(hours=1)
+    rows = (
+        Attempt.objects.filter(scope_q(user=user, field="contact__unit"), started_at__gte=since)
+        .values("agent__username")
+        .annotate(
+            calls=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False) | Q(provider="")),
+            handle=Avg(F("closed_at") - F("started_at"), filter=Q(closed_at__isnull=False)),
+        )
+        .order_by("-calls", "agent__username")[:limit]
+    )
+    return [
+        AgentFigures(
+            username=r["agent__username"],
+            calls=r["calls"],
+            answered=r["answered"],
+            aht_seconds=r["handle"].total_seconds() if r["handle"] is not None else 0.0,
+        )
+        for r in rows
+    ]

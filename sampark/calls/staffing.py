@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-MAX_AGENTS = 100_000
+MAX_TRAFFIC = 50_000.0  # erlangs: 25 times a 2,000-seat floor busy all hour
 
 
 def erlang_c(agents: int, traffic: float) -> float:
@@ -44,22 +44,32 @@ class Staffing:
 def inbound(
     *, calls_per_hour: float, aht: float, target: float = 0.8, within: float = 20
 ) -> Staffing:
-    """The fewest agents meeting `target` of calls answered within `within` seconds."""
+    """The fewest agents meeting `target` of calls answered within `within` seconds.
+
+    One pass of the Erlang B recursion up the agent count, so the search costs O(agents).
+    """
     if calls_per_hour <= 0 or aht <= 0 or not 0 < target < 1 or within < 0:
         raise ValueError("calls per hour and AHT must be positive, the target between 0 and 1")
     traffic = calls_per_hour * aht / 3600
-    agents = max(1, math.floor(traffic) + 1)
-    while service_level(agents, traffic, aht=aht, within=within) < target:
+    if traffic > MAX_TRAFFIC:
+        raise ValueError("more than 50,000 erlangs of traffic: check the figures")
+    b = 1.0
+    agents = 0
+    while True:
         agents += 1
-        if agents > MAX_AGENTS:
-            raise ValueError("more than 1,00,000 agents: check the figures")
-    return Staffing(
-        agents=agents,
-        traffic_erlangs=traffic,
-        service_level=service_level(agents, traffic, aht=aht, within=within),
-        occupancy=traffic / agents,
-        wait_probability=erlang_c(agents, traffic),
-    )
+        b = traffic * b / (agents + traffic * b)
+        if agents <= traffic:
+            continue
+        wait = agents * b / (agents - traffic * (1 - b))
+        level = 1.0 - wait * math.exp(-(agents - traffic) * within / aht)
+        if level >= target:
+            return Staffing(
+                agents=agents,
+                traffic_erlangs=traffic,
+                service_level=level,
+                occupancy=traffic / agents,
+                wait_probability=wait,
+            )
 
 
 def outbound(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sampark.calls import scripts, selectors, services, telephony
-from sampark.calls.enums import Disposition, QuestionKind
+from sampark.calls.enums import AgentState, Disposition, QuestionKind
 from sampark.calls.models import Attempt, Campaign
 from sampark.calls.permissions import is_manager, require_agent, require_manager
 from sampark.core.http import request_user as _user
@@ -175,7 +175,13 @@ def wallboard(request: HttpRequest) -> HttpResponse:
         if request.headers.get("HX-Request")
         else "calls/pages/board.html"
     )
-    return render(request, name, {"board": board, "campaigns": campaigns})
+    agents = selectors.agent_figures(user=user, now=timezone.now())
+    states = [(AgentState(s).label, n) for s, n in board.agents_by_state.items()]
+    return render(
+        request,
+        name,
+        {"board": board, "campaigns": campaigns, "agents": agents, "states": states},
+    )
 
 
 def script_path(steps: list[dict[str, Any]], answers: dict[str, object]) -> list[str]:

@@ -14,6 +14,7 @@ from sampark.calls import services
 from sampark.calls.enums import ContactStatus
 from sampark.calls.models import Campaign, Contact
 from sampark.calls.tests.fixtures import DAY
+from sampark.geo.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -128,10 +129,9 @@ def test_concurrent_agents_never_share_a_contact(campaign: Campaign, district1: 
 
 
 def test_a_positions_campaign_queues_the_holders_below_with_their_booth(
-    supervisor: User, district1: object
+    supervisor: User, district1: Unit
 ) -> None:
     from sampark.calls.enums import SourceKind
-    from sampark.geo.models import Unit
     from sampark.people.models import Assignment, PositionKind
     from sampark.people.tests.factories import PersonFactory
 

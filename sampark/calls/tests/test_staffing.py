@@ -83,3 +83,17 @@ def test_predictive_beats_progressive_dialling_on_occupancy() -> None:
     predictive = simulate(mode="predictive", agents=100, hours=2, seed=4)
     assert one_line.abandoned == 0
     assert predictive.occupancy > one_line.occupancy + 0.05
+
+
+def test_an_impossible_floor_is_refused_quickly() -> None:
+    # given a million erlangs of traffic
+    # then the figures are refused instead of searched
+    with pytest.raises(ValueError, match="erlangs"):
+        staffing.inbound(calls_per_hour=254_432, aht=15_406, target=0.8, within=900)
+
+
+def test_a_2000_seat_floor_is_staffed() -> None:
+    result = staffing.inbound(calls_per_hour=36_000, aht=180, target=0.8, within=20)
+    assert result.traffic_erlangs == pytest.approx(1800.0)
+    assert result.service_level >= 0.8
+    assert staffing.service_level(result.agents - 1, 1800.0, aht=180, within=20) < 0.8

@@ -12,7 +12,8 @@ As the Asterisk wiki documents ARI:
               17 user busy, 18/19 no answer, 21 rejected, others failed), StasisEnd.
 
 The agent's leg is originated first (like Exotel's From); when it enters the Stasis app the
-event handler (`on_event`) originates the customer's leg into the same bridge. Channel ids are
+event handler (`on_event`, fed by whichever process reads the websocket) originates the
+customer's leg into the same bridge, from the arguments the agent's leg carries. Channel ids are
 ours: "<call>-a" and "<call>-c", so an event names its call without a lookup.
 """
 
@@ -91,8 +92,6 @@ class Adapter:
             headers={"User-Agent": USER_AGENT},
             transport=transport,
         )
-        # Customer legs waiting for their agent to answer: call id → (number, caller id).
-        self.pending: dict[str, tuple[str, str, int]] = {}
 
     def _call(self, method: str, path: str, **params: str) -> httpx.Response:
         try:
@@ -108,14 +107,16 @@ class Adapter:
     def dial(self, request: DialRequest) -> Dialled:
         call = secrets.token_hex(8)
         self._call("POST", "bridges", type="mixing", bridgeId=call, name=call)
-        self.pending[call] = (request.customer_number, request.caller_id, request.ring_seconds)
+        # What the customer's leg needs travels in the agent leg's Stasis arguments, so the
+        # process reading the events websocket needs no state shared with this one.
+        args = f"agent,{call},{request.customer_number},{request.caller_id},{request.ring_seconds}"
         channel = json_object(
             self._call(
                 "POST",
                 "channels",
                 endpoint=self.endpoint.format(number=request.agent_number),
                 app=self.app,
-                appArgs=f"agent,{call}",
+                appArgs=args,
                 callerId=request.caller_id,
                 timeout=str(request.ring_seconds),
                 channelId=f"{call}-a",
@@ -133,8 +134,9 @@ class Adapter:
         say what it means for the call."""
         channel = event.get("channel") or {}
         call, leg = call_of(str(channel.get("id") or ""))
-        if event.get("type") == "StasisStart" and leg == "a" and call in self.pending:
-            number, caller_id, ring = self.pending.pop(call)
+        args = [str(a) for a in event.get("args") or []]
+        if event.get("type") == "StasisStart" and leg == "a" and len(args) == 5:
+            _role, _call, number, caller_id, ring = args
             self._call("POST", f"bridges/{call}/addChannel", channel=f"{call}-a")
             self._call(
                 "POST",

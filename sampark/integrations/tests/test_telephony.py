@@ -152,9 +152,13 @@ def test_ari_adapter_originates_bridges_and_hangs_up(outcome: str, statuses: lis
         adapter = get_adapter(
             "asterisk", {"BASE_URL": fake.url, "USER": "ari", "PASSWORD": "secret"}
         )
-        # when we dial: the agent's leg first, the customer's when the agent is in the app
+        # when we dial: the agent's leg first, the customer's when the agent is in the app,
+        # the events read by another adapter (another process) than the one that dialled
         dialled = adapter.dial(_request())
-        got = _run_ari(fake, adapter)
+        reader = get_adapter(
+            "asterisk", {"BASE_URL": fake.url, "USER": "ari", "PASSWORD": "secret"}
+        )
+        got = _run_ari(fake, reader)
         # then the call goes through these states, both legs in one recorded bridge
         assert got == statuses
         assert fake.recordings == [dialled.call_id]
