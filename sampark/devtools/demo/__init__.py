@@ -61,6 +61,7 @@ def load(
     report.users = create_users(rng=rng, phones=phones, names=names)
     create_targets()
     from sampark.devtools.demo import content as content_demo
+    from sampark.devtools.demo import events as events_demo
     from sampark.devtools.demo import factcheck as factcheck_demo
     from sampark.devtools.demo import groups as groups_demo
     from sampark.devtools.demo import monitoring as listening_demo
@@ -76,4 +77,5 @@ def load(
     groups_demo.load(rng=rng)
     content_demo.load(rng=rng)
     warroom_demo.load(rng=rng)
+    events_demo.load(rng=rng)
     return report

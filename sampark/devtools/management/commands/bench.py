@@ -58,22 +58,19 @@ class Command(BaseCommand):
             "--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_events")
         )
         sub.add_parser("targets-one", help="(internal) measure on the configured database")
+        chk = sub.add_parser("checkin", help="events: 20 live and 20 offline gates over HTTP")
+        chk.add_argument("--json", action="store_true")
+        chk.add_argument(
+            "--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_checkin")
+        )
+        sub.add_parser("checkin-one", help="(internal) measure on the configured database")
         imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
         imp.add_argument("--rows", type=int, default=800_000)
         imp.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         which = options["which"]
-        if which == "targets-one":
-            from bench.event_targets import measure as measure_targets
-
-            self.stdout.write(json.dumps(measure_targets()))
-            return
-        if which == "targets":
-            from bench.event_targets import run as run_targets
-
-            _ensure_pg_database(options["postgres"])
-            self._print(run_targets(postgres_url=options["postgres"]), as_json=options["json"])
+        if self._events(which, options):
             return
         if which == "coverage-one":
             from bench.coverage import measure
@@ -136,6 +133,32 @@ class Command(BaseCommand):
             path = Path(settings.VAR_DIR) / "bench" / f"volunteers-{options['rows']}.csv"
             path.parent.mkdir(parents=True, exist_ok=True)
             self._print(run_import(rows=options["rows"], path=path), as_json=options["json"])
+
+    def _events(self, which: str, options: dict[str, Any]) -> bool:
+        """The events app's benchmarks (issue #14); False for any other name."""
+        if which == "checkin-one":
+            from bench.checkin import measure as measure_checkin
+
+            self.stdout.write(json.dumps(measure_checkin()))
+            return True
+        if which == "checkin":
+            from bench.checkin import run as run_checkin
+
+            _ensure_pg_database(options["postgres"], fresh=True)
+            self._print(run_checkin(postgres_url=options["postgres"]), as_json=options["json"])
+            return True
+        if which == "targets-one":
+            from bench.event_targets import measure as measure_targets
+
+            self.stdout.write(json.dumps(measure_targets()))
+            return True
+        if which == "targets":
+            from bench.event_targets import run as run_targets
+
+            _ensure_pg_database(options["postgres"])
+            self._print(run_targets(postgres_url=options["postgres"]), as_json=options["json"])
+            return True
+        return False
 
     def _print(self, figures: dict[str, Any], *, as_json: bool) -> None:
         if as_json:
