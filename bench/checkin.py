@@ -131,7 +131,7 @@ def _client(port: int, session_key: str) -> Any:
         base_url=f"http://127.0.0.1:{port}",
         cookies={"sessionid": session_key, "csrftoken": csrf},
         headers={"X-CSRFToken": csrf, "Content-Type": "application/json"},
-        timeout=30,
+        timeout=300,
     )
 
 
