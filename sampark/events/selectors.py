@@ -158,13 +158,16 @@ def my_events(*, user: User, now: dt.datetime) -> list[MyEvent]:
     return [MyEvent(e, mine.get(e.id)) for e in events]
 
 
-def access_my_registration(*, user: User, event_id: int) -> Registration:
-    """The user's own registration for a visible event, else 404."""
+def my_registration(*, user: User, event_id: int) -> Registration | None:
+    """The user's own registration for a visible event (404 if the event is not visible to
+    them), or None when they have not registered."""
     event = access_event(user=user, event_id=event_id)
-    return get_object_or_404(
-        Registration.objects.select_related("ticket", "event", "event__unit", "person"),
-        event=event,
-        person_id=user.person_id,
+    if user.person_id is None:
+        return None
+    return (
+        Registration.objects.select_related("ticket", "event", "event__unit", "person")
+        .filter(event=event, person_id=user.person_id)
+        .first()
     )
 
 

@@ -496,23 +496,28 @@ class ScanOut:
     name: str = ""
 
 
-def _judge(gate: Gate, raw: str) -> tuple[str, Registration | None]:
+def _judge(gate: Gate, raw: str, found: dict[str, Ticket]) -> tuple[str, Registration | None]:
     read = tickets.read(raw)
     if read is None:
         return ScanResult.UNKNOWN, None
     signed_event, code = read
-    ticket = Ticket.objects.select_related("registration", "registration__person").filter(code=code)
-    found = ticket.first()
-    if found is None:
+    ticket = found.get(code)
+    if ticket is None:
         return ScanResult.UNKNOWN, None
-    if found.event_id != gate.event_id or (
+    if ticket.event_id != gate.event_id or (
         signed_event is not None and signed_event != gate.event_id
     ):
         return ScanResult.FOREIGN, None
-    registration = found.registration
+    registration = ticket.registration
     if registration.status == RegistrationStatus.CANCELLED:
         return ScanResult.CANCELLED, registration
     return ScanResult.ADMITTED, registration
+
+
+def _tickets_for(raws: list[str]) -> dict[str, Ticket]:
+    codes = {read[1] for raw in raws if (read := tickets.read(raw)) is not None}
+    rows = Ticket.objects.filter(code__in=codes).select_related("registration__person")
+    return {t.code: t for t in rows}
 
 
 def _admit(gate: Gate, registration: Registration, at: dt.datetime) -> bool:
@@ -537,18 +542,9 @@ def _admit(gate: Gate, registration: Registration, at: dt.datetime) -> bool:
     return True
 
 
-def scan_record(*, gate: Gate, scan: ScanIn) -> ScanOut:
-    """One scan from a gate, idempotent on (gate, client id): a retried scan answers as the
-    first time and records nothing new. Exactly one attendance per person per event."""
+def _record(gate: Gate, scan: ScanIn, found: dict[str, Ticket]) -> ScanOut:
     client_id = (scan.client_id or "")[:64]
-    done = Scan.objects.filter(gate=gate, client_id=client_id).select_related(
-        "registration__person"
-    )
-    before = done.first()
-    if before is not None:
-        reg = before.registration
-        return ScanOut(client_id, before.result, reg.person.name if reg is not None else "")
-    result, registration = _judge(gate, scan.code)
+    result, registration = _judge(gate, scan.code, found)
     if result == ScanResult.ADMITTED:
         assert registration is not None
         if not _admit(gate, registration, scan.scanned_at):
@@ -565,18 +561,37 @@ def scan_record(*, gate: Gate, scan: ScanIn) -> ScanOut:
             )
     except IntegrityError:
         # The same scan arrived twice at once: the first one's answer stands.
-        first = done.get()
-        result = first.result
+        result = Scan.objects.get(gate=gate, client_id=client_id).result
     name = registration.person.name if registration is not None else ""
     return ScanOut(client_id, result, name)
 
 
 def scans_sync(*, gate_id: int, scans: list[ScanIn]) -> list[ScanOut]:
-    """A gate's queued scans, in any order and any number of times; one answer per scan."""
+    """A gate's queued scans, in any order and any number of times; one answer per scan.
+
+    Idempotent on (gate, client id): a retried scan answers as the first time and records
+    nothing new. Exactly one attendance per person per event, whatever the gate or order.
+    """
     if len(scans) > MAX_SCANS_PER_SYNC:
         raise ValidationError(_("Send at most %(n)d scans at a time.") % {"n": MAX_SCANS_PER_SYNC})
     gate = Gate.objects.select_related("event").get(id=gate_id)
-    return [scan_record(gate=gate, scan=s) for s in scans]
+    ids = [(s.client_id or "")[:64] for s in scans]
+    earlier = Scan.objects.filter(gate=gate, client_id__in=ids).select_related(
+        "registration__person"
+    )
+    answered = {
+        row.client_id: ScanOut(
+            row.client_id, row.result, row.registration.person.name if row.registration else ""
+        )
+        for row in earlier
+    }
+    found = _tickets_for([s.code for s in scans if (s.client_id or "")[:64] not in answered])
+    out = []
+    for scan, client_id in zip(scans, ids, strict=True):
+        if client_id not in answered:
+            answered[client_id] = _record(gate, scan, found)
+        out.append(answered[client_id])
+    return out
 
 
 def gate_open(*, actor: User, event_id: int, name: str) -> Gate:

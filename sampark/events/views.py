@@ -15,18 +15,23 @@ from sampark.core.http import request_user as _user
 from sampark.events import selectors, services
 from sampark.events.forms import SeasonForm, TargetForm
 from sampark.events.targets import Band
+from sampark.geo.scope import contains
 
 
 @login_required
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    events = list(selectors.events_visible(user=user)[:200])
+    root = user.unit
     return render(
         request,
         "events/pages/list.html",
         {
             "seasons": list(selectors.seasons_visible(user=user)[:50]),
-            "events": list(selectors.events_visible(user=user)[:200]),
+            "events": events,
+            # Events hosted in the user's subtree open their page (gates, attendance).
+            "managed": {e.id for e in events if root is not None and contains(root, e.unit)},
             "can_plan": user.can(Capability.SET_TARGETS)
             and user.unit is not None
             and user.unit.level == "state",

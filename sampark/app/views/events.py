@@ -56,7 +56,9 @@ def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_POST
 def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
     user = _user(request)
-    registration = events_selectors.access_my_registration(user=user, event_id=event_id)
+    registration = events_selectors.my_registration(user=user, event_id=event_id)
+    if registration is None:
+        return redirect("app:events")
     events_services.registration_cancel(registration_id=registration.id, actor=user)
     messages.success(
         request, _("Your registration is cancelled; your seat goes to the next person.")
@@ -68,7 +70,10 @@ def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_GET
 def event_ticket(request: HttpRequest, event_id: int) -> HttpResponse:
     user = _user(request)
-    registration = events_selectors.access_my_registration(user=user, event_id=event_id)
+    registration = events_selectors.my_registration(user=user, event_id=event_id)
+    if registration is None:
+        # Not registered (yet): the list offers the one-tap registration.
+        return redirect("app:events")
     token = events_tickets.sign(event_id=registration.event_id, code=registration.ticket.code)
     return render(
         request,
@@ -88,7 +93,9 @@ def event_ticket_pdf(request: HttpRequest, event_id: int) -> HttpResponse:
     from sampark.events.pdf import ticket_pdf
 
     user = _user(request)
-    registration = events_selectors.access_my_registration(user=user, event_id=event_id)
+    registration = events_selectors.my_registration(user=user, event_id=event_id)
+    if registration is None:
+        return redirect("app:events")
     response = HttpResponse(ticket_pdf(registration), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ticket-{registration.event_id}.pdf"'
     return response

@@ -63,6 +63,7 @@ def load(
     create_targets()
     from sampark.devtools.demo import calls as calls_demo
     from sampark.devtools.demo import content as content_demo
+    from sampark.devtools.demo import events as events_demo
     from sampark.devtools.demo import factcheck as factcheck_demo
     from sampark.devtools.demo import groups as groups_demo
     from sampark.devtools.demo import monitoring as listening_demo
@@ -92,4 +93,5 @@ def load(
     phone = signin_demo.load()
     if phone:
         logger.info("sign in by phone at /login/phone/ as %s (the code is in the log)", phone)
+    events_demo.load(rng=rng)
     return report

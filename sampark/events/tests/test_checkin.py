@@ -161,3 +161,15 @@ def test_the_event_page_shows_attendance(
         response = client.get(f"/events/{workshop.id}/")
     # then the attendance table is there
     assert b'data-testid="attendance"' in response.content
+
+
+def test_the_list_links_only_events_of_ones_own_area(client, bob, season, numbered):
+    # given bob of district 1
+    client.force_login(bob)
+    # when he opens the events list
+    body = client.get("/events/").content.decode()
+    # then district 1's workshop links to its page and district 2's does not appear
+    own = Event.objects.get(season=season, unit=numbered.districts[0])
+    other = Event.objects.get(season=season, unit=numbered.districts[1])
+    assert f"/events/{own.id}/" in body
+    assert f"/events/{other.id}/" not in body

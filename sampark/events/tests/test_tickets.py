@@ -153,3 +153,13 @@ def test_my_events_lists_the_district_workshop(workshop, volunteer):
     rows = selectors.my_events(user=volunteer, now=workshop.starts_at - dt.timedelta(days=1))
     # then district 1's workshop is among them
     assert workshop.id in [r.event.id for r in rows]
+
+
+def test_the_ticket_of_an_unregistered_volunteer_leads_to_the_list(client, workshop, volunteer):
+    # given a volunteer who has not registered
+    client.force_login(volunteer)
+    # when they open the ticket address
+    response = client.get(f"/app/events/{workshop.id}/ticket/")
+    # then they are sent to My events to register
+    assert response.status_code == 302
+    assert response["Location"] == "/app/events/"

@@ -96,6 +96,12 @@ class Command(BaseCommand):
             "--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_events")
         )
         sub.add_parser("targets-one", help="(internal) measure on the configured database")
+        chk = sub.add_parser("checkin", help="events: 20 live and 20 offline gates over HTTP")
+        chk.add_argument("--json", action="store_true")
+        chk.add_argument(
+            "--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_checkin")
+        )
+        sub.add_parser("checkin-one", help="(internal) measure on the configured database")
         imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
         imp.add_argument("--rows", type=int, default=800_000)
         imp.add_argument("--json", action="store_true")
@@ -103,6 +109,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # One method per benchmark: `_run_<which>` (dashes as underscores).
         getattr(self, "_run_" + options["which"].replace("-", "_"))(options)
+
+    def _run_checkin_one(self, options: dict[str, Any]) -> None:
+        from bench.checkin import measure as measure_checkin
+
+        self.stdout.write(json.dumps(measure_checkin()))
+
+    def _run_checkin(self, options: dict[str, Any]) -> None:
+        from bench.checkin import run as run_checkin
+
+        _ensure_pg_database(options["postgres"], fresh=True)
+        self._print(run_checkin(postgres_url=options["postgres"]), as_json=options["json"])
 
     def _run_targets_one(self, options: dict[str, Any]) -> None:
         from bench.event_targets import measure as measure_targets
