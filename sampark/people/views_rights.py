@@ -207,12 +207,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     """One request; closing an erasure as done carries it out."""
     user = _user(request)
-    if not user.can("handle_grievances"):
-        raise PermissionDenied(_("Your role may not do this."))
     try:
         req = rights.selectors_access(actor=user, request_id=request_id)
     except DataRequest.DoesNotExist as exc:
         raise Http404 from exc
+    if not user.can("handle_grievances"):
+        raise PermissionDenied(_("Your role may not do this."))
     form = RequestCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
