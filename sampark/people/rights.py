@@ -33,6 +33,7 @@ from sampark.accounts.models import User
 from sampark.core import audit as core_audit
 from sampark.core.env import DEMO_ERASURE_KEY
 from sampark.core.models import AuditEvent, Task
+from sampark.geo.scope import subtree_q
 from sampark.people import privacy, selectors, services, staffing, validation
 from sampark.people.enums import ConsentAction, RequestKind, RequestStatus
 from sampark.people.models import (
@@ -287,10 +288,10 @@ def person_requests(*, person: Person) -> models.QuerySet[DataRequest]:
 
 def request_close(*, request_id: int, actor: User, done: bool, outcome: str = "") -> DataRequest:
     """Close an open request: an erasure is carried out when `done`, others are marked."""
-    if not actor.can("handle_grievances"):
-        raise PermissionDenied(_("Your role may not do this."))
     with transaction.atomic():
         req = selectors_access(actor=actor, request_id=request_id, lock=True)
+        if not actor.can("handle_grievances"):
+            raise PermissionDenied(_("Your role may not do this."))
         if req.status != RequestStatus.RECEIVED:
             raise ValidationError(_("This request is already closed."), code="closed")
         if done and req.kind == RequestKind.ERASURE and req.person is not None:
@@ -303,8 +304,9 @@ def request_close(*, request_id: int, actor: User, done: bool, outcome: str = ""
 
 
 def selectors_access(*, actor: User, request_id: int, lock: bool = False) -> DataRequest:
-    """The request, if `actor` handles grievances for its unit (else DoesNotExist → 404)."""
-    qs = requests_visible(user=actor)
+    """The request, if it lies in `actor`'s area (else DoesNotExist → 404, whatever the role:
+    outside the area a request does not exist; inside, the role decides, 403)."""
+    qs = _requests_in_area(user=actor)
     if lock:
         # Only the request row: PostgreSQL cannot lock the nullable side of the joins.
         qs = qs.select_for_update(of=("self",))
@@ -313,14 +315,18 @@ def selectors_access(*, actor: User, request_id: int, lock: bool = False) -> Dat
 
 def requests_visible(*, user: User) -> models.QuerySet[DataRequest]:
     """Requests the user may handle: those of persons in their subtree (no unit: state only)."""
-    qs = DataRequest.objects.select_related("unit", "handled_by")
     if not user.can("handle_grievances"):
-        return qs.none()
+        return DataRequest.objects.none()
+    return _requests_in_area(user=user)
+
+
+def _requests_in_area(*, user: User) -> models.QuerySet[DataRequest]:
+    qs = DataRequest.objects.select_related("unit", "handled_by")
     if user.is_superuser:
         return qs
     if user.unit is None:
         return qs.none()
-    inside = Q(unit__path__startswith=user.unit.path)
+    inside = subtree_q(user.unit, field="unit")
     return qs.filter(inside | Q(unit=None)) if user.unit.parent_id is None else qs.filter(inside)
 
 

@@ -211,6 +211,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         req = rights.selectors_access(actor=user, request_id=request_id)
     except DataRequest.DoesNotExist as exc:
         raise Http404 from exc
+    if not user.can("handle_grievances"):
+        raise PermissionDenied(_("Your role may not do this."))
     form = RequestCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from sampark.core import worker
 from sampark.monitoring import processing
 from sampark.monitoring.enums import PostStatus
 from sampark.monitoring.models import Post, Source
@@ -19,7 +20,7 @@ def test_it_releases_the_unanalysed_rest_of_a_batch_on_stop(monkeypatch) -> None
         Post(source=source, platform="rss", external_id=str(i), text=f"post {i}", posted_at=now)
         for i in range(250)
     )
-    monkeypatch.setattr(processing.worker, "shutdown_requested", lambda: True)
+    monkeypatch.setattr(worker, "shutdown_requested", lambda: True)
     # when a worker runs one batch
     done = processing.Processor().run_batch(owner="w1", limit=250)
     # then the first chunk is processed and the rest is pending again, claimable at once

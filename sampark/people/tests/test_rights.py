@@ -102,6 +102,18 @@ def test_it_publishes_the_grievance_officer(client: Client, tree, settings) -> N
     assert b"Asha Rao" in response.content
 
 
+def test_it_forbids_the_queue_to_a_role_without_the_capability(
+    client: Client, bob: User, sita: Person
+) -> None:
+    # given a request of a person in bob's district; bob is no grievance officer
+    req = rights.erasure_ask(person=sita, via=RequestVia.APP)
+    client.force_login(bob)
+    # when he opens it or closes it, then his role is refused (it is in his area)
+    assert client.get(reverse("people:request", args=[req.id])).status_code == 403
+    assert client.post(reverse("people:request", args=[req.id]), {"done": "1"}).status_code == 403
+    assert Person.objects.filter(id=sita.id).exists()
+
+
 def test_it_hides_requests_outside_the_officers_area(
     client: Client, alice: User, charlie: User, sita: Person
 ) -> None:
