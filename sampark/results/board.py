@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
@@ -65,13 +66,16 @@ class Place:
             return None
         return round(100 * self.voters / self.electors, 2)
 
-    @property
+    # Set by Board.mark(): weak and close by the board's thresholds (the table's badge).
+    flagged: bool = False
+
+    @cached_property
     def share(self) -> float | None:
         if not self.has_result or not self.total:
             return None
         return round(100 * self.org_votes / self.total, 2)
 
-    @property
+    @cached_property
     def margin_pct(self) -> float | None:
         if not self.has_result or not self.total:
             return None
@@ -105,6 +109,11 @@ class Board:
     def org_party(self) -> str:
         found = self.election or self.booth_election
         return found.org_party if found is not None else ""
+
+    def mark(self) -> None:
+        """Flag the weak-and-close rows once, so the template compares nothing per row."""
+        for place in [*self.children, *self.weak_close]:
+            place.flagged = place.is_weak(self.weak_score) and place.is_close(self.close_pct)
 
     def ranked(self) -> list[Place]:
         """Children weakest first; among equals the closest result first."""
@@ -196,6 +205,7 @@ def build(*, unit: Unit, child_level: str | None = None, election_id: int | None
     if level != Level.BOOTH and chosen is not None:
         _child_results(board.children, chosen)
     _weakest(board, snap)
+    board.mark()
     return board
 
 

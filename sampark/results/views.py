@@ -100,7 +100,6 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         "method": method,
         "by_levels": boards.DRILL.get(board.unit.level, ()),
         "query": query,
-        "close_low": -board.close_pct,
     }
     return render(request, "results/pages/unit.html", context)
 
