@@ -49,7 +49,9 @@ def _board(request: HttpRequest, unit_id: int) -> boards.Board:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     root = account_selectors.scope_root(user=_user(request))
-    return redirect("results:unit", unit_id=root.id)
+    target = reverse("results:unit", kwargs={"unit_id": root.id})
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 @login_required
