@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sampark.accounts import selectors as account_selectors
+from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.results import board as boards
 from sampark.results import briefing, exports, selectors, services
@@ -194,3 +195,37 @@ def brief_now(request: HttpRequest) -> HttpResponse:
     if found is None:
         raise Http404("no scope")
     return redirect("results:brief_day", day=found.day.isoformat())
+
+
+@login_required
+@require_POST
+def export_queue(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Queue a large list for the worker; its page shows the progress."""
+    which, fmt = request.POST.get("list", "booths"), request.POST.get("format", "csv")
+    if which not in exports.LISTS or fmt not in exports.FORMATS:
+        return HttpResponse(_("Unknown list or format."), status=400)
+    user = _user(request)
+    found = account_selectors.access_unit(user=user, unit_id=unit_id)
+    job = services.export_request(user=user, unit=found, which=which, fmt=fmt)
+    return redirect("results:export_job", token=job.token)
+
+
+@login_required
+@require_GET
+def export_job(request: HtmxRequest, token: str) -> HttpResponse:
+    job = selectors.my_export(user=_user(request), token=token)
+    name = "results/partials/export_job.html" if request.htmx else "results/pages/export_job.html"
+    return render(request, name, {"job": job})
+
+
+@login_required
+@require_GET
+def export_file(request: HttpRequest, token: str) -> HttpResponse:
+    job = selectors.my_export(user=_user(request), token=token)
+    if job.status != "done":
+        raise Http404("not ready")
+    kind = "text/csv; charset=utf-8" if job.fmt == "csv" else exports.XLSX_TYPE
+    response = HttpResponse(bytes(job.content or b""), content_type=kind)
+    filename = exports.filename(job.unit, job.which, job.fmt)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
