@@ -9,6 +9,7 @@ scoped (`accounts.selectors.access_unit`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -329,38 +330,39 @@ def _child_results(children: list[Place], election: Election) -> None:
         place.electors, place.voters = electors, voters
 
 
-def map_features(board: Board) -> dict[str, Any]:
-    """GeoJSON of the board's children that have a boundary, with every indicator the map can
-    colour by (the page picks one; classes are computed in the browser from the values)."""
+def map_features(board: Board, *, url_of: Callable[[int], str]) -> str:
+    """GeoJSON text of the board's children that have a boundary, with every indicator the map
+    can colour by (the browser classes the values). The stored geometry text is spliced in as
+    it is, not parsed and dumped again: 403 AC outlines are most of a megabyte."""
     if board.child_level == Level.BOOTH or not board.children:
-        return {"type": "FeatureCollection", "features": []}
+        return '{"type":"FeatureCollection","features":[]}'
     by_id = {p.id: p for p in board.children}
     features = []
     for unit_id, boundary in (
         Unit.objects.filter(id__in=list(by_id)).exclude(boundary="").values_list("id", "boundary")
     ):
-        try:
-            geometry = json.loads(boundary)
-        except ValueError:
+        if not boundary.lstrip().startswith("{"):
             continue
         p = by_id[unit_id]
+        properties = {
+            "id": p.id,
+            "name": p.name,
+            "name_hi": p.name_hi,
+            "number": p.number if p.level in (Level.AC, Level.PC) else None,
+            "booths": p.booths,
+            "score": p.score,
+            "share": p.share,
+            "margin": p.margin_pct,
+            "turnout": p.turnout,
+            "volunteers": p.volunteers,
+            "winner": p.winner,
+            "url": url_of(p.id),
+        }
         features.append(
-            {
-                "type": "Feature",
-                "geometry": geometry,
-                "properties": {
-                    "id": p.id,
-                    "name": p.name,
-                    "name_hi": p.name_hi,
-                    "number": p.number if p.level in (Level.AC, Level.PC) else None,
-                    "booths": p.booths,
-                    "score": p.score,
-                    "share": p.share,
-                    "margin": p.margin_pct,
-                    "turnout": p.turnout,
-                    "volunteers": p.volunteers,
-                    "winner": p.winner,
-                },
-            }
+            '{"type":"Feature","geometry":'
+            + boundary
+            + ',"properties":'
+            + json.dumps(properties, ensure_ascii=False, separators=(",", ":"))
+            + "}"
         )
-    return {"type": "FeatureCollection", "features": features}
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -111,14 +110,9 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_GET
 def unit_map(request: HttpRequest, unit_id: int) -> HttpResponse:
     board = _board(request, unit_id)
-    collection = boards.map_features(board)
     template = reverse("results:unit", kwargs={"unit_id": 0})
-    for feature in collection["features"]:
-        feature["properties"]["url"] = template.replace("/0/", f"/{feature['properties']['id']}/")
-    response = HttpResponse(
-        json.dumps(collection, ensure_ascii=False, separators=(",", ":")),
-        content_type="application/geo+json",
-    )
+    text = boards.map_features(board, url_of=lambda i: template.replace("/0/", f"/{i}/"))
+    response = HttpResponse(text, content_type="application/geo+json")
     patch_cache_control(response, private=True, max_age=MAP_MAX_AGE)
     return response
 
