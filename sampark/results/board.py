@@ -9,7 +9,9 @@ scoped (`accounts.selectors.access_unit`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
@@ -65,13 +67,16 @@ class Place:
             return None
         return round(100 * self.voters / self.electors, 2)
 
-    @property
+    # Set by Board.mark(): weak and close by the board's thresholds (the table's badge).
+    flagged: bool = False
+
+    @cached_property
     def share(self) -> float | None:
         if not self.has_result or not self.total:
             return None
         return round(100 * self.org_votes / self.total, 2)
 
-    @property
+    @cached_property
     def margin_pct(self) -> float | None:
         if not self.has_result or not self.total:
             return None
@@ -105,6 +110,11 @@ class Board:
     def org_party(self) -> str:
         found = self.election or self.booth_election
         return found.org_party if found is not None else ""
+
+    def mark(self) -> None:
+        """Flag the weak-and-close rows once, so the template compares nothing per row."""
+        for place in [*self.children, *self.weak_close]:
+            place.flagged = place.is_weak(self.weak_score) and place.is_close(self.close_pct)
 
     def ranked(self) -> list[Place]:
         """Children weakest first; among equals the closest result first."""
@@ -196,6 +206,7 @@ def build(*, unit: Unit, child_level: str | None = None, election_id: int | None
     if level != Level.BOOTH and chosen is not None:
         _child_results(board.children, chosen)
     _weakest(board, snap)
+    board.mark()
     return board
 
 
@@ -319,38 +330,39 @@ def _child_results(children: list[Place], election: Election) -> None:
         place.electors, place.voters = electors, voters
 
 
-def map_features(board: Board) -> dict[str, Any]:
-    """GeoJSON of the board's children that have a boundary, with every indicator the map can
-    colour by (the page picks one; classes are computed in the browser from the values)."""
+def map_features(board: Board, *, url_of: Callable[[int], str]) -> str:
+    """GeoJSON text of the board's children that have a boundary, with every indicator the map
+    can colour by (the browser classes the values). The stored geometry text is spliced in as
+    it is, not parsed and dumped again: 403 AC outlines are most of a megabyte."""
     if board.child_level == Level.BOOTH or not board.children:
-        return {"type": "FeatureCollection", "features": []}
+        return '{"type":"FeatureCollection","features":[]}'
     by_id = {p.id: p for p in board.children}
     features = []
     for unit_id, boundary in (
         Unit.objects.filter(id__in=list(by_id)).exclude(boundary="").values_list("id", "boundary")
     ):
-        try:
-            geometry = json.loads(boundary)
-        except ValueError:
+        if not boundary.lstrip().startswith("{"):
             continue
         p = by_id[unit_id]
+        properties = {
+            "id": p.id,
+            "name": p.name,
+            "name_hi": p.name_hi,
+            "number": p.number if p.level in (Level.AC, Level.PC) else None,
+            "booths": p.booths,
+            "score": p.score,
+            "share": p.share,
+            "margin": p.margin_pct,
+            "turnout": p.turnout,
+            "volunteers": p.volunteers,
+            "winner": p.winner,
+            "url": url_of(p.id),
+        }
         features.append(
-            {
-                "type": "Feature",
-                "geometry": geometry,
-                "properties": {
-                    "id": p.id,
-                    "name": p.name,
-                    "name_hi": p.name_hi,
-                    "number": p.number if p.level in (Level.AC, Level.PC) else None,
-                    "booths": p.booths,
-                    "score": p.score,
-                    "share": p.share,
-                    "margin": p.margin_pct,
-                    "turnout": p.turnout,
-                    "volunteers": p.volunteers,
-                    "winner": p.winner,
-                },
-            }
+            '{"type":"Feature","geometry":'
+            + boundary
+            + ',"properties":'
+            + json.dumps(properties, ensure_ascii=False, separators=(",", ":"))
+            + "}"
         )
-    return {"type": "FeatureCollection", "features": features}
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"

@@ -51,7 +51,7 @@ def _narratives(user: User) -> list[dict[str, Any]]:
         return []
     return [
         {
-            "title": n.title,
+            "title": _printable(n.title),
             "posts": n.posts,
             "velocity": round(n.velocity, 1),
             "burst": round(n.burst, 1),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ LISTS = ("children", "weak", "booths")
 FORMATS = ("csv", "xlsx")
 XLSX_MAX_ROWS = 50_000
 CHUNK = 2000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def header(board: Board) -> list[str]:
@@ -122,9 +123,33 @@ def xlsx_response(board: Board, which: str) -> HttpResponse:
     book.save(out)
     response = HttpResponse(
         out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )
     response["Content-Disposition"] = (
         f'attachment; filename="{filename(board.unit, which, "xlsx")}"'
     )
     return response
+
+
+def write_bytes(board: Board, which: str, fmt: str, progress: Callable[[int], None]) -> bytes:
+    """The whole list as a file (the worker's background export), reporting rows written."""
+    if fmt == "xlsx":
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(title=which)
+        sheet.append(header(board))
+        for n, place in enumerate(places(board, which), start=1):
+            sheet.append(row(place))
+            if n % CHUNK == 0:
+                progress(n)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+    text = io.StringIO()
+    writer = csv.writer(text)
+    text.write("\ufeff")
+    writer.writerow(header(board))
+    for n, place in enumerate(places(board, which), start=1):
+        writer.writerow(row(place))
+        if n % CHUNK == 0:
+            progress(n)
+    return text.getvalue().encode("utf-8")

@@ -192,3 +192,35 @@ class BriefSend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brief_id} → {self.user_id}: {self.status}"
+
+
+class ExportJob(models.Model):
+    """A large export written by the worker with its progress; addressed by a random token and
+    visible to the user who asked only."""
+
+    token = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("geo.Unit", on_delete=models.CASCADE, related_name="+")
+    which = models.CharField(max_length=10)
+    fmt = models.CharField(max_length=5)
+    status = models.CharField(max_length=10, default="queued")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"export {self.token}: {self.status} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return (
+            int(100 * self.done / self.total)
+            if self.total
+            else (100 if self.status == "done" else 0)
+        )

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from sampark.accounts.models import User
 from sampark.geo.models import Unit
 from sampark.results.enums import Kind
-from sampark.results.models import Brief, BriefSubscription, Election, Result
+from sampark.results.models import Brief, BriefSubscription, Election, ExportJob, Result
 
 SEAT_LEVEL = {Kind.LS: "pc", Kind.AE: "ac"}
 
@@ -143,3 +143,8 @@ def my_brief(*, user: User, day: dt.date) -> Brief:
 
 def subscription_of(*, user: User) -> BriefSubscription | None:
     return BriefSubscription.objects.filter(user=user).first()
+
+
+def my_export(*, user: User, token: str) -> ExportJob:
+    """The user's own background export, else 404 (a token alone opens nothing)."""
+    return get_object_or_404(ExportJob.objects.select_related("unit"), token=token, user=user)

@@ -9,6 +9,7 @@ booths, district from ACs, state from PCs (Lok Sabha) or ACs (assembly).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -25,7 +26,8 @@ from sampark.geo import selectors as geo_selectors
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.people.enums import ConsentPurpose
-from sampark.results import audit, briefing, parties, snapshot, strength
+from sampark.results import audit, briefing, exports, parties, snapshot, strength
+from sampark.results import board as boards
 from sampark.results import brief as brief_data
 from sampark.results.models import (
     BoothStrength,
@@ -33,6 +35,7 @@ from sampark.results.models import (
     BriefSend,
     BriefSubscription,
     Election,
+    ExportJob,
     Result,
     UnitStrength,
 )
@@ -358,5 +361,42 @@ def morning_briefs(*, now: dt.datetime | None = None, url_of: Callable[[Brief], 
             continue
         if sub.email:
             send_brief(brief=brief, user=sub.user, url=url_of(brief), now=now)
+        done += 1
+    return done
+
+
+def export_request(*, user: User, unit: Unit, which: str, fmt: str) -> ExportJob:
+    """Queue a background export of one list of the unit's page (the worker writes it)."""
+    board = boards.build(unit=unit)
+    return ExportJob.objects.create(
+        token=secrets.token_hex(16),
+        user=user,
+        unit=unit,
+        which=which,
+        fmt=fmt,
+        total=exports.count(board, which),
+    )
+
+
+def run_exports(*, limit: int = 1) -> int:
+    """Write up to `limit` queued exports, saving the progress every chunk of rows."""
+    done = 0
+    for job in ExportJob.objects.filter(status="queued").order_by("created_at")[:limit]:
+        claimed = ExportJob.objects.filter(id=job.id, status="queued").update(status="running")
+        if not claimed:
+            continue
+
+        def progress(n: int, job_id: int = job.id) -> None:
+            ExportJob.objects.filter(id=job_id).update(done=n)
+
+        try:
+            board = boards.build(unit=job.unit)
+            content = exports.write_bytes(board, job.which, job.fmt, progress)
+        except Exception as exc:
+            ExportJob.objects.filter(id=job.id).update(status="failed", error=str(exc)[:200])
+            continue
+        ExportJob.objects.filter(id=job.id).update(
+            status="done", content=content, done=job.total, finished_at=timezone.now()
+        )
         done += 1
     return done

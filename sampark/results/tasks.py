@@ -56,6 +56,7 @@ def run_once(now: dt.datetime | None = None) -> int:
     if geo_selectors.tree_exists() and refresh_due(now):
         for path in Unit.objects.filter(level=Level.STATE).values_list("path", flat=True):
             done += services.refresh_strength(state=path, now=now)
+    done += services.run_exports()
     if briefs_due(now):
         done += services.morning_briefs(now=now, url_of=_url)
         _briefed.add(timezone.localdate(now))

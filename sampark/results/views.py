@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sampark.accounts import selectors as account_selectors
+from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.results import board as boards
 from sampark.results import briefing, exports, selectors, services
@@ -49,7 +49,9 @@ def _board(request: HttpRequest, unit_id: int) -> boards.Board:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     root = account_selectors.scope_root(user=_user(request))
-    return redirect("results:unit", unit_id=root.id)
+    target = reverse("results:unit", kwargs={"unit_id": root.id})
+    query = request.GET.urlencode()
+    return redirect(f"{target}?{query}" if query else target)
 
 
 @login_required
@@ -100,7 +102,6 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         "method": method,
         "by_levels": boards.DRILL.get(board.unit.level, ()),
         "query": query,
-        "close_low": -board.close_pct,
     }
     return render(request, "results/pages/unit.html", context)
 
@@ -109,14 +110,9 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_GET
 def unit_map(request: HttpRequest, unit_id: int) -> HttpResponse:
     board = _board(request, unit_id)
-    collection = boards.map_features(board)
     template = reverse("results:unit", kwargs={"unit_id": 0})
-    for feature in collection["features"]:
-        feature["properties"]["url"] = template.replace("/0/", f"/{feature['properties']['id']}/")
-    response = HttpResponse(
-        json.dumps(collection, ensure_ascii=False, separators=(",", ":")),
-        content_type="application/geo+json",
-    )
+    text = boards.map_features(board, url_of=lambda i: template.replace("/0/", f"/{i}/"))
+    response = HttpResponse(text, content_type="application/geo+json")
     patch_cache_control(response, private=True, max_age=MAP_MAX_AGE)
     return response
 
@@ -193,3 +189,37 @@ def brief_now(request: HttpRequest) -> HttpResponse:
     if found is None:
         raise Http404("no scope")
     return redirect("results:brief_day", day=found.day.isoformat())
+
+
+@login_required
+@require_POST
+def export_queue(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Queue a large list for the worker; its page shows the progress."""
+    which, fmt = request.POST.get("list", "booths"), request.POST.get("format", "csv")
+    if which not in exports.LISTS or fmt not in exports.FORMATS:
+        return HttpResponse(_("Unknown list or format."), status=400)
+    user = _user(request)
+    found = account_selectors.access_unit(user=user, unit_id=unit_id)
+    job = services.export_request(user=user, unit=found, which=which, fmt=fmt)
+    return redirect("results:export_job", token=job.token)
+
+
+@login_required
+@require_GET
+def export_job(request: HtmxRequest, token: str) -> HttpResponse:
+    job = selectors.my_export(user=_user(request), token=token)
+    name = "results/partials/export_job.html" if request.htmx else "results/pages/export_job.html"
+    return render(request, name, {"job": job})
+
+
+@login_required
+@require_GET
+def export_file(request: HttpRequest, token: str) -> HttpResponse:
+    job = selectors.my_export(user=_user(request), token=token)
+    if job.status != "done":
+        raise Http404("not ready")
+    kind = "text/csv; charset=utf-8" if job.fmt == "csv" else exports.XLSX_TYPE
+    response = HttpResponse(bytes(job.content or b""), content_type=kind)
+    filename = exports.filename(job.unit, job.which, job.fmt)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -13,7 +13,7 @@ from sampark.accounts.models import User
 from sampark.devtools.synthetic import Tree
 from sampark.people import services as people_services
 from sampark.people.enums import ConsentAction, ConsentChannel, ConsentPurpose
-from sampark.people.tests.factories import PersonFactory
+from sampark.people.models import Person
 from sampark.results import services, tasks
 from sampark.results.models import Brief, BriefSend
 from sampark.results.tests.fixtures import write_files
@@ -32,7 +32,9 @@ def loaded(tree: Tree, tmp_path: Path) -> Tree:
 
 
 def _consenting(user: User) -> User:
-    person = PersonFactory()
+    person = Person.objects.create(
+        name="Wakeeta", phone="+919876500001", date_of_birth=dt.date(1980, 1, 1), source="test"
+    )
     people_services.consent_record(
         person=person,
         purpose=ConsentPurpose.VOLUNTEER_COORDINATION,
