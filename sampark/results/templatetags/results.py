@@ -1,8 +1,8 @@
 """`{% load results %}`: names of places on the results pages and the brief.
 
-`place_name` is the one place that chooses a unit's name: today the English `name`. When geo
-carries the Hindi names of districts and ACs (issue #16 item 5, `Unit.name_hi`), set
-`HINDI_NAMES = True` and Hindi pages show them wherever the results app names a place.
+`place_name` is the one place that chooses a unit's name: the Hindi name (`Unit.name_hi`, filled
+by geo for every district, PC and AC) on Hindi pages, the English `name` otherwise — the same
+rule as `sampark.geo.naming.unit_name`, for rows that are not units too.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from typing import Any
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sampark.geo.enums import Level
+from sampark.geo.naming import is_hindi
 
 register = template.Library()
 
-HINDI_NAMES = False
 _NUMBERED = frozenset({Level.AC, Level.PC, Level.BOOTH})
 _PLURAL: dict[str, Any] = {
     Level.DISTRICT: _("Districts"),
@@ -35,7 +34,7 @@ def place_name(obj: Any) -> str:
         return ""
     english = str(getattr(obj, "name", "") or "")
     hindi = str(getattr(obj, "name_hi", "") or "")
-    if HINDI_NAMES and hindi and (translation.get_language() or "").startswith("hi"):
+    if hindi and is_hindi():
         return hindi
     return english
 
