@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -215,10 +216,15 @@ def access_gate(*, user: User, gate_id: int) -> Gate:
 
 
 def access_managed_event(*, user: User, event_id: int) -> Event:
-    """An event hosted in the user's subtree (its gates and registrations are theirs), else 404."""
-    return get_object_or_404(
-        Event.objects.select_related("unit").filter(scope_q(user=user, field="unit")), id=event_id
-    )
+    """An event hosted in the user's subtree (its gates and registrations are theirs).
+
+    An event the user cannot see is a 404 like everywhere; one they can see because it is hosted
+    above their unit (the state convention, for a district) exists for them, so managing it is a
+    403, not a 404."""
+    event = access_event(user=user, event_id=event_id)
+    if not Event.objects.filter(scope_q(user=user, field="unit"), id=event.id).exists():
+        raise PermissionDenied
+    return event
 
 
 @dataclass(frozen=True)
