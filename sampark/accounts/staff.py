@@ -1,8 +1,9 @@
 """Staff accounts managed by in-charges (issue #13): war-room analysts and call-centre staff.
 
 An in-charge with `manage_accounts` sees, creates and changes the accounts of their subtree
-whose every role is a staff role below their own; any other account (outside the subtree, a
-peer, a superior, a superuser, an in-charge made from a position) does not exist for them (404).
+whose every role is a staff role below their own. An account outside the subtree does not exist
+for them (404); one inside it that they may not manage (a peer, a superuser, an in-charge made
+from a position) is a 403.
 Every change writes an audit row. A new account has no password: the in-charge hands over a
 one-time link to set one (shown once), and the role's second factor is set up at first log-in.
 """
@@ -68,14 +69,17 @@ def staff_accounts(*, actor: User) -> QuerySet[User]:
 
 
 def access_staff_account(*, actor: User, user_id: int) -> User:
-    """The staff account if the actor manages it, else 404 (also for roles that manage none:
-    an id never tells whether it exists)."""
-    if not actor.can(Capability.MANAGE_ACCOUNTS):
-        raise Http404("no such account")
-    found = staff_accounts(actor=actor).filter(id=user_id).first()
-    if found is None:
-        raise Http404("no such account")
-    return found
+    """The staff account if the actor manages it. An account outside the actor's subtree does
+    not exist for them (404, as everywhere: an id never tells whether it exists there); one
+    inside it that they may not manage (no `manage_accounts`, a peer, an in-charge made from a
+    position) is a 403."""
+    if actor.can(Capability.MANAGE_ACCOUNTS):
+        found = staff_accounts(actor=actor).filter(id=user_id).first()
+        if found is not None:
+            return found
+    if User.objects.filter(selectors.scope_q(user=actor, field="unit"), id=user_id).exists():
+        raise PermissionDenied
+    raise Http404("no such account")
 
 
 def _check(actor: User, role: str, unit_id: int) -> Unit:
