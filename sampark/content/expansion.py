@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from sampark.content import invitations
 from sampark.content.enums import (
     Channel,
     DeliveryStatus,
@@ -83,6 +84,12 @@ def expand(*, distribution_id: int) -> int:
                     " ON CONFLICT DO NOTHING",
                     [distribution.id, *fixed, distribution.item_id, DistributionKind.SEND],
                 )
+            elif distribution.kind == DistributionKind.INVITE:
+                # An import job's people, each on the channel they consented to (issue #13).
+                rows = invitations.invitation_rows(distribution)
+                for row in rows:
+                    row.next_attempt_at = now
+                Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
             else:
                 sql, params = audience_sql(
                     targets=list(distribution.targets.all()),

@@ -19,6 +19,8 @@ class VerifyMethod(models.TextChoices):
 class ConsentPurpose(models.TextChoices):
     VOLUNTEER_COORDINATION = "volunteer_coordination", _("Volunteer coordination")
     CAMPAIGN_UPDATES = "campaign_updates", _("Campaign updates")
+    # Staff told about their own work (issue #13): alerts, pages, directives, approvals.
+    OPERATIONS = "operations", _("Staff operations")
     EVENTS = "events", _("Events and training")
     CALLS = "calls", _("Phone calls")
     GROUP_MEMBERSHIP = "group_membership", _("Booth group membership")

@@ -30,7 +30,14 @@ from sampark.geo.models import Unit
 from sampark.geo.scope import ANCESTOR_FIELD, subtree_q
 from sampark.people import validation
 from sampark.people.enums import AssignmentStatus, ConsentAction
-from sampark.people.models import Assignment, ConsentEvent, Person, PositionKind, SignupFlag
+from sampark.people.models import (
+    Assignment,
+    ConsentEvent,
+    ImportJob,
+    Person,
+    PositionKind,
+    SignupFlag,
+)
 
 ACTIVE = ~Q(status=AssignmentStatus.ENDED)
 
@@ -376,3 +383,38 @@ def verified_holders_sql(*, targets: Sequence[Unit], position_ids: Sequence[int]
         where=f"a.status = %s AND a.kind_id IN ({kinds}) AND ({' OR '.join(clauses)})",
         params=[AssignmentStatus.VERIFIED, *position_ids, *params],
     )
+
+
+# --- import jobs for other apps (issue #13: invitations to an imported list) ---------------
+
+
+class ImportedPerson(NamedTuple):
+    person_id: int
+    phone: str
+    email: str
+    home_unit_id: int | None
+
+
+def finished_import_jobs(*, user: User) -> QuerySet[ImportJob]:
+    """Finished import jobs whose scope lies in the user's subtree, newest first."""
+    return (
+        ImportJob.objects.filter(scope_q(user=user, field="scope"), status=ImportJob.Status.DONE)
+        .select_related("scope")
+        .order_by("-created_at", "-id")
+    )
+
+
+def access_finished_import_job(*, user: User, job_id: int) -> ImportJob:
+    """The finished job if its scope lies in the user's subtree, else 404."""
+    return get_object_or_404(finished_import_jobs(user=user), id=job_id)
+
+
+def imported_people(*, job_id: int) -> list[ImportedPerson]:
+    """The people a job created (their `source` names it), by id. People the job only updated
+    were on record before and keep their own source."""
+    rows = (
+        Person.objects.filter(source=f"import:{job_id}")
+        .order_by("id")
+        .values_list("id", "phone", "email", "home_unit_id")
+    )
+    return [ImportedPerson(*row) for row in rows]
