@@ -86,10 +86,15 @@ def expand(*, distribution_id: int) -> int:
                 )
             elif distribution.kind == DistributionKind.INVITE:
                 # An import job's people, each on the channel they consented to (issue #13).
-                rows = invitations.invitation_rows(distribution)
-                for row in rows:
-                    row.next_attempt_at = now
-                Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+                marks = ", ".join(["%s"] * 14)
+                cursor.executemany(
+                    f"INSERT INTO content_delivery ({_COLUMNS}) VALUES ({marks})"  # noqa: S608
+                    " ON CONFLICT DO NOTHING",
+                    [
+                        (distribution.id, *row[:6], row[6], row[7], 0, stamp, "", "", "")
+                        for row in invitations.invitation_rows(distribution)
+                    ],
+                )
             else:
                 sql, params = audience_sql(
                     targets=list(distribution.targets.all()),

@@ -52,6 +52,15 @@ class Command(BaseCommand):
         done.add_argument("--schedules", type=int, default=10_000)
         done.add_argument("--rate", type=float, default=80.0)
         done.add_argument("--seconds", type=float, default=30.0)
+        inv = sub.add_parser("invitations", help="sign-in invitations to an imported list")
+        inv.add_argument("--json", action="store_true")
+        inv.add_argument("--invitations", type=int, default=100_000)
+        inv.add_argument("--rate", type=float, default=float(os.getenv("SAMPARK_SMS_RATE", "80")))
+        inv.add_argument("--seconds", type=float, default=20.0)
+        ione = sub.add_parser("invitations-one", help="(internal) measure on the configured DB")
+        ione.add_argument("--invitations", type=int, default=100_000)
+        ione.add_argument("--rate", type=float, default=80.0)
+        ione.add_argument("--seconds", type=float, default=20.0)
         imp = sub.add_parser("import", help="import N volunteers from a generated CSV")
         imp.add_argument("--rows", type=int, default=800_000)
         imp.add_argument("--json", action="store_true")
@@ -72,6 +81,22 @@ class Command(BaseCommand):
             from bench.distribution import one
 
             self.stdout.write(json.dumps(one(options["part"], options)))
+            return
+        if which == "invitations-one":
+            from bench.invitations import one as one_invitations
+
+            self.stdout.write(json.dumps(one_invitations(options)))
+            return
+        if which == "invitations":
+            from bench.invitations import run as run_invitations
+
+            figures = run_invitations(
+                var_dir=Path(settings.VAR_DIR) / "bench" / "invitations",
+                invitations=options["invitations"],
+                rate=options["rate"],
+                seconds=options["seconds"],
+            )
+            self._print(figures, as_json=options["json"])
             return
         if which == "distribution":
             from bench.distribution import run as run_distribution
