@@ -63,6 +63,7 @@ def load(
     from sampark.devtools.demo import content as content_demo
     from sampark.devtools.demo import factcheck as factcheck_demo
     from sampark.devtools.demo import groups as groups_demo
+    from sampark.devtools.demo import invitations as invitations_demo
     from sampark.devtools.demo import monitoring as listening_demo
     from sampark.devtools.demo import signin as signin_demo
     from sampark.devtools.demo import warroom as warroom_demo
@@ -78,6 +79,7 @@ def load(
     content_demo.load(rng=rng)
     warroom_demo.load(rng=rng)
     phone = signin_demo.load()
+    invitations_demo.load()
     if phone:
         logger.info("sign in by phone at /login/phone/ as %s (the code is in the log)", phone)
     return report
