@@ -13,7 +13,6 @@ progress page, never claimed by the sender.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,7 +43,6 @@ from sampark.rules.enums import HoldReason
 # The channels an in-charge may choose for those not connected on Telegram.
 CHOICES = (Channel.SMS, Channel.EMAIL)
 PURPOSE = ConsentPurpose.OPERATIONS
-CHUNK = 500
 
 
 class InvitationError(ValueError):
@@ -99,10 +97,6 @@ def invitation_create(*, actor: User, job_id: int, channel: str) -> Distribution
     return distribution
 
 
-def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
-    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-
-
 # (person, channel, unit, ac, pc, district, status, hold reason) of one outbox row.
 InvitationRow = tuple[int, str, int, int | None, int | None, int | None, str, str]
 
@@ -112,17 +106,17 @@ def invitation_rows(distribution: Distribution) -> list[InvitationRow]:
     INSERTs in `expansion`; the ORM's bulk_create spends most of its time compiling)."""
     assert distribution.import_job_id is not None
     people = people_selectors.imported_people(job_id=distribution.import_job_id)
-    ids = [p.person_id for p in people]
-    chats: set[int] = set()
-    for part in _chunks(ids):
-        chats.update(
-            ChannelPreference.objects.filter(person_id__in=part)
-            .exclude(telegram_chat_id="")
-            .values_list("person_id", flat=True)
+    job_id = distribution.import_job_id
+    chats = set(
+        ChannelPreference.objects.filter(
+            person_id__in=people_selectors.imported_person_ids(job_id=job_id)
         )
+        .exclude(telegram_chat_id="")
+        .values_list("person_id", flat=True)
+    )
     chosen: str = distribution.invite_channel or Channel.SMS
-    consent = people_selectors.consent_states(
-        person_ids=ids, purpose=PURPOSE, channels=[Channel.TELEGRAM, chosen]
+    consent = people_selectors.imported_consent_states(
+        job_id=job_id, purpose=PURPOSE, channels=[Channel.TELEGRAM, chosen]
     )
     scope_id = distribution.unit_id
     unit_ids = {p.home_unit_id or scope_id for p in people} | {scope_id}

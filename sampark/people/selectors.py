@@ -214,14 +214,22 @@ def consent_states(
     for start in range(0, len(ids), 500):
         rows = ConsentEvent.objects.filter(
             person_id__in=ids[start : start + 500], purpose=purpose, channel__in=wanted
-        ).values_list("person_id", "channel", "at", "id", "action")
-        for person_id, channel, at, event_id, action in rows:
-            # Newest first; at the same instant a withdrawal wins, then the later row.
-            rank = (at, int(action == ConsentAction.WITHDRAWN), event_id, action)
-            current = latest.get((person_id, channel))
-            if current is None or rank[:3] > current[:3]:
-                latest[(person_id, channel)] = rank
+        )
+        _rank_latest(rows, latest)
     return {key: value[3] for key, value in latest.items()}
+
+
+def _rank_latest(
+    rows: QuerySet[ConsentEvent], latest: dict[tuple[int, str], tuple[datetime, int, int, str]]
+) -> None:
+    for person_id, channel, at, event_id, action in rows.values_list(
+        "person_id", "channel", "at", "id", "action"
+    ):
+        # Newest first; at the same instant a withdrawal wins, then the later row.
+        rank = (at, int(action == ConsentAction.WITHDRAWN), event_id, action)
+        current = latest.get((person_id, channel))
+        if current is None or rank[:3] > current[:3]:
+            latest[(person_id, channel)] = rank
 
 
 class PersonFacts(NamedTuple):
@@ -409,12 +417,29 @@ def access_finished_import_job(*, user: User, job_id: int) -> ImportJob:
     return get_object_or_404(finished_import_jobs(user=user), id=job_id)
 
 
+def imported_person_ids(*, job_id: int) -> QuerySet[Person, Any]:
+    """Ids of the people a job created (their `source` names it), as a subquery. People the
+    job only updated were on record before and keep their own source."""
+    return Person.objects.filter(source=f"import:{job_id}").values("id")
+
+
 def imported_people(*, job_id: int) -> list[ImportedPerson]:
-    """The people a job created (their `source` names it), by id. People the job only updated
-    were on record before and keep their own source."""
+    """The people a job created, by id (see `imported_person_ids`)."""
     rows = (
         Person.objects.filter(source=f"import:{job_id}")
         .order_by("id")
         .values_list("id", "phone", "email", "home_unit_id")
     )
     return [ImportedPerson(*row) for row in rows]
+
+
+def imported_consent_states(
+    *, job_id: int, purpose: str, channels: Iterable[str]
+) -> dict[tuple[int, str], str]:
+    """`consent_states` of the people a job created, in one query (no lists of ids)."""
+    latest: dict[tuple[int, str], tuple[datetime, int, int, str]] = {}
+    rows = ConsentEvent.objects.filter(
+        person_id__in=imported_person_ids(job_id=job_id), purpose=purpose, channel__in=channels
+    )
+    _rank_latest(rows, latest)
+    return {key: value[3] for key, value in latest.items()}
