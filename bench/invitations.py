@@ -8,15 +8,19 @@
 - expansion_s: median of 3 expansions (`content.expansion.expand` of a new invitation each),
   with the same-process baseline of reading the job's person rows alone (`baseline_read_s`);
 - send_rate_per_s / rate_limit_per_s: SMS accepted per second by the loopback MSG91 fake over
-  `--seconds`, through the real sender (rules checked per message) at the configured rate
-  (`SAMPARK_SMS_RATE`, default 80/s; the fake answers 429 above it), with `max_in_1s`.
+  `--seconds`, through two real sender processes (`sampark worker --only send`, rules checked
+  per message, one shared token bucket) at the configured rate (`SAMPARK_SMS_RATE`, default
+  80/s; the fake answers 429 above it), with `max_in_1s` and `throttled`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -149,13 +153,10 @@ def _distribution(distribution_id: int) -> Any:
     return Distribution.objects.get(id=distribution_id)
 
 
-def _send(*, rate: float, seconds: float) -> dict[str, Any]:
-    """The real sender against the loopback MSG91 at `rate`, for `seconds`."""
-    from django.test import override_settings
-
-    from sampark.content import sending
+def _send(*, rate: float, seconds: float, workers: int = 2) -> dict[str, Any]:
+    """`workers` sender processes (`sampark worker --only send`, sharing one token bucket)
+    against the loopback MSG91 at `rate`, for `seconds` after the first message."""
     from sampark.devtools.loopback_msg91 import FakeMsg91
-    from sampark.integrations.channels import reset_channels
 
     templates = {
         "invite": {
@@ -166,21 +167,38 @@ def _send(*, rate: float, seconds: float) -> dict[str, Any]:
     }
     limit = max(1, int(rate))
     with FakeMsg91(auth_key=KEY, templates={TEMPLATE: ["unit", "link"]}, rate_limit=limit) as fake:
-        channels = {
-            "sms": {
-                "BACKEND": "sampark.integrations.msg91.Msg91",
-                "OPTIONS": {"base_url": fake.url, "auth_key": KEY, "templates": templates},
-                "RATE": rate,
-                "BURST": 1,
-            }
+        env = {
+            **os.environ,
+            **ENV,
+            "DJANGO_SETTINGS_MODULE": "sampark.settings",
+            "SAMPARK_SMS_PROVIDER": "msg91",
+            "MSG91_BASE_URL": fake.url,
+            "MSG91_AUTH_KEY": KEY,
+            "MSG91_TEMPLATES": json.dumps(templates),
+            "SAMPARK_SMS_RATE": str(rate),
+            "SAMPARK_SEND_CHANNELS": "sms",
+            "WORKER_SLEEP_SECONDS": "1",
+            "LOG_LEVEL": "WARNING",
         }
-        with override_settings(SAMPARK_CHANNELS=channels):
-            reset_channels()
-            sender = sending.Sender(owner="bench", channels=["sms"])
-            deadline = time.monotonic() + seconds
-            while time.monotonic() < deadline:
-                sender.send_batch(channel="sms")
-        reset_channels()
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "sampark", "worker", "--only", "send"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(workers)
+        ]
+        try:
+            give_up = time.monotonic() + 120
+            while not fake.accepted and time.monotonic() < give_up:
+                time.sleep(0.2)
+            time.sleep(seconds)
+        finally:
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.wait(timeout=60)
         stats = fake.stats()
     return {
         "send_rate_per_s": stats["achieved_rate"],
@@ -189,4 +207,5 @@ def _send(*, rate: float, seconds: float) -> dict[str, Any]:
         "max_in_1s": stats["max_in_1s"],
         "throttled": stats["throttled"],
         "send_seconds": seconds,
+        "send_workers": workers,
     }
