@@ -272,6 +272,9 @@ MSG91_OPTIONS = {
     "entity_id_env": "SAMPARK_DLT_ENTITY_ID",
     "templates": json.loads(envstr("MSG91_TEMPLATES", "{}") or "{}"),
 }
+# The sign-in invitation's SMS (issue #13): an entry of MSG91_TEMPLATES (or a DLT template id)
+# whose two variables are the inviting unit's name and the sign-in link.
+SAMPARK_INVITE_SMS_TEMPLATE = envstr("SAMPARK_INVITE_SMS_TEMPLATE", "invite")
 GATEWAY_OPTIONS = {
     "base_url_env": "SAMPARK_SMS_GATEWAY_URL",
     "api_key_env": "SAMPARK_SMS_GATEWAY_KEY",

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The `origin` of the content item holding an invitation's text ("invite:<import job id>").
+INVITE_ORIGIN = "invite:"
+
 
 class ItemState(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -25,6 +28,8 @@ class MediaKind(models.TextChoices):
 class DistributionKind(models.TextChoices):
     SEND = "send", _("Kit")
     RECALL = "recall", _("Take-down notice")
+    # An invitation to sign in by phone, to the people of an import job (issue #13).
+    INVITE = "invite", _("Sign-in invitation")
 
 
 class DistributionStatus(models.TextChoices):
@@ -52,6 +57,8 @@ class DeliveryStatus(models.TextChoices):
     HELD = "held", _("Held")
     CANCELLED = "cancelled", _("Cancelled")
     DEAD = "dead", _("Failed")
+    # Never queued: the recipient had not consented to the distribution's purpose.
+    SKIPPED = "skipped", _("Skipped (no consent)")
 
 
 class DltCategory(models.TextChoices):

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from sampark.content import invitations
 from sampark.content.enums import (
     Channel,
     DeliveryStatus,
@@ -82,6 +83,17 @@ def expand(*, distribution_id: int) -> int:
                     " WHERE s.item_id = %s AND s.kind = %s AND d.sent_at IS NOT NULL AND true"
                     " ON CONFLICT DO NOTHING",
                     [distribution.id, *fixed, distribution.item_id, DistributionKind.SEND],
+                )
+            elif distribution.kind == DistributionKind.INVITE:
+                # An import job's people, each on the channel they consented to (issue #13).
+                marks = ", ".join(["%s"] * 14)
+                cursor.executemany(
+                    f"INSERT INTO content_delivery ({_COLUMNS}) VALUES ({marks})"  # noqa: S608
+                    " ON CONFLICT DO NOTHING",
+                    [
+                        (distribution.id, *row[:6], row[6], row[7], 0, stamp, "", "", "")
+                        for row in invitations.invitation_rows(distribution)
+                    ],
                 )
             else:
                 sql, params = audience_sql(

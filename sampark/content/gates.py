@@ -30,6 +30,8 @@ IST = rules_selectors.IST
 _KINDS: dict[str, str] = {
     DistributionKind.SEND: Kind.MESSAGE,
     DistributionKind.RECALL: Kind.TAKE_DOWN,
+    # A sign-in invitation (issue #13) is held like a message; it carries no kit to check.
+    DistributionKind.INVITE: Kind.INVITATION,
 }
 
 

@@ -169,6 +169,12 @@ class Distribution(models.Model):
     # The sender's unit: who may see and manage this distribution (scope).
     unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
     targets = models.ManyToManyField("geo.Unit", related_name="+")
+    # An invitation's audience: the people this import job created (issue #13).
+    import_job = models.ForeignKey(
+        "people.ImportJob", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # An invitation's channel for those not connected on Telegram (sms or email).
+    invite_channel = models.CharField(max_length=10, blank=True, default="")
     # PositionKind codes; empty means every booth position that counts toward staffing.
     positions = models.JSONField(default=list, blank=True)
     purpose = models.CharField(

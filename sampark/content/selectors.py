@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q
-from sampark.content.enums import DeliveryStatus, DistributionStatus, ItemState
+from sampark.content.enums import INVITE_ORIGIN, DeliveryStatus, DistributionStatus, ItemState
 from sampark.content.models import (
     ChannelPreference,
     ContentItem,
@@ -30,8 +30,11 @@ def items_visible(*, user: User) -> QuerySet[ContentItem]:
     """Kits owned by a unit in the user's subtree."""
     if user.unit_id is None:
         return ContentItem.objects.none()
-    return ContentItem.objects.filter(scope_q(user=user, field="unit")).select_related(
-        "unit", "author", "reviewer", "certificate"
+    return (
+        ContentItem.objects.filter(scope_q(user=user, field="unit"))
+        # An invitation's text is not a kit of the library (issue #13).
+        .exclude(origin__startswith=INVITE_ORIGIN)
+        .select_related("unit", "author", "reviewer", "certificate")
     )
 
 

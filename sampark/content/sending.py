@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from sampark.content import gates, ratelimit
+from sampark.content import gates, invitations, ratelimit
 from sampark.content.enums import (
     Channel,
     DeliveryStatus,
@@ -219,7 +219,9 @@ def prepare(rows: list[Delivery]) -> list[Prepared]:
         title, text = _texts(row, language)
         key = idempotency_key(row.distribution_id, person.id)
 
-        make = functools.partial(Outbound, idempotency_key=key, title=title, url=kit_url(row.id))
+        invite = row.distribution.kind == DistributionKind.INVITE
+        url = invitations.login_url() if invite else kit_url(row.id)
+        make = functools.partial(Outbound, idempotency_key=key, title=title, url=url)
         message: Outbound | None = None
         missing = ""
         if row.channel == Channel.PUSH:
@@ -243,6 +245,15 @@ def prepare(rows: list[Delivery]) -> list[Prepared]:
                 message = make(channel="email", address=person.email, text=text)
             else:
                 missing = HoldReason.NO_ADDRESS
+        elif row.channel == Channel.SMS and invite:
+            # MSG91's "invite" entry (issue #13): the inviting unit's name, the sign-in link.
+            message = make(
+                channel="sms",
+                address=person.phone,
+                text=text,
+                template_id=invitations.sms_template(),
+                variables=(row.distribution.item.title[:30], url),
+            )
         elif row.channel == Channel.SMS:
             template = templates.get((row.distribution.kind, language)) or templates.get(
                 (row.distribution.kind, "hi")

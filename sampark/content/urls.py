@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.content import views
+from sampark.content import views, views_invite
 
 app_name = "content"
 urlpatterns = [
@@ -22,6 +22,12 @@ urlpatterns = [
         "distributions/<int:distribution_id>/cancel/",
         views.distribution_cancel,
         name="distribution_cancel",
+    ),
+    path("invitations/", views_invite.invitation_list, name="invitations"),
+    path(
+        "invitations/<int:distribution_id>/",
+        views_invite.invitation_progress,
+        name="invitation",
     ),
     path("dead-letters/", views.dead_letters, name="dead_letters"),
     path("dead-letters/<int:dead_letter_id>/retry/", views.delivery_retry, name="retry"),

@@ -31,7 +31,14 @@ from sampark.geo.models import Unit
 from sampark.geo.scope import ANCESTOR_FIELD, subtree_q
 from sampark.people import validation
 from sampark.people.enums import AssignmentStatus, ConsentAction
-from sampark.people.models import Assignment, ConsentEvent, Person, PositionKind, SignupFlag
+from sampark.people.models import (
+    Assignment,
+    ConsentEvent,
+    ImportJob,
+    Person,
+    PositionKind,
+    SignupFlag,
+)
 
 ACTIVE = ~Q(status=AssignmentStatus.ENDED)
 
@@ -208,14 +215,22 @@ def consent_states(
     for start in range(0, len(ids), 500):
         rows = ConsentEvent.objects.filter(
             person_id__in=ids[start : start + 500], purpose=purpose, channel__in=wanted
-        ).values_list("person_id", "channel", "at", "id", "action")
-        for person_id, channel, at, event_id, action in rows:
-            # Newest first; at the same instant a withdrawal wins, then the later row.
-            rank = (at, int(action == ConsentAction.WITHDRAWN), event_id, action)
-            current = latest.get((person_id, channel))
-            if current is None or rank[:3] > current[:3]:
-                latest[(person_id, channel)] = rank
+        )
+        _rank_latest(rows, latest)
     return {key: value[3] for key, value in latest.items()}
+
+
+def _rank_latest(
+    rows: QuerySet[ConsentEvent], latest: dict[tuple[int, str], tuple[datetime, int, int, str]]
+) -> None:
+    for person_id, channel, at, event_id, action in rows.values_list(
+        "person_id", "channel", "at", "id", "action"
+    ):
+        # Newest first; at the same instant a withdrawal wins, then the later row.
+        rank = (at, int(action == ConsentAction.WITHDRAWN), event_id, action)
+        current = latest.get((person_id, channel))
+        if current is None or rank[:3] > current[:3]:
+            latest[(person_id, channel)] = rank
 
 
 class PersonFacts(NamedTuple):
@@ -398,3 +413,55 @@ def taken_kind_codes(*, unit: Unit) -> set[str]:
         .annotate(n=Count("id"))
     )
     return {r["kind__code"] for r in rows if r["n"] >= r["kind__seats"]}
+
+
+# --- import jobs for other apps (issue #13: invitations to an imported list) ---------------
+
+
+class ImportedPerson(NamedTuple):
+    person_id: int
+    phone: str
+    email: str
+    home_unit_id: int | None
+
+
+def finished_import_jobs(*, user: User) -> QuerySet[ImportJob]:
+    """Finished import jobs whose scope lies in the user's subtree, newest first."""
+    return (
+        ImportJob.objects.filter(scope_q(user=user, field="scope"), status=ImportJob.Status.DONE)
+        .select_related("scope")
+        .order_by("-created_at", "-id")
+    )
+
+
+def access_finished_import_job(*, user: User, job_id: int) -> ImportJob:
+    """The finished job if its scope lies in the user's subtree, else 404."""
+    return get_object_or_404(finished_import_jobs(user=user), id=job_id)
+
+
+def imported_person_ids(*, job_id: int) -> QuerySet[Person, Any]:
+    """Ids of the people a job created (their `source` names it), as a subquery. People the
+    job only updated were on record before and keep their own source."""
+    return Person.objects.filter(source=f"import:{job_id}").values("id")
+
+
+def imported_people(*, job_id: int) -> list[ImportedPerson]:
+    """The people a job created, by id (see `imported_person_ids`)."""
+    rows = (
+        Person.objects.filter(source=f"import:{job_id}")
+        .order_by("id")
+        .values_list("id", "phone", "email", "home_unit_id")
+    )
+    return [ImportedPerson(*row) for row in rows]
+
+
+def imported_consent_states(
+    *, job_id: int, purpose: str, channels: Iterable[str]
+) -> dict[tuple[int, str], str]:
+    """`consent_states` of the people a job created, in one query (no lists of ids)."""
+    latest: dict[tuple[int, str], tuple[datetime, int, int, str]] = {}
+    rows = ConsentEvent.objects.filter(
+        person_id__in=imported_person_ids(job_id=job_id), purpose=purpose, channel__in=channels
+    )
+    _rank_latest(rows, latest)
+    return {key: value[3] for key, value in latest.items()}

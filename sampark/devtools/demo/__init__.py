@@ -66,6 +66,7 @@ def load(
     from sampark.devtools.demo import events as events_demo
     from sampark.devtools.demo import factcheck as factcheck_demo
     from sampark.devtools.demo import groups as groups_demo
+    from sampark.devtools.demo import invitations as invitations_demo
     from sampark.devtools.demo import monitoring as listening_demo
     from sampark.devtools.demo import notify as notify_demo
     from sampark.devtools.demo import privacy as privacy_demo
@@ -91,6 +92,7 @@ def load(
     privacy_demo.load(rng=rng)
     recruit_demo.load()
     phone = signin_demo.load()
+    invitations_demo.load()
     if phone:
         logger.info("sign in by phone at /login/phone/ as %s (the code is in the log)", phone)
     events_demo.load(rng=rng)

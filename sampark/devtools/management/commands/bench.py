@@ -65,6 +65,22 @@ class Command(BaseCommand):
         # One method per benchmark: `_run_<which>` (dashes as underscores).
         getattr(self, "_run_" + options["which"].replace("-", "_"))(options)
 
+    def _run_invitations_one(self, options: dict[str, Any]) -> None:
+        from bench.invitations import one as one_invitations
+
+        self.stdout.write(json.dumps(one_invitations(options)))
+
+    def _run_invitations(self, options: dict[str, Any]) -> None:
+        from bench.invitations import run as run_invitations
+
+        figures = run_invitations(
+            var_dir=Path(settings.VAR_DIR) / "bench" / "invitations",
+            invitations=options["invitations"],
+            rate=options["rate"],
+            seconds=options["seconds"],
+        )
+        self._print(figures, as_json=options["json"])
+
     def _run_checkin_one(self, options: dict[str, Any]) -> None:
         from bench.checkin import measure as measure_checkin
 
@@ -284,6 +300,15 @@ def _add_app_benches(sub: Any) -> None:
     tgt.add_argument("--json", action="store_true")
     tgt.add_argument("--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_events"))
     sub.add_parser("targets-one", help="(internal) measure on the configured database")
+    inv = sub.add_parser("invitations", help="sign-in invitations to an imported list")
+    inv.add_argument("--json", action="store_true")
+    inv.add_argument("--invitations", type=int, default=100_000)
+    inv.add_argument("--rate", type=float, default=float(os.getenv("SAMPARK_SMS_RATE", "80")))
+    inv.add_argument("--seconds", type=float, default=20.0)
+    ione = sub.add_parser("invitations-one", help="(internal) measure on the configured DB")
+    ione.add_argument("--invitations", type=int, default=100_000)
+    ione.add_argument("--rate", type=float, default=80.0)
+    ione.add_argument("--seconds", type=float, default=20.0)
     chk = sub.add_parser("checkin", help="events: 20 live and 20 offline gates over HTTP")
     chk.add_argument("--json", action="store_true")
     chk.add_argument("--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_checkin"))

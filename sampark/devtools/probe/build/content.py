@@ -7,7 +7,13 @@ import random
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from sampark.content.enums import DeliveryStatus, ItemState, MediaKind
+from sampark.content.enums import (
+    INVITE_ORIGIN,
+    DeliveryStatus,
+    DistributionKind,
+    ItemState,
+    MediaKind,
+)
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.devtools.probe.world import World
 from sampark.geo.models import Unit
@@ -77,3 +83,17 @@ def build(w: World, *, rng: random.Random, units: list[Unit], token: str) -> Non
                 last_error="probe" if status == DeliveryStatus.DEAD else "",
             )
             w.deliveries[d.id] = d
+    # Sign-in invitations (issue #13): distributions of kind invite, seen on their own page.
+    for n in range(4):
+        unit = rng.choice(units)
+        item = ContentItem.objects.create(
+            unit=unit,
+            title=f"Probeinvite {token}{n:02d}",
+            state=ItemState.SENT,
+            author=rng.choice(authors),
+            origin=f"{INVITE_ORIGIN}0",
+        )
+        distribution = Distribution.objects.create(
+            item=item, unit=unit, kind=DistributionKind.INVITE, invite_channel="sms"
+        )
+        w.distributions[distribution.id] = distribution
