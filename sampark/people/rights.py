@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sampark.accounts.models import User
+from sampark.accounts.models import PhoneCode, User
 from sampark.core import audit as core_audit
 from sampark.core.env import DEMO_ERASURE_KEY
 from sampark.core.models import AuditEvent, Task
@@ -401,6 +401,8 @@ def _erase_people(person: Person, subject: privacy.Subject) -> dict[str, int]:
     counts["flag_details"] = privacy.scrub_text_column(SignupFlag, "detail", subject)
     counts["imports"] = _erase_imports(subject)
     counts["users"] = _erase_user(subject)
+    # Phone sign-in codes (accounts, the kernel) name the number in clear for their 5 minutes.
+    counts["sign_in_codes"] = PhoneCode.objects.filter(phone__in=subject.phone_forms()).delete()[0]
     return counts
 
 
