@@ -61,6 +61,9 @@ class Prober:
         self.leaks: list[str] = []
         self.validation_first: set[str] = set()
         self.reached: set[str] = set()
+        # Endpoints whose positive control found an in-scope object to ask for (a random world
+        # may give no viewer any object of a kind: then there is nothing to reach).
+        self.tried: set[str] = set()
         self.cache: dict[tuple[int, str, str, str], Answer | str] = {}
         self.max_ids: dict[str, int] = {}
         for name, kind in KINDS.items():
@@ -261,6 +264,7 @@ class Prober:
             if not viewers:
                 continue
             viewer = self.rng.choice(viewers)
+            self.tried.add(f"{method} /{endpoint.route}")
             object_id = self.rng.choice(viewer.inside[target.kind])
             call = self.build(
                 endpoint, method, viewer, target, self.value(target, object_id), object_id

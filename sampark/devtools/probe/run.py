@@ -191,7 +191,7 @@ def _run(*, probes: int, seed: int, rng: random.Random, sizes: Sizes) -> ProbeRe
             f"{m} /{e.route}"
             for e in probed
             for m in e.methods
-            if e.targets(m) and f"{m} /{e.route}" not in prober.reached
+            if f"{m} /{e.route}" in prober.tried and f"{m} /{e.route}" not in prober.reached
         ),
         users=len(viewers),
         objects={name: len(kind.ids(world)) for name, kind in KINDS.items()},
