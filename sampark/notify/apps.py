@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class NotifyConfig(AppConfig):
     name = "sampark.notify"
     label = "notify"
+
+    def ready(self) -> None:
+        # Notification texts copy incident titles and tips, which may name a person.
+        from sampark.notify import privacy as notify_privacy
+        from sampark.people import privacy
+
+        privacy.register_exporter("notify", notify_privacy.export)
+        privacy.register_eraser("notify", notify_privacy.erase)
