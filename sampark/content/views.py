@@ -29,6 +29,7 @@ from sampark.accounts.permissions import require_capability as _require
 from sampark.content import audit, gates, hashing, reports, selectors, services
 from sampark.content.enums import (
     DeliveryStatus,
+    DistributionKind,
     DistributionStatus,
     ItemState,
 )
@@ -472,7 +473,11 @@ def item_send(request: HtmxRequest, item_id: int) -> HttpResponse:
 def distribution_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     page = Paginator(
-        selectors.distributions_visible(user=user).order_by("-scheduled_at", "-id"), PER_PAGE
+        # Sign-in invitations have their own page (`views_invite`).
+        selectors.distributions_visible(user=user)
+        .exclude(kind=DistributionKind.INVITE)
+        .order_by("-scheduled_at", "-id"),
+        PER_PAGE,
     ).get_page(request.GET.get("page"))
     ids = [d.id for d in page]
     counts = {

@@ -182,6 +182,22 @@ def test_the_page_starts_an_invitation_and_shows_progress(
     assert "<html" not in fragment.content.decode()
 
 
+def test_invitations_stay_off_the_kit_distributions_list(
+    client: Client, bob: User, job: ImportJob
+) -> None:
+    # given an invitation sent to a finished import
+    imported(job, 1)
+    client.force_login(bob)
+    client.post("/content/invitations/", {"job": job.id, "channel": "sms"})
+    distribution = Distribution.objects.get(import_job=job)
+    # when bob opens the kits' distributions page
+    html = client.get("/content/distributions/").content.decode()
+    # then the invitation is not listed there (its kit page would be a 404), and the page links
+    # to the invitations page instead
+    assert f"/content/distributions/{distribution.id}/" not in html
+    assert 'data-testid="invitations-link"' in html
+
+
 def test_outsiders_get_404_for_the_job_and_the_progress_page(
     client: Client, bob: User, job: ImportJob, district2: Unit
 ) -> None:
