@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrPromise
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
@@ -281,55 +284,53 @@ def directive_escalations(*, now: dt.datetime | None = None) -> int:
 
 
 def approvals(*, now: dt.datetime | None = None) -> int:
-    """Tell those who may approve war-room responses in the area that one is waiting."""
+    """Tell those who may approve war-room responses, or review content kits, in the area
+    that one is waiting."""
     now = now or timezone.now()
-    signals = warroom_selectors.responses_awaiting_since(
-        since=now - dt.timedelta(hours=APPROVAL_HOURS), limit=int(conf()["BATCH"])
+    since = now - dt.timedelta(hours=APPROVAL_HOURS)
+    batch = int(conf()["BATCH"])
+    made = _tell_approvers(
+        warroom_selectors.responses_awaiting_since(since=since, limit=batch),
+        what="response",
+        capability=Capability.APPROVE_RESPONSES,
+        title=gettext_lazy("A response waits for your approval: %(title)s"),
+        url=lambda s: reverse("warroom:response", kwargs={"response_id": s.id}),
     )
+    return made + _tell_approvers(
+        content_selectors.items_in_review_since(since=since, limit=batch),
+        what="item",
+        capability=Capability.REVIEW_CONTENT,
+        title=gettext_lazy("A content kit waits for your review: %(title)s"),
+        url=lambda s: reverse("content:detail", kwargs={"item_id": s.id}),
+    )
+
+
+def _tell_approvers(
+    signals: Sequence[Any],
+    *,
+    what: str,
+    capability: Capability,
+    title: StrPromise,  # translated when the draft is made, in the reader's language
+    url: Callable[[Any], str],
+) -> int:
+    """One approval notification per waiting object to those covering its unit who hold
+    `capability`, its author excepted."""
     units = _units(s.unit_id for s in signals)
     made = 0
     for s in signals:
 
-        def draft(s: warroom_selectors.ApprovalSignal = s) -> Draft:
+        def draft(s: Any = s) -> Draft:
             return Draft(
                 kind=Kind.APPROVAL,
-                signal=f"approval:response:{s.id}:{int(s.at.timestamp()) if s.at else 0}",
+                signal=f"approval:{what}:{s.id}:{int(s.at.timestamp()) if s.at else 0}",
                 unit=units[s.unit_id],
-                title=_("A response waits for your approval: %(title)s") % {"title": s.title},
-                url=reverse("warroom:response", kwargs={"response_id": s.id}),
+                title=title % {"title": s.title},
+                url=url(s),
                 severity=Severity.HIGH,
             )
 
-        approvers = selectors.users_covering(
-            unit=units[s.unit_id], capability=Capability.APPROVE_RESPONSES
-        )
+        approvers = selectors.users_covering(unit=units[s.unit_id], capability=capability)
         made += tell([u for u in approvers if u.id != s.author_id], draft)
-    return made + content_reviews(now=now)
-
-
-def content_reviews(*, now: dt.datetime) -> int:
-    """Tell those who may review content in the area that a kit waits for them."""
-    signals = content_selectors.items_in_review_since(
-        since=now - dt.timedelta(hours=APPROVAL_HOURS), limit=int(conf()["BATCH"])
-    )
-    units = _units(s.unit_id for s in signals)
-    made = 0
-    for s in signals:
-
-        def draft(s: content_selectors.ReviewSignal = s) -> Draft:
-            return Draft(
-                kind=Kind.APPROVAL,
-                signal=f"approval:item:{s.id}:{int(s.at.timestamp()) if s.at else 0}",
-                unit=units[s.unit_id],
-                title=_("A content kit waits for your review: %(title)s") % {"title": s.title},
-                url=reverse("content:detail", kwargs={"item_id": s.id}),
-                severity=Severity.HIGH,
-            )
-
-        reviewers = selectors.users_covering(
-            unit=units[s.unit_id], capability=Capability.REVIEW_CONTENT
-        )
-        made += tell([u for u in reviewers if u.id != s.author_id], draft)
     return made
 
 
