@@ -4,8 +4,10 @@ A convention of 20,000 registrations on PostgreSQL, served by waitress on loopba
 the same API the gate page calls):
 
 1. live gates: 20 gates scan 10,000 tickets as people arrive, one request per scan, 5% of
-   people scanned again at another gate; throughput and p95 of the request round trip (an upper
-   bound on server time);
+   people scanned again at another gate; throughput, p95 of the round trip, and p95 of the
+   server time (`Server-Timing` from `bench.timed_wsgi`: inside Django, without the wait for a
+   free server thread). The baseline, in the same run and at the same concurrency, is 50 empty
+   syncs per gate (the same request, session and gate lookup, with no scan in it);
 2. offline gates: 20 more gates each sync 5,000 queued scans in batches of 200, shuffled
    (reordering), each batch sent again one time in five (lost answers), every person scanned
    at several gates (duplicates).
@@ -35,6 +37,7 @@ PEOPLE = 20_000
 GATES = 20
 OFFLINE_PER_GATE = 5_000
 BATCH = 200
+BASELINE_PER_GATE = 50
 
 
 def _free_port() -> int:
@@ -111,7 +114,7 @@ def _server(port: int) -> subprocess.Popen[bytes]:
         prefix="sampark-bench-checkin-", suffix=".log", delete=False
     )
     proc = subprocess.Popen(  # noqa: S603 (our own interpreter)
-        [*cmd, "sampark.wsgi:application"], env=env, stdout=log, stderr=log
+        [*cmd, "bench.timed_wsgi:application"], env=env, stdout=log, stderr=log
     )
     for _ in range(200):
         try:
@@ -136,12 +139,20 @@ def _client(port: int, session_key: str) -> Any:
 
 
 def _post(client: Any, gate_id: int, scans: list[dict[str, str]]) -> list[dict[str, str]]:
+    return _post_timed(client, gate_id, scans)[0]
+
+
+def _post_timed(
+    client: Any, gate_id: int, scans: list[dict[str, str]]
+) -> tuple[list[dict[str, str]], float]:
+    """The sync's results and the server time it reported (ms)."""
     import json
 
     r = client.post(f"/api/events/gates/{gate_id}/sync", content=json.dumps({"scans": scans}))
     if r.status_code != 200:
         raise SystemExit(f"sync answered {r.status_code}: {r.text[:300]}")
-    return list(r.json()["results"])
+    timing = r.headers.get("server-timing", "app;dur=nan")
+    return list(r.json()["results"]), float(timing.rsplit("dur=", 1)[1])
 
 
 def _scan(token: str, n: int, gate: int, at: dt.datetime) -> dict[str, str]:
@@ -168,6 +179,8 @@ def measure() -> dict[str, Any]:
         for i, person in enumerate(arrivals):
             per_gate[live[i % GATES]].append(person)
         latencies: list[float] = []
+        server_ms: list[float] = []
+        baseline_ms: list[float] = []
         lock = threading.Lock()
         results: dict[str, int] = {}
 
@@ -176,16 +189,27 @@ def measure() -> dict[str, Any]:
                 for n, person in enumerate(per_gate[gate]):
                     at = t0 + dt.timedelta(seconds=n)
                     started = time.perf_counter()
-                    out = _post(client, gate, [_scan(tokens[person], n, gate, at)])
+                    out, server = _post_timed(client, gate, [_scan(tokens[person], n, gate, at)])
                     took = (time.perf_counter() - started) * 1000
                     with lock:
                         latencies.append(took)
+                        server_ms.append(server)
                         results[out[0]["result"]] = results.get(out[0]["result"], 0) + 1
 
         started = time.perf_counter()
         with ThreadPoolExecutor(GATES) as pool:
             list(pool.map(run_gate, live))
         live_s = time.perf_counter() - started
+
+        def run_empty(gate: int) -> None:
+            with _client(port, session_key) as client:
+                for _ in range(BASELINE_PER_GATE):
+                    took = _post_timed(client, gate, [])[1]
+                    with lock:
+                        baseline_ms.append(took)
+
+        with ThreadPoolExecutor(GATES) as pool:
+            list(pool.map(run_empty, live))
         # 2. offline gates: 5,000 queued scans each, everybody (esp. the second half) at several
         queues: dict[int, list[dict[str, str]]] = {}
         for k, gate in enumerate(offline):
@@ -246,6 +270,11 @@ def measure() -> dict[str, Any]:
         "scans_per_s": round(live_scans / live_s, 1),
         "p95_ms": round(statistics.quantiles(latencies, n=20)[-1], 1),
         "median_ms": round(statistics.median(latencies), 1),
+        "server_p95_ms": round(statistics.quantiles(server_ms, n=20)[-1], 1),
+        "server_median_ms": round(statistics.median(server_ms), 1),
+        "baseline_server_p95_ms": round(statistics.quantiles(baseline_ms, n=20)[-1], 1),
+        "baseline_server_median_ms": round(statistics.median(baseline_ms), 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "gates": GATES,
         "offline_gates": GATES,
         "registrations": PEOPLE,
