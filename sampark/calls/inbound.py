@@ -181,10 +181,11 @@ def inbound_visible(*, user: User) -> QuerySet[InboundCall]:
 
 def access_inbound(*, user: User, inbound_id: int) -> InboundCall:
     """An inbound call the user may open, else 404."""
-    require_agent(user)
-    return get_object_or_404(
+    call = get_object_or_404(
         inbound_visible(user=user).select_related("person", "unit"), id=inbound_id
     )
+    require_agent(user)
+    return call
 
 
 @dataclass(frozen=True)
