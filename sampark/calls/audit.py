@@ -90,12 +90,13 @@ def shift_created(*, shift: CallShift, actor: User) -> AuditEvent:
     )
 
 
-def rostered(*, entry: RosterEntry, actor: User) -> AuditEvent:
+def rostered(*, shift: CallShift, entries: list[RosterEntry], actor: User) -> AuditEvent:
+    """One row for a batch put on a shift (a floor is rostered hundreds at a time)."""
     return audit.record(
         verb="calls.rostered",
         object_type="call_shift",
-        object_id=entry.shift_id,
+        object_id=shift.id,
         actor=actor,
-        unit_path=entry.shift.site.unit.path,
-        data={"agent": entry.agent_id, "seat": entry.seat},
+        unit_path=shift.site.unit.path,
+        data={"seats": {str(e.agent_id): e.seat for e in entries}},
     )

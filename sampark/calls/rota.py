@@ -28,7 +28,7 @@ from sampark.accounts.selectors import scope_q, scope_root
 from sampark.calls import audit
 from sampark.calls.enums import AgentState
 from sampark.calls.models import AgentStatus, CallShift, RosterEntry, Site
-from sampark.calls.permissions import is_agent, require_agent, require_manager
+from sampark.calls.permissions import AGENT_ROLES, require_agent, require_manager
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
 
@@ -79,6 +79,15 @@ def _overlapping(shift: CallShift) -> QuerySet[RosterEntry]:
     )
 
 
+def _agent_ids(*, agents: list[User]) -> set[int]:
+    """Which of these users work the console (one query, not one per agent)."""
+    ids = [a.id for a in agents]
+    staff = User.objects.filter(id__in=ids, unit__isnull=False).filter(
+        Q(is_superuser=True) | Q(roles__role__in=AGENT_ROLES)
+    )
+    return set(staff.values_list("id", flat=True))
+
+
 def roster_assign(
     *, actor: User, shift: CallShift, agents: Iterable[User], seat: int | None = None
 ) -> list[RosterEntry]:
@@ -95,9 +104,10 @@ def roster_assign(
         taken = set(overlapping.filter(shift__site=site).values_list("seat", flat=True))
         busy = set(overlapping.values_list("agent_id", flat=True))
         free = (s for s in range(1, site.seats + 1) if s not in taken)
+        staff = _agent_ids(agents=chosen)
         entries = []
         for agent in chosen:
-            if agent.unit is None or not contains(root, agent.unit) or not is_agent(agent):
+            if agent.unit is None or not contains(root, agent.unit) or agent.id not in staff:
                 raise ValidationError(_("%(u)s is not an agent in your area.") % {"u": agent})
             if agent.id in busy:
                 raise ValidationError(_("%(u)s is already on a shift then.") % {"u": agent})
@@ -108,8 +118,7 @@ def roster_assign(
             busy.add(agent.id)
             entries.append(RosterEntry(shift=shift, agent=agent, seat=place))
         RosterEntry.objects.bulk_create(entries)
-        for entry in entries:
-            audit.rostered(entry=entry, actor=actor)
+        audit.rostered(shift=shift, entries=entries, actor=actor)
     return entries
 
 
@@ -207,15 +216,12 @@ class FloorRow:
         return not self.shift and self.console != AgentState.OFFLINE
 
 
-def floor_now(*, user: User, now: dt.datetime, limit: int = 500) -> list[FloorRow]:
+def floor_now(*, user: User, now: dt.datetime, limit: int = MAX_SEATS) -> list[FloorRow]:
     """Who is on shift now at the sites in the user's subtree against who is logged in on the
-    console (agents of the subtree): the absent and the off-roster first."""
-    entries = (
-        RosterEntry.objects.filter(
-            scope_q(user=user, field="shift__site__unit"),
-            shift__starts_at__lte=now,
-            shift__ends_at__gt=now,
-        )
+    console (agents of the subtree): the absent and the off-roster first. Three queries."""
+    on_shift = RosterEntry.objects.filter(shift__starts_at__lte=now, shift__ends_at__gt=now)
+    entries = list(
+        on_shift.filter(scope_q(user=user, field="shift__site__unit"))
         .select_related("agent", "shift__site")
         .order_by("shift__site__name", "seat")[:limit]
     )
@@ -235,11 +241,11 @@ def floor_now(*, user: User, now: dt.datetime, limit: int = 500) -> list[FloorRo
         )
         for e in entries
     ]
-    rostered = {e.agent_id for e in entries}
+    # On the console with no shift now anywhere (a shift at a site outside this subtree counts).
     logged = (
         AgentStatus.objects.filter(scope_q(user=user, field="agent__unit"))
         .exclude(state=AgentState.OFFLINE)
-        .exclude(agent_id__in=rostered)
+        .exclude(agent_id__in=on_shift.values("agent_id"))
         .select_related("agent")
         .order_by("agent__username")[:limit]
     )
