@@ -112,8 +112,9 @@ def inbound_next(*, agent: User, now: dt.datetime | None = None) -> InboundCall 
     """The caller the agent works on now: the one they hold, else the longest waiting."""
     now = now or timezone.now()
     held = inbound_held(agent=agent)
-    if held is not None or not takes_inbound(agent=agent):
-        return held
+    free = AgentStatus.objects.filter(agent=agent, inbound=True).exclude(state=AgentState.ON_CALL)
+    if held is not None or not free.exists():
+        return held  # an agent on an outbound call gets no caller until it is closed
     for _round in range(10):
         waiting = InboundCall.objects.filter(status=InboundStatus.QUEUED).order_by(
             "queued_at", "id"

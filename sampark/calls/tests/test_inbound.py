@@ -184,3 +184,16 @@ def test_no_caller_goes_to_two_agents(tree: object, district1: Unit) -> None:
     # then every caller went to exactly one agent
     assert sorted(got) == sorted(set(got))
     assert len(got) == 4
+
+
+def test_an_agent_on_an_outbound_call_gets_no_caller(persons: list[Person], agent1: User) -> None:
+    from sampark.calls import services
+
+    # given an agent taking helpline calls who is on an outbound call
+    inbound.inbound_available(agent=agent1, on=True)
+    services.agent_state_set(agent=agent1, state="on_call", now=DAY)
+    _arrive("sid", persons[0].phone, DAY)
+    # then no caller is handed to them until the call is over
+    assert inbound.inbound_next(agent=agent1, now=DAY) is None
+    services.agent_state_set(agent=agent1, state="available", now=DAY)
+    assert inbound.inbound_next(agent=agent1, now=DAY) is not None
