@@ -416,6 +416,8 @@ SAMPARK_CALLS = {
         "service": envstr("SAMPARK_CALLS_CALLER_ID_SERVICE", "1600000000"),
     },
     "LEASE_SECONDS": envint("SAMPARK_CALLS_LEASE_SECONDS", "300"),
+    # The inbound queue's service level counts callers answered within this many seconds.
+    "INBOUND_ANSWER_WITHIN": envint("SAMPARK_CALLS_INBOUND_ANSWER_WITHIN", "20"),
     "TELEPHONY": envstr("SAMPARK_CALLS_TELEPHONY", ""),
     "CALLBACK_SECRET": envsecret("SAMPARK_CALLS_CALLBACK_SECRET", ""),
     "EXOTEL": {

@@ -9,7 +9,7 @@ from sampark.core.models import AuditEvent
 
 if TYPE_CHECKING:
     from sampark.accounts.models import User
-    from sampark.calls.models import Attempt, Campaign
+    from sampark.calls.models import Attempt, CallShift, Campaign, InboundCall, RosterEntry, Site
 
 
 def campaign_created(*, campaign: Campaign, contacts: int, actor: User) -> AuditEvent:
@@ -43,4 +43,60 @@ def dnc_added(*, phone_tail: str, actor: User | None) -> AuditEvent:
         object_id=None,
         actor=actor,
         data={"phone_tail": phone_tail},
+    )
+
+
+def inbound_closed(*, call: InboundCall, actor: User) -> AuditEvent:
+    return audit.record(
+        verb="calls.inbound_closed",
+        object_type="call_inbound",
+        object_id=call.id,
+        actor=actor,
+        unit_path=call.unit.path,
+        data={"disposition": call.disposition},
+    )
+
+
+def listen_started(*, attempt: Attempt, actor: User, session: str) -> AuditEvent:
+    """A supervisor listened in on a live call: who, which call, and the session's id."""
+    return audit.record(
+        verb="calls.listen_started",
+        object_type="call_attempt",
+        object_id=attempt.id,
+        actor=actor,
+        unit_path=attempt.contact.unit.path,
+        data={"session": session, "agent": attempt.agent_id},
+    )
+
+
+def site_saved(*, site: Site, actor: User) -> AuditEvent:
+    return audit.record(
+        verb="calls.site_saved",
+        object_type="call_site",
+        object_id=site.id,
+        actor=actor,
+        unit_path=site.unit.path,
+        data={"seats": site.seats},
+    )
+
+
+def shift_created(*, shift: CallShift, actor: User) -> AuditEvent:
+    return audit.record(
+        verb="calls.shift_created",
+        object_type="call_shift",
+        object_id=shift.id,
+        actor=actor,
+        unit_path=shift.site.unit.path,
+    )
+
+
+def rostered(*, shift: CallShift, entries: list[RosterEntry], actor: User) -> AuditEvent:
+    """One row for a batch put on a shift (a floor is rostered hundreds at a time)."""
+    return audit.record(
+        verb="calls.rostered",
+        object_type="call_shift",
+        object_id=shift.id,
+        actor=actor,
+        unit_path=shift.site.unit.path,
+        data={"seats": {str(e.agent_id): e.seat for e in entries}},
     )

@@ -98,3 +98,12 @@ class Effect(models.TextChoices):
     OPT_OUT = "opt_out", _("Opted out of calls")
     CORRECT_PHONE = "correct_phone", _("Corrected phone number")
     VOLUNTEER = "volunteer", _("Willing to be a booth volunteer")
+
+
+class InboundStatus(models.TextChoices):
+    """A helpline caller's place: waiting in the queue, with an agent, or gone."""
+
+    QUEUED = "queued", _("Waiting in the queue")
+    ANSWERED = "answered", _("With an agent")
+    ABANDONED = "abandoned", _("Hung up while waiting")
+    CLOSED = "closed", _("Closed")

@@ -18,6 +18,7 @@ from sampark.calls.enums import (
     Category,
     ContactStatus,
     Disposition,
+    InboundStatus,
     Mode,
     SourceKind,
 )
@@ -206,6 +207,106 @@ class AgentStatus(models.Model):
     )
     state = models.CharField(max_length=10, choices=AgentState.choices, default=AgentState.OFFLINE)
     since = models.DateTimeField(default=timezone.now)
+    # Takes helpline callers from the inbound queue (issue #15).
+    inbound = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.agent_id}:{self.state}"
+
+
+class InboundCall(models.Model):
+    """One caller on the helpline: queued first come first served, answered by one agent, or
+    abandoned. `unit` is the matched person's home unit, else the top of the tree (the
+    helpline's own), so that supervisors count their part of the queue by scope."""
+
+    provider = models.CharField(max_length=20)
+    provider_call_id = models.CharField(max_length=80)
+    phone = models.CharField(max_length=16)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=InboundStatus.choices, default=InboundStatus.QUEUED
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    disposition = models.CharField(
+        max_length=16, choices=Disposition.choices, blank=True, default=""
+    )
+    note = models.TextField(max_length=2000, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_call_id"], name="one_inbound_per_provider_call"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "queued_at"]),
+            models.Index(fields=["agent", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"inbound {self.id}"
+
+
+class Site(models.Model):
+    """A call-centre floor with a number of seats (a 2,000-seat operation spans several)."""
+
+    name = models.CharField(max_length=200)
+    unit = models.ForeignKey("geo.Unit", on_delete=models.PROTECT, related_name="+")
+    seats = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CallShift(models.Model):
+    """A shift at one site: a time window that agents are rostered on, each on a seat."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="shifts")
+    name = models.CharField(max_length=100)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="call_shift_ends_after_start",
+            )
+        ]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class RosterEntry(models.Model):
+    """An agent on a shift, on a seat, with their attendance (signed in and out)."""
+
+    shift = models.ForeignKey(CallShift, on_delete=models.CASCADE, related_name="roster")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seat = models.PositiveIntegerField()
+    signed_in_at = models.DateTimeField(null=True, blank=True)
+    signed_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "agent"], name="one_roster_row_per_agent"),
+            models.UniqueConstraint(fields=["shift", "seat"], name="one_agent_per_seat"),
+        ]
+        indexes = [models.Index(fields=["agent", "shift"])]
+
+    def __str__(self) -> str:
+        return f"{self.shift_id}:{self.agent_id}@{self.seat}"

@@ -426,6 +426,16 @@ def call_event(
     return True
 
 
+def call_recording(*, provider: str, provider_call_id: str, recording_url: str) -> bool:
+    """Attach a recording the provider finished to its call; False for a call we do not know."""
+    return (
+        Attempt.objects.filter(provider=provider, provider_call_id=provider_call_id).update(
+            recording_url=recording_url[:500]
+        )
+        == 1
+    )
+
+
 def draft_save(
     *, agent: User, attempt_id: int, draft: Mapping[str, Any], now: dt.datetime | None = None
 ) -> None:

@@ -66,3 +66,8 @@ def dial(*, attempt: Attempt, agent_phone: str, base_url: str, **extra: Any) -> 
     services.call_dialled(
         attempt_id=attempt.id, provider_call_id=dialled.call_id, status=dialled.status
     )
+
+
+def helpline_token() -> str:
+    """The secret part of the helpline's Passthru URLs (Exotel signs nothing)."""
+    return hmac.new(_secret(), b"calls:helpline", hashlib.sha256).hexdigest()[:32]

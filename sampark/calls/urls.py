@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.calls import views, webhooks
+from sampark.calls import views, views_floor, views_helpline, webhooks
 
 app_name = "calls"
 urlpatterns = [
@@ -11,4 +11,21 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/draft/", views.draft_save, name="draft"),
     path("attempts/<int:attempt_id>/save/", views.disposition_save, name="save"),
     path("hooks/<str:provider>/<str:token>/", webhooks.status_hook, name="hook"),
+    # The helpline (inbound queue), listening in, and Exotel's Passthru hooks.
+    path("helpline/", views_helpline.helpline, name="helpline"),
+    path("helpline/available/", views_helpline.helpline_available, name="helpline_available"),
+    path("helpline/<int:inbound_id>/save/", views_helpline.helpline_save, name="helpline_save"),
+    path(
+        "helpline/exotel/<str:token>/<str:stage>/",
+        views_helpline.exotel_passthru,
+        name="helpline_exotel",
+    ),
+    path("attempts/<int:attempt_id>/listen/", views_helpline.listen_start, name="listen"),
+    # Shifts and seats.
+    path("floor/", views_floor.floor, name="floor"),
+    path("floor/sites/", views_floor.site_create, name="site_create"),
+    path("floor/sites/<int:site_id>/shifts/", views_floor.shift_create, name="shift_create"),
+    path("floor/shifts/<int:call_shift_id>/roster/", views_floor.roster_add, name="roster_add"),
+    path("attendance/", views_floor.attendance, name="attendance"),
+    path("attendance/mark/", views_floor.attendance_mark, name="attendance_mark"),
 ]

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from sampark.calls import scripts, selectors, services, telephony
+from sampark.calls import inbound, listen, scripts, selectors, services, telephony
 from sampark.calls.enums import AgentState, Disposition, QuestionKind
 from sampark.calls.models import Attempt, Campaign
 from sampark.calls.permissions import is_manager, require_agent, require_manager
@@ -177,11 +177,13 @@ def wallboard(request: HttpRequest) -> HttpResponse:
     )
     agents = selectors.agent_figures(user=user, now=timezone.now())
     states = [(AgentState(s).label, n) for s, n in board.agents_by_state.items()]
-    return render(
-        request,
-        name,
-        {"board": board, "campaigns": campaigns, "agents": agents, "states": states},
-    )
+    context = {"board": board, "campaigns": campaigns, "agents": agents, "states": states}
+    context |= {
+        "queue": inbound.queue_board(user=user, now=timezone.now()),
+        "live": listen.live_calls(user=user),
+        "can_listen": telephony.provider_name() == "asterisk",
+    }
+    return render(request, name, context)
 
 
 def script_path(steps: list[dict[str, Any]], answers: dict[str, object]) -> list[str]:

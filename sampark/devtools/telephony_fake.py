@@ -170,6 +170,8 @@ class FakeAri(_WithDelete):
         self.bridges: dict[str, list[str]] = {}
         self.recordings: list[str] = []
         self.alive: set[str] = set()
+        self.actions: list[tuple[str, str]] = []
+        self.snoops: list[tuple[str, str, str]] = []
         self._lock = threading.Lock()
 
     def _event(self, kind: str, channel_id: str, state: str, **extra: Any) -> None:
@@ -219,6 +221,9 @@ class FakeAri(_WithDelete):
                     )
                 self.bridges[match.group(1)] += query.get("channel", "").split(",")
                 return Reply(204)
+            match = re.fullmatch(r"/ari/channels/([^/]+)/(answer|moh|snoop)", path)
+            if method == "POST" and match:
+                return self._on_channel(match.group(1), match.group(2), query)
             match = re.fullmatch(r"/ari/channels/([^/]+)", path)
             if method == "DELETE" and match:
                 if match.group(1) not in self.alive:
@@ -229,6 +234,20 @@ class FakeAri(_WithDelete):
                 )
                 return Reply(204)
         return json_reply(404, {"message": "Resource not found"})
+
+    def _on_channel(self, channel: str, action: str, query: dict[str, str]) -> Reply:
+        """Answer or hold a helpline caller; snoop on a live channel (the snooping channel
+        enters the app with the given arguments, as Asterisk's does)."""
+        if action != "snoop":
+            self.actions.append((action, channel))
+            return Reply(204)
+        if channel not in self.alive:
+            return json_reply(404, {"message": "Channel not found"})
+        snoop = query.get("snoopId", f"snoop-{channel}")
+        self.snoops.append((channel, query.get("spy", "none"), query.get("whisper", "none")))
+        self.alive.add(snoop)
+        self._event("StasisStart", snoop, "Up", args=query.get("appArgs", "").split(","))
+        return json_reply(200, {"id": snoop, "name": f"Snoop/{channel}", "state": "Up"})
 
     def _originate(self, query: dict[str, str]) -> Reply:
         channel = query.get("channelId", "")
@@ -241,7 +260,7 @@ class FakeAri(_WithDelete):
             self._event("ChannelStateChange", channel, "Ringing")
             if outcome in {"answer", "hangup"}:
                 self._event("ChannelStateChange", channel, "Up")
-                self._event("StasisStart", channel, "Up")
+                self._event("StasisStart", channel, "Up", args=query.get("appArgs", "").split(","))
                 if outcome == "hangup":
                     self.alive.discard(channel)
                     self._event(

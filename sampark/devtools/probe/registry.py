@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sampark.accounts.models import User
-from sampark.calls.models import Attempt, Campaign, Contact
+from sampark.calls.models import Attempt, CallShift, Campaign, Contact, InboundCall, Site
+from sampark.calls.permissions import is_manager
 from sampark.content.enums import DeliveryStatus
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.devtools.probe.world import Viewer, World, is_under, subtree_of
@@ -514,6 +515,47 @@ EVENT_KINDS: dict[str, Kind] = {
 }
 KINDS.update(EVENT_KINDS)
 
+
+def _inbound_outside(w: World, v: Viewer, inbound_id: int) -> bool:
+    """A helpline call is its agent's, and its supervisors' where the caller lives."""
+    call = w.inbound_calls[inbound_id]
+    if call.agent_id == v.user.id:
+        return False
+    return call.unit_id not in v.subtree or not is_manager(v.user)
+
+
+def _inbound_secrets(w: World, v: Viewer, inbound_id: int) -> list[str]:
+    phone = w.inbound_calls[inbound_id].phone
+    national = phone[3:] if phone.startswith("+91") else phone
+    return [phone, national]
+
+
+# Calls: the helpline queue, and the floor's sites and shifts (seen from the site's subtree).
+CALL_KINDS: dict[str, Kind] = {
+    "inbound": Kind(
+        name="inbound",
+        ids=lambda w: list(w.inbound_calls),
+        outside=_inbound_outside,
+        secrets=_inbound_secrets,
+        table=InboundCall,
+    ),
+    "call_site": Kind(
+        name="call_site",
+        ids=lambda w: list(w.call_sites),
+        outside=lambda w, v, i: w.call_sites[i].unit_id not in v.subtree,
+        secrets=lambda w, v, i: [w.call_sites[i].name],
+        table=Site,
+    ),
+    "call_shift": Kind(
+        name="call_shift",
+        ids=lambda w: list(w.call_shifts),
+        outside=lambda w, v, i: w.call_sites[w.call_shifts[i].site_id].unit_id not in v.subtree,
+        secrets=lambda w, v, i: [w.call_shifts[i].name],
+        table=CallShift,
+    ),
+}
+KINDS.update(CALL_KINDS)
+
 # Parameter names -> kind. Several names address units (a page per level, a parent ...).
 REGISTRY: dict[str, str] = {
     "unit_id": "unit",
@@ -563,6 +605,9 @@ REGISTRY: dict[str, str] = {
     "campaign_id": "campaign",
     "contact_id": "contact",
     "attempt_id": "attempt",
+    "inbound_id": "inbound",
+    "site_id": "call_site",
+    "call_shift_id": "call_shift",
     "season_id": "season",
     "event_id": "event",
     "registration_id": "registration",

@@ -2,11 +2,14 @@
 
 sampark calls staffing --calls-per-hour N --aht SECONDS --service-level 0.8 --answer-within 20 [--json]
 sampark calls outbound-staffing --list-size N --contact-rate 0.25 --aht 180 --hours 8 [--json]
+sampark calls ari-events   (read Asterisk ARI's events websocket until SIGTERM; run one)
 """
 
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -31,8 +34,25 @@ class Command(BaseCommand):
         out.add_argument("--aht", type=float, default=180)
         out.add_argument("--hours", type=float, default=8)
         out.add_argument("--json", action="store_true")
+        sub.add_parser("ari-events", help="read Asterisk ARI's events websocket (one per app)")
+
+    def _ari_events(self) -> None:
+        from sampark.calls import ari
+
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_a: stop.set())
+        try:
+            reader = ari.reader(stop=stop)
+        except Exception as exc:  # misconfigured adapter (no URL, user or password)
+            raise CommandError(str(exc)) from exc
+        reader.run()
+        self.stdout.write(f"ARI events: stopped after {reader.connections} connection(s)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "ari-events":
+            self._ari_events()
+            return
         try:
             if options["action"] == "staffing":
                 result = staffing.inbound(

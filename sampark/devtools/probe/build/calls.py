@@ -1,14 +1,18 @@
 """Call-centre objects for the probe: campaigns on random units, each with contacts of persons
-placed in its subtree, and a call on some of them by a random user."""
+placed in its subtree, and a call on some of them by a random user; helpline callers (some
+taken by a random user), and sites with a shift each."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
+from sampark.accounts.models import User
 from sampark.calls.enums import SourceKind
-from sampark.calls.models import Attempt, Campaign, Contact
+from sampark.calls.models import Attempt, CallShift, Campaign, Contact, InboundCall, Site
 from sampark.devtools.probe.world import World, subtree_of
 from sampark.geo.models import Unit
+from sampark.people.models import Person
 
 
 def build(w: World, *, rng: random.Random, units: list[Unit], token: str) -> None:
@@ -31,3 +35,35 @@ def build(w: World, *, rng: random.Random, units: list[Unit], token: str) -> Non
             if users and rng.random() < 0.5:
                 attempt = Attempt.objects.create(contact=contact, agent=rng.choice(users))
                 w.attempts[attempt.id] = attempt
+
+    _helpline(w, rng=rng, persons=persons, users=users, token=token)
+    for n in range(4):
+        unit = rng.choice(units)
+        site = Site.objects.create(name=f"Probesite {token}{n:02d}", unit=unit, seats=10)
+        w.call_sites[site.id] = site
+        start = dt.datetime(2026, 3, 2, 3, 30, tzinfo=dt.UTC)
+        shift = CallShift.objects.create(
+            site=site,
+            name=f"Probeshift {token}{n:02d}",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=8),
+        )
+        w.call_shifts[shift.id] = shift
+
+
+def _helpline(
+    w: World, *, rng: random.Random, persons: list[Person], users: list[User], token: str
+) -> None:
+    for n, person in enumerate(rng.sample(persons, min(6, len(persons)))):
+        assert person.home_unit_id is not None
+        taken = bool(users) and rng.random() < 0.5
+        call = InboundCall.objects.create(
+            provider="exotel",
+            provider_call_id=f"probe-{token}-{n}",
+            phone=person.phone,
+            person=person,
+            unit_id=person.home_unit_id,
+            status="answered" if taken else "queued",
+            agent=rng.choice(users) if taken else None,
+        )
+        w.inbound_calls[call.id] = call
