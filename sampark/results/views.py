@@ -6,7 +6,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -17,7 +17,7 @@ from sampark.accounts import selectors as account_selectors
 from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.results import board as boards
-from sampark.results import briefing, exports, selectors, services
+from sampark.results import briefing, exports, selectors, series, services
 from sampark.results.strength import components, weights
 
 MAP_MAX_AGE = 60
@@ -132,6 +132,34 @@ def export(request: HttpRequest, unit_id: int) -> HttpResponseBase:
             )
         return exports.xlsx_response(board, which)
     return exports.csv_response(board, which)
+
+
+@login_required
+@require_GET
+def unit_trends(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Recruitment, reach, narratives and incidents per day in the unit's subtree (charts)."""
+    user = _user(request)
+    found = account_selectors.access_unit(user=user, unit_id=unit_id)
+    days = series.range_of(request.GET.get("days"))
+    context = {
+        "unit": found,
+        "data": series.trends(user=user, unit=found, days=days),
+        "days": days,
+        "ranges": series.RANGES,
+    }
+    return render(request, "results/pages/trends.html", context)
+
+
+@login_required
+@require_GET
+def unit_series(request: HttpRequest, unit_id: int) -> JsonResponse:
+    """The trends page's series as JSON (same scope, same range choice)."""
+    user = _user(request)
+    found = account_selectors.access_unit(user=user, unit_id=unit_id)
+    days = series.range_of(request.GET.get("days"))
+    response = JsonResponse(series.trends(user=user, unit=found, days=days))
+    patch_cache_control(response, private=True, max_age=MAP_MAX_AGE)
+    return response
 
 
 def _day(raw: str) -> dt.date:
