@@ -83,3 +83,4 @@ def test_chart_downloads_png_and_svg(
     assert text.lstrip().startswith("<svg")
     assert "</svg>" in text
     assert text.count("<path") > 5
+    assert "भरे गए पद" in text  # "Positions taken", the legend in Hindi
