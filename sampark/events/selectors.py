@@ -380,6 +380,7 @@ class EventAhead:
     title: str
     kind: str
     unit_name: str
+    unit_name_hi: str
     starts_at: dt.datetime
     registered: int
     target: int
@@ -419,6 +420,7 @@ def events_ahead(*, user: User, now: dt.datetime, days: int = 7) -> list[EventAh
             title=e.title,
             kind=e.kind,
             unit_name=e.unit.display_name,
+            unit_name_hi=e.unit.name_hi,
             starts_at=e.starts_at,
             registered=int(e.registered),
             target=targets.get((e.season_id, counted[e.id].id), 0) or e.capacity,

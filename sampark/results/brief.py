@@ -59,6 +59,7 @@ def _events(user: User, *, now: dt.datetime) -> list[dict[str, Any]]:
         {
             "title": _printable(e.title),
             "unit": e.unit_name,
+            "unit_hi": e.unit_name_hi,
             "starts_at": e.starts_at.isoformat(),
             "registered": e.registered,
             "target": e.target,
