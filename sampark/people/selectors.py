@@ -471,7 +471,9 @@ def imported_consent_states(
 def recruitment_daily(*, unit: Unit, since: datetime) -> dict[str, dict[date, int]]:
     """Positions taken and positions verified per day (IST) in the unit's subtree since `since`
     (the caller has scoped the unit): two GROUP BYs by day in the database (results' charts)."""
-    rows = Assignment.objects.filter(subtree_q(unit, field="unit"))
+    rows = Assignment.objects.all()
+    if unit.parent_id is not None:  # the top of the tree holds every row: no join to Unit
+        rows = rows.filter(subtree_q(unit, field="unit"))
     return {
         "taken": daily_counts(rows, field="started_at", since=since),
         "verified": daily_counts(rows, field="verified_at", since=since),
