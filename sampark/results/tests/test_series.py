@@ -147,3 +147,26 @@ def test_volunteer_sees_no_narratives_or_incidents(tree: Tree, charlie: User) ->
     found = series.trends(user=charlie, unit=booth, days=7, now=NOW)
     assert found["narratives"] is None
     assert found["incidents"] is None
+
+
+def test_below_the_ac_counts_only_the_units_own_booths(tree: Tree, alice: User) -> None:
+    # given a kit sent to a booth of sector S and one to another sector of the same AC
+    booth = _booth(tree.districts[0])
+    assert booth.parent_id is not None
+    sector = Unit.objects.get(id=booth.parent_id)
+    elsewhere = (
+        Unit.objects.filter(level="booth", ac_id=booth.ac_id).exclude(parent_id=sector.id).first()
+    )
+    assert elsewhere is not None
+    dist = make_distribution(unit=tree.state, author=alice)
+    sent = NOW - dt.timedelta(hours=1)
+    make_deliveries(
+        dist,
+        [
+            (booth, {"status": "sent", "sent_at": sent}),
+            (elsewhere, {"status": "sent", "sent_at": sent}),
+        ],
+    )
+    # when the sector's series are read / then only its own booth's kit counts
+    found = series.trends(user=alice, unit=sector, days=7, now=NOW)
+    assert found["reach"]["sent"] == [0] * 6 + [1]
