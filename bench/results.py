@@ -3,7 +3,8 @@
 `sampark bench results --json` runs `measure()` once per database in a child process (as the
 coverage benchmark does), on the full-scale demo with the UP results imported and the strength
 snapshot written, and prints medians: the state page by district and by AC (target ≤ 500 ms
-server time), a district and an AC page, the map data, the snapshot refresh, and the floor of
+server time), a district and an AC page (with its booth grid), the map data, the trends JSON of
+the state and a district over 90 days, the snapshot refresh, and the floor of
 one scan over the snapshot's rows in the same process; then the morning brief for the state (target ≤ 30 s)
 and for all 75 districts (target ≤ 5 min).
 """
@@ -78,10 +79,23 @@ def measure() -> dict[str, Any]:
             "district_page_ms": page(f"/results/units/{district.id}/"),
             "district": district.path,
             "ac_page_ms": page(f"/results/units/{ac.id}/"),
+            # Trends (issue #16 item 3): every series of the state and of a district, 90 days.
+            "state_trends_90_ms": page(f"/results/units/{state.id}/series.json?days=90"),
+            "district_trends_90_ms": page(f"/results/units/{district.id}/series.json?days=90"),
+            "ac_page_queries": _queries(client, f"/results/units/{ac.id}/"),
         }
     )
     figures.update(_briefs())
     return figures
+
+
+def _queries(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return len(ctx.captured_queries)
 
 
 def _briefs() -> dict[str, Any]:
@@ -127,7 +141,13 @@ def run(*, sqlite_path: Path, postgres_url: str | None) -> dict[str, Any]:
         results["postgres"] = run_child("results-one", database_url=postgres_url)
     flat: dict[str, Any] = {"booths": results["sqlite"]["booths"]}
     for vendor, figures in results.items():
-        for key in ("state_page_ms", "state_page_by_ac_ms", "district_page_ms", "ac_page_ms"):
+        for key in (
+            "state_page_ms",
+            "state_page_by_ac_ms",
+            "district_page_ms",
+            "ac_page_ms",
+            "state_trends_90_ms",
+        ):
             flat[f"{key}_{vendor}"] = figures[key]
         flat[f"refresh_s_{vendor}"] = figures["refresh_s"]
         flat[f"brief_state_s_{vendor}"] = figures["brief_state_s"]

@@ -22,8 +22,10 @@ from sampark.content.models import (
     PushSubscription,
 )
 from sampark.content.services import SENDABLE
+from sampark.core.series import daily_counts
 from sampark.geo import selectors as geo_selectors
 from sampark.geo.models import Unit
+from sampark.geo.scope import subtree_q
 
 
 def items_visible(*, user: User) -> QuerySet[ContentItem]:
@@ -194,3 +196,27 @@ def items_in_review_since(*, since: dt.datetime, limit: int = 200) -> list[Revie
         .values_list("id", "unit_id", "author_id", "title", "submitted_at")
     )[:limit]
     return [ReviewSignal(*row) for row in rows]
+
+
+def _deliveries_in(unit: Unit) -> QuerySet[Delivery]:
+    """Deliveries to recipients serving in the unit's subtree (as denormalised at sending)."""
+    rows = Delivery.objects.all()
+    column = _AT_COLUMN.get(unit.level)
+    if column:
+        return rows.filter(**{column: unit.id})
+    if unit.level == "state":
+        return rows
+    inside = Unit.objects.filter(subtree_q(unit)).values("id")
+    return rows.filter(ac_id_at=unit.ac_id, unit_id_at__in=inside)
+
+
+def kits_daily(*, unit: Unit, since: dt.datetime) -> dict[str, dict[dt.date, int]]:
+    """Kits sent and kits forwarded to a group per day (IST) since `since`, to recipients in the
+    unit's subtree (the caller has scoped the unit): two GROUP BYs by day (results' charts)."""
+    rows = _deliveries_in(unit)
+    return {
+        "sent": daily_counts(rows, field="sent_at", since=since),
+        "forwarded": daily_counts(
+            rows.filter(forwarded_groups__gt=0), field="forwarded_at", since=since
+        ),
+    }

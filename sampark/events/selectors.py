@@ -21,7 +21,7 @@ from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit, scope_q, scope_root
 from sampark.events import tickets
 from sampark.events.enums import HOST_LEVEL, EventKind, EventStatus, RegistrationStatus
-from sampark.events.models import Event, Gate, Registration, Season, Target, Ticket
+from sampark.events.models import Attendance, Event, Gate, Registration, Season, Target, Ticket
 from sampark.events.targets import Weighted, split
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
@@ -369,3 +369,74 @@ def no_shows_visible(*, user: User, event: Event) -> list[NoShow]:
         .distinct()
     )
     return no_shows(event_id=event.id, unit_ids=ids)
+
+
+# --- read by results (morning brief, strength score) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventAhead:
+    id: int
+    title: str
+    kind: str
+    unit_name: str
+    unit_name_hi: str
+    starts_at: dt.datetime
+    registered: int
+    target: int
+
+
+def events_ahead(*, user: User, now: dt.datetime, days: int = 7) -> list[EventAhead]:
+    """Events the user may see starting in the next `days` days (not cancelled), with the
+    registrations counting in the user's subtree against the target of the deeper of the
+    event's host and the user's unit (the district's share of a state convention): three
+    queries however many events."""
+    root = scope_root(user=user)
+    events = list(
+        events_visible(user=user)
+        .filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=days))
+        .exclude(status=EventStatus.CANCELLED)
+        .annotate(
+            registered=Count(
+                "registrations",
+                filter=scope_q(user=user, field="registrations__unit")
+                & ~Q(registrations__status=RegistrationStatus.CANCELLED),
+            )
+        )[:50]
+    )
+    counted = {e.id: e.unit if contains(root, e.unit) else root for e in events}
+    wanted = Q(pk__in=[])
+    for e in events:
+        if e.season_id is not None:
+            wanted |= Q(season_id=e.season_id, unit_id=counted[e.id].id)
+    targets: dict[tuple[int | None, int], int] = (
+        {(t.season_id, t.unit_id): t.target for t in Target.objects.filter(wanted)}
+        if any(e.season_id for e in events)
+        else {}
+    )
+    return [
+        EventAhead(
+            id=e.id,
+            title=e.title,
+            kind=e.kind,
+            unit_name=e.unit.display_name,
+            unit_name_hi=e.unit.name_hi,
+            starts_at=e.starts_at,
+            registered=int(e.registered),
+            target=targets.get((e.season_id, counted[e.id].id), 0) or e.capacity,
+        )
+        for e in events
+    ]
+
+
+def attended_by_booth(*, unit: Unit, since: dt.datetime) -> dict[int, int]:
+    """Check-ins since `since` of people registered from a booth in the unit's subtree, per
+    booth: one GROUP BY (results' strength score)."""
+    rows = (
+        Attendance.objects.filter(scanned_at__gte=since, registration__unit__level=Level.BOOTH)
+        .filter(subtree_q(unit, field="registration__unit"))
+        .order_by()
+        .values_list("registration__unit_id")
+        .annotate(n=Count("id"))
+    )
+    return {int(booth_id): int(n) for booth_id, n in rows}

@@ -26,6 +26,7 @@ from django.shortcuts import get_object_or_404
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
+from sampark.core.series import daily_counts
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import ANCESTOR_FIELD, subtree_q
@@ -465,3 +466,15 @@ def imported_consent_states(
     )
     _rank_latest(rows, latest)
     return {key: value[3] for key, value in latest.items()}
+
+
+def recruitment_daily(*, unit: Unit, since: datetime) -> dict[str, dict[date, int]]:
+    """Positions taken and positions verified per day (IST) in the unit's subtree since `since`
+    (the caller has scoped the unit): two GROUP BYs by day in the database (results' charts)."""
+    rows = Assignment.objects.all()
+    if unit.parent_id is not None:  # the top of the tree holds every row: no join to Unit
+        rows = rows.filter(subtree_q(unit, field="unit"))
+    return {
+        "taken": daily_counts(rows, field="started_at", since=since),
+        "verified": daily_counts(rows, field="verified_at", since=since),
+    }

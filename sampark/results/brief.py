@@ -4,8 +4,10 @@ Everything is read through the owning app's selectors with the subscriber as the
 brief never shows more than the subscriber's pages would: narratives that grew (monitoring),
 incidents opened and answered against their SLA (war room), kits sent and forwarded (content),
 volunteers and strength today against yesterday (this app's daily unit figures), and the
-weak-and-close places that improved or slipped. Events and training are not merged yet: their
-section says so. The result is plain JSON, stored with the brief, rendered as page, PDF and mail.
+weak-and-close places that improved or slipped, the events of the next 7 days with registrations
+against target (events), and training completions when the training reader is connected
+(hooks.py; the section is left out until then). The result is plain JSON, stored with the
+brief, rendered as page, PDF and mail.
 """
 
 from __future__ import annotations
@@ -17,17 +19,20 @@ from django.db.models import Count, Q
 
 from sampark.accounts.models import User
 from sampark.content import selectors as content_selectors
+from sampark.events import selectors as events_selectors
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import ANCESTOR_FIELD
 from sampark.monitoring import selectors as monitoring_selectors
 from sampark.results.board import DRILL
+from sampark.results.hooks import training_reader
 from sampark.results.models import UnitStrength
 from sampark.warroom import selectors as warroom_selectors
 from sampark.warroom.enums import SLA_STATES
 
 MOVERS = 5
 NARRATIVES = 5
+EVENTS_AHEAD_DAYS = 7
 
 
 def gather(*, user: User, unit: Unit, now: dt.datetime) -> dict[str, Any]:
@@ -42,7 +47,37 @@ def gather(*, user: User, unit: Unit, now: dt.datetime) -> dict[str, Any]:
         "kits": content_selectors.kit_counts(unit=unit, since=since),
         "strength": _strength(unit, day=now.date()),
         "movers": _movers(unit, day=now.date()),
-        "events": None,  # the events app is not merged yet
+        "events": _events(user, now=now),
+        "training": _training(unit, since=since),
+    }
+
+
+def _events(user: User, *, now: dt.datetime) -> list[dict[str, Any]]:
+    """Events of the next 7 days the subscriber may see, registrations in their subtree
+    against their share of the target."""
+    return [
+        {
+            "title": _printable(e.title),
+            "unit": e.unit_name,
+            "unit_hi": e.unit_name_hi,
+            "starts_at": e.starts_at.isoformat(),
+            "registered": e.registered,
+            "target": e.target,
+            "pct": round(100 * e.registered / e.target, 1) if e.target else None,
+        }
+        for e in events_selectors.events_ahead(user=user, now=now, days=EVENTS_AHEAD_DAYS)
+    ]
+
+
+def _training(unit: Unit, *, since: dt.datetime) -> dict[str, int] | None:
+    """Training completions in the subtree: the last 24 hours and in all; None (section left
+    out) while the training app is not connected."""
+    reader = training_reader()
+    if reader is None:
+        return None
+    return {
+        "day": sum(reader(unit=unit, since=since).values()),
+        "total": sum(reader(unit=unit, since=None).values()),
     }
 
 

@@ -94,6 +94,8 @@ class BoothStrength(models.Model):
     groups = models.PositiveIntegerField(default=0)
     members = models.PositiveIntegerField(default=0)
     kits = models.PositiveIntegerField(default=0)
+    events = models.PositiveIntegerField(default=0)
+    training = models.PositiveIntegerField(default=0)
     has_result = models.BooleanField(default=False)
     total = models.PositiveIntegerField(default=0)
     org_votes = models.PositiveIntegerField(default=0)

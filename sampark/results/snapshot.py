@@ -2,7 +2,8 @@
 
 One pass over the state's booths: volunteers from the booth row (kept by people.services),
 active groups and members from groups' selector, kits forwarded from content's, the latest
-booth-level result of the organisation's party from this app. Everything is a GROUP BY or a
+booth-level result of the organisation's party from this app, event check-ins from events',
+training completions from the training reader when it is connected (hooks.py). Everything is a GROUP BY or a
 column scan; the per-booth score is folded in Python.
 """
 
@@ -14,14 +15,14 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from sampark.content import selectors as content_selectors
+from sampark.events import selectors as events_selectors
 from sampark.geo import selectors as geo_selectors
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.groups import selectors as groups_selectors
 from sampark.results import strength
+from sampark.results.hooks import training_reader
 from sampark.results.models import BoothStrength, Election, Result
-
-KITS_DAYS = 30
 
 
 def booth_election(*, state: str) -> Election | None:
@@ -38,7 +39,14 @@ def booth_rows(*, state: Unit, now: dt.datetime | None = None) -> Iterator[Booth
     scorer = strength.Scorer.from_settings()
     groups = groups_selectors.booth_tallies(unit=state, now=now)
     kits = content_selectors.forwarded_by_booth(
-        unit=state, since=now - dt.timedelta(days=KITS_DAYS)
+        unit=state, since=now - dt.timedelta(days=strength.KITS_DAYS)
+    )
+    events = events_selectors.attended_by_booth(
+        unit=state, since=now - dt.timedelta(days=strength.EVENTS_DAYS)
+    )
+    reader = training_reader()
+    training = (
+        reader(unit=state, since=now - dt.timedelta(days=strength.TRAINING_DAYS)) if reader else {}
     )
     election = booth_election(state=state.path)
     results: dict[int, tuple[int, int, int]] = {}
@@ -55,6 +63,8 @@ def booth_rows(*, state: Unit, now: dt.datetime | None = None) -> Iterator[Booth
     ):
         n_groups, members = groups.get(booth_id, (0, 0))
         n_kits = kits.get(booth_id, 0)
+        n_events = events.get(booth_id, 0)
+        n_training = training.get(booth_id, 0)
         total, org_votes, org_margin = results.get(booth_id, (0, 0, 0))
         has_result = booth_id in results
         yield BoothStrength(
@@ -63,11 +73,15 @@ def booth_rows(*, state: Unit, now: dt.datetime | None = None) -> Iterator[Booth
             district_id=district_id,
             pc_id=pc_id,
             ac_id=ac_id,
-            score=round(scorer.score(volunteers, n_groups, members, n_kits), 2),
+            score=round(
+                scorer.score(volunteers, n_groups, members, n_kits, n_events, n_training), 2
+            ),
             volunteers=volunteers,
             groups=n_groups,
             members=members,
             kits=n_kits,
+            events=n_events,
+            training=n_training,
             has_result=has_result,
             total=total,
             org_votes=org_votes,

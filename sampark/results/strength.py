@@ -2,8 +2,9 @@
 
 A booth's score is 0–100: each component's figure divided by the figure that counts as "full"
 (capped at 1), weighted by `settings.RESULTS_STRENGTH_WEIGHTS` and divided by the sum of the
-weights of the components that are available. Components whose app is not merged yet
-(training, events) keep their weight in settings and count once their reader exists.
+weights of the components that are available. Training keeps its weight in settings and
+counts once its reader is connected (`hooks.training_reader`); until then it is left out of the
+denominator, so a weight set early changes nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from sampark.results.hooks import training_reader
+
+# Windows of the counted activity (days before the snapshot).
+KITS_DAYS = 30
+EVENTS_DAYS = 90
+TRAINING_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -33,8 +41,13 @@ def components() -> list[Component]:
         Component("groups", _("Active booth groups"), 1),
         Component("members", _("Members of active groups"), 100),
         Component("kits", _("Kits forwarded in 30 days"), 10),
-        Component("training", _("Training completed"), 5, available=False),
-        Component("events", _("Event attendance"), 20, available=False),
+        Component("events", _("Event check-ins in 90 days"), 5),
+        Component(
+            "training",
+            _("Training modules completed in a year"),
+            5,
+            available=training_reader() is not None,
+        ),
     ]
 
 
@@ -51,33 +64,52 @@ class Scorer:
     w_groups: float
     w_members: float
     w_kits: float
+    w_events: float
+    w_training: float
     full_volunteers: float
     full_members: float
     full_kits: float
+    full_events: float
+    full_training: float
     total: float
 
     @classmethod
     def from_settings(cls) -> Scorer:
         w = weights()
         full = {c.code: float(c.full) for c in components()}
-        usable = sum(w[c.code] for c in components() if c.available)
+        available = {c.code for c in components() if c.available}
+        usable = sum(w[code] for code in available)
         return cls(
             w_volunteers=w["volunteers"],
             w_groups=w["groups"],
             w_members=w["members"],
             w_kits=w["kits"],
+            w_events=w["events"],
+            w_training=w["training"] if "training" in available else 0.0,
             full_volunteers=max(full["volunteers"], 1),
             full_members=max(full["members"], 1),
             full_kits=max(full["kits"], 1),
+            full_events=max(full["events"], 1),
+            full_training=max(full["training"], 1),
             total=usable or 1.0,
         )
 
-    def score(self, volunteers: int, groups: int, members: int, kits: int) -> float:
+    def score(
+        self,
+        volunteers: int,
+        groups: int,
+        members: int,
+        kits: int,
+        events: int = 0,
+        training: int = 0,
+    ) -> float:
         points = (
             self.w_volunteers * min(volunteers / self.full_volunteers, 1.0)
             + self.w_groups * min(groups, 1)
             + self.w_members * min(members / self.full_members, 1.0)
             + self.w_kits * min(kits / self.full_kits, 1.0)
+            + self.w_events * min(events / self.full_events, 1.0)
+            + self.w_training * min(training / self.full_training, 1.0)
         )
         return 100.0 * points / self.total
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -16,9 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 from sampark.accounts import selectors as account_selectors
 from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
+from sampark.geo.enums import Level
 from sampark.results import board as boards
-from sampark.results import briefing, exports, selectors, services
+from sampark.results import briefing, exports, selectors, series, services
 from sampark.results.strength import components, weights
+from sampark.results.templatetags.results import place_name, results_url
 
 MAP_MAX_AGE = 60
 
@@ -61,7 +65,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     history = selectors.unit_results(unit=board.unit)
     party = board.org_party
     ranked = board.ranked()
-    chart = {
+    chart: dict[str, Any] = {
         "party": party,
         "scatter": [[p.share, p.score, p.name, p.id] for p in ranked if p.share is not None],
         "history": [
@@ -84,6 +88,8 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     if indicator not in dict(choices):
         indicator = "score"
     method = "quantile" if request.GET.get("method") == "quantile" else "jenks"
+    if board.child_level == Level.BOOTH:
+        chart["grid"] = booth_grid(board, indicator=indicator, method=method)
     swing = selectors.swing(history, party) if party else [(r.election, None) for r in history]
     query = urlencode(
         {"by": board.child_level, **({"election": board.election.id} if board.election else {})}
@@ -104,6 +110,32 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         "query": query,
     }
     return render(request, "results/pages/unit.html", context)
+
+
+def booth_grid(board: boards.Board, *, indicator: str, method: str) -> dict[str, Any]:
+    """An AC's (or mandal's, sector's) booths in part order for the grid map: booths have no
+    coordinates in the data, so a cell's place follows the part number, not geography."""
+    value: dict[str, Callable[[boards.Place], float | int | None]] = {
+        "score": lambda p: p.score,
+        "share": lambda p: p.share,
+        "margin": lambda p: p.margin_pct,
+        "turnout": lambda p: p.turnout,
+        "volunteers": lambda p: p.volunteers,
+    }
+    of = value[indicator]
+    return {
+        "indicator": indicator,
+        "method": method,
+        "diverging": indicator == "margin",
+        "booths": [
+            [p.id, p.number, place_name(p), of(p), results_url(p.id)] for p in board.children
+        ],
+        "labels": {
+            "part": _("Part no."),
+            "no_data": _("No data"),
+            "legend": dict(indicators())[indicator],
+        },
+    }
 
 
 @login_required
@@ -132,6 +164,34 @@ def export(request: HttpRequest, unit_id: int) -> HttpResponseBase:
             )
         return exports.xlsx_response(board, which)
     return exports.csv_response(board, which)
+
+
+@login_required
+@require_GET
+def unit_trends(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Recruitment, reach, narratives and incidents per day in the unit's subtree (charts)."""
+    user = _user(request)
+    found = account_selectors.access_unit(user=user, unit_id=unit_id)
+    days = series.range_of(request.GET.get("days"))
+    context = {
+        "unit": found,
+        "data": series.trends(user=user, unit=found, days=days),
+        "days": days,
+        "ranges": series.RANGES,
+    }
+    return render(request, "results/pages/trends.html", context)
+
+
+@login_required
+@require_GET
+def unit_series(request: HttpRequest, unit_id: int) -> JsonResponse:
+    """The trends page's series as JSON (same scope, same range choice)."""
+    user = _user(request)
+    found = account_selectors.access_unit(user=user, unit_id=unit_id)
+    days = series.range_of(request.GET.get("days"))
+    response = JsonResponse(series.trends(user=user, unit=found, days=days))
+    patch_cache_control(response, private=True, max_age=MAP_MAX_AGE)
+    return response
 
 
 def _day(raw: str) -> dt.date:

@@ -7,10 +7,12 @@ rule as `sampark.geo.naming.unit_name`, for rows that are not units too.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sampark.geo.enums import Level
@@ -80,3 +82,14 @@ def signed_int(value: int | None) -> str:
     if value is None:
         return "—"
     return f"+{value}" if value > 0 else f"−{abs(value)}" if value < 0 else "0"
+
+
+@register.filter(name="brief_time")
+def brief_time(value: str | None) -> dt.datetime | None:
+    """An ISO time stored in a brief's JSON as a local (IST) datetime, for `|date`."""
+    if not value:
+        return None
+    try:
+        return timezone.localtime(dt.datetime.fromisoformat(value))
+    except ValueError:
+        return None

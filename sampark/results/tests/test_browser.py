@@ -60,3 +60,34 @@ def test_map_classes_and_scatter_draw_and_drill_down(
     # when an AC is clicked / then its results page opens
     shapes.first.click()
     expect(page.locator("h1")).to_contain_text("AC 1")
+
+
+def test_booth_grid_in_part_order_opens_a_booth(
+    live_server: object, page: Page, tree: Tree, alice: User, tmp_path: Path
+) -> None:
+    # given results and a snapshot (booths have no coordinates)
+    write_files(tree, tmp_path)
+    services.import_results(data_dir=tmp_path, party="BJP")
+    services.refresh_strength(state="UP")
+    ac = tree.acs[0]
+    base = live_server.url  # type: ignore[attr-defined]
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", "pw")
+    page.click("button[type=submit].primary")
+    # when alice opens AC 1 coloured by margin
+    page.goto(f"{base}/results/units/{ac.id}/?indicator=margin")
+    # then the grid is drawn with the note that positions follow part order
+    expect(page.locator("#chart-booths[data-ready='1'] canvas")).to_have_count(1)
+    expect(page.get_by_test_id("grid-note")).to_contain_text("part number")
+    page.screenshot(path=str(ARTIFACTS / "results-booth-grid.png"), full_page=True)
+    # when the first square (part 1, top left) is clicked / then that booth's page opens
+    x, y = page.evaluate(
+        "() => { const c = echarts.getInstanceByDom(document.getElementById('chart-booths'));"
+        " const r = document.getElementById('chart-booths').getBoundingClientRect();"
+        " const p = c.convertToPixel({seriesIndex: 0}, [0, 0]);"
+        " return [r.left + p[0], r.top + p[1]]; }"
+    )
+    page.mouse.click(x, y)
+    first = min(tree.booths, key=lambda b: (b.ac_id != ac.id, b.number or 0))
+    expect(page.locator("h1")).to_contain_text(first.name)

@@ -3,7 +3,8 @@
  *
  * Data comes from `<script type="application/json" id="results-chart-data">` (json_script):
  * no inline script, CSP-safe. Each chart has PNG and SVG buttons (`data-export`). Text uses
- * Noto Sans Devanagari so Hindi labels are shaped.
+ * Noto Sans Devanagari so Hindi labels are shaped. `window.SamparkCharts` lends `draw` and the
+ * export to the other chart scripts (trends.js, boothgrid.js); buttons are wired for all.
  */
 (function () {
   "use strict";
@@ -86,8 +87,20 @@
     box.remove();
   }
 
+  function wireExports() {
+    document.querySelectorAll("[data-export]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        exportChart(button.dataset.chart, button.dataset.export);
+      });
+    });
+  }
+
+  // Shared with trends.js (loaded after this file): drawing, the export buttons, the font.
+  window.SamparkCharts = { draw: draw, exportChart: exportChart, FONT: FONT };
+
   function init() {
     if (typeof window.echarts === "undefined") return;
+    wireExports();
     var d = data();
     if (!d) return;
     if (d.scatter.length) {
@@ -97,11 +110,6 @@
       });
     }
     if (d.history.length) draw("chart-history", historyOption(d));
-    document.querySelectorAll("[data-export]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        exportChart(button.dataset.chart, button.dataset.export);
-      });
-    });
   }
 
   document.addEventListener("DOMContentLoaded", init);
