@@ -44,3 +44,14 @@ def dnc_added(*, phone_tail: str, actor: User | None) -> AuditEvent:
         actor=actor,
         data={"phone_tail": phone_tail},
     )
+
+
+def campaign_changed(*, campaign: Campaign, actor: User, change: str) -> AuditEvent:
+    return audit.record(
+        verb="calls.campaign_changed",
+        object_type="call_campaign",
+        object_id=campaign.id,
+        actor=actor,
+        unit_path=campaign.unit.path,
+        data={"change": change},
+    )

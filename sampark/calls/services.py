@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sampark.accounts.models import User
-from sampark.accounts.selectors import scope_q, scope_root
+from sampark.accounts.selectors import scope_q
 from sampark.calls import audit, effects, scripts
+from sampark.calls.campaigns import Entry as Entry
+from sampark.calls.campaigns import campaign_create as campaign_create
+from sampark.calls.campaigns import campaign_preview as campaign_preview
+from sampark.calls.campaigns import campaign_status_set as campaign_status_set
+from sampark.calls.campaigns import campaign_update as campaign_update
+from sampark.calls.campaigns import contacts_add as contacts_add
+from sampark.calls.campaigns import script_save as script_save
 from sampark.calls.enums import (
     LIVE_STATUSES,
     RETRY_DISPOSITIONS,
@@ -36,7 +43,6 @@ from sampark.calls.enums import (
     ContactStatus,
     Disposition,
     Effect,
-    SourceKind,
 )
 from sampark.calls.models import (
     AgentStatus,
@@ -46,14 +52,8 @@ from sampark.calls.models import (
     DoNotCall,
     Note,
     Response,
-    Script,
     ScriptVersion,
 )
-from sampark.calls.permissions import require_manager
-from sampark.geo.models import Unit
-from sampark.geo.scope import contains, subtree_q
-from sampark.people import selectors as people_selectors
-from sampark.people.enums import ConsentChannel
 from sampark.rules import selectors as rules_selectors
 from sampark.rules.enums import WAITING_REASONS, Channel, Kind
 
@@ -78,110 +78,7 @@ def caller_id_for(category: str) -> str:
     return str(_conf()["CALLER_ID"][Category(category).value])
 
 
-# --- scripts and campaigns ----------------------------------------------------------------------
-
-
-def script_save(
-    *, actor: User, name: str, unit: Unit, steps: object, script: Script | None = None
-) -> ScriptVersion:
-    """Save the steps as the next version of `script` (a new script when None)."""
-    clean = scripts.validate_steps(steps)
-    with transaction.atomic():
-        if script is None:
-            script = Script.objects.create(name=name[:200], unit=unit, created_by=actor)
-        last = script.versions.order_by("-number").values_list("number", flat=True).first() or 0
-        return ScriptVersion.objects.create(script=script, number=last + 1, steps=clean)
-
-
-@dataclass(frozen=True)
-class Entry:
-    person_id: int
-    unit_id: int
-    position: str = ""
-
-
-def _position_entries(*, actor: User, unit: Unit, codes: list[str]) -> list[Entry]:
-    kinds = people_selectors.position_kind_ids(codes=codes)
-    if not kinds:
-        raise ValidationError(_("Choose at least one known position."))
-    rows = (
-        people_selectors.assignments_visible(user=actor)
-        .filter(subtree_q(unit, field="unit"), kind_id__in=kinds, ended_at__isnull=True)
-        .values_list("person_id", "unit_id", "kind__name_hi")
-        .order_by("unit__path", "id")
-    )
-    return [Entry(pid, uid, pos) for pid, uid, pos in rows]
-
-
-def _consent_entries(*, unit: Unit, purpose: str) -> list[Entry]:
-    rows = (
-        people_selectors.persons_with_consent(purpose=purpose, channel=ConsentChannel.VOICE)
-        .filter(subtree_q(unit, field="home_unit"))
-        .values_list("id", "home_unit_id")
-        .order_by("id")
-    )
-    return [Entry(pid, uid) for pid, uid in rows]
-
-
-def campaign_create(
-    *,
-    actor: User,
-    name: str,
-    unit: Unit,
-    source: str,
-    purpose: str = "calls",
-    category: str = Category.SERVICE,
-    position_codes: Iterable[str] = (),
-    script: ScriptVersion | None = None,
-    mode: str = "preview",
-    lines_per_agent: int = 1,
-    abandon_cap: float = 0.03,
-) -> Campaign:
-    """Start a campaign over `unit`'s subtree; contacts come from positions or consents now,
-    or later through `contacts_add` (an event's no-shows)."""
-    require_manager(actor)
-    if not contains(scope_root(user=actor), unit):
-        raise PermissionDenied(_("That unit is outside your area."))
-    if not 0 < abandon_cap <= 0.2 or not 1 <= lines_per_agent <= 10:
-        raise ValidationError(_("Abandon cap or lines per agent out of range."))
-    codes = list(position_codes)
-    with transaction.atomic():
-        campaign = Campaign.objects.create(
-            name=name[:200],
-            unit=unit,
-            source=SourceKind(source),
-            purpose=purpose,
-            category=Category(category),
-            position_codes=codes,
-            script=script,
-            mode=mode,
-            lines_per_agent=lines_per_agent,
-            abandon_cap=abandon_cap,
-            created_by=actor,
-        )
-        if source == SourceKind.POSITIONS:
-            entries = _position_entries(actor=actor, unit=unit, codes=codes)
-        elif source == SourceKind.CONSENT:
-            entries = _consent_entries(unit=unit, purpose=purpose)
-        else:
-            entries = []
-        added = contacts_add(campaign=campaign, entries=entries)
-        audit.campaign_created(campaign=campaign, contacts=added, actor=actor)
-    return campaign
-
-
-def contacts_add(*, campaign: Campaign, entries: Iterable[Entry]) -> int:
-    """Queue persons into a campaign (once each); entries outside its subtree are dropped.
-    This is how the events app hands over a no-show list."""
-    inside = set(Unit.objects.filter(subtree_q(campaign.unit)).values_list("id", flat=True))
-    rows = [
-        Contact(campaign=campaign, person_id=e.person_id, unit_id=e.unit_id, position=e.position)
-        for e in entries
-        if e.unit_id in inside
-    ]
-    before = campaign.contacts.count()
-    Contact.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return campaign.contacts.count() - before
+# --- scripts and campaigns: `calls.campaigns` (imported above as part of this API) ---------------
 
 
 # --- scrubbing at dial time -----------------------------------------------------------------------

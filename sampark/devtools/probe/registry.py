@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sampark.accounts.models import User
-from sampark.calls.models import Attempt, Campaign, Contact
+from sampark.calls.models import Attempt, Campaign, Contact, Script
 from sampark.content.enums import DeliveryStatus
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.devtools.probe.world import Viewer, World, is_under, subtree_of
@@ -443,6 +443,14 @@ KINDS: dict[str, Kind] = {
         secrets=lambda w, v, i: [w.campaigns[i].name],
         table=Campaign,
     ),
+    # A call script belongs to its unit's subtree (its managers write and preview it there).
+    "script": Kind(
+        "script",
+        ids=lambda w: list(w.scripts),
+        outside=lambda w, v, i: w.scripts[i].unit_id not in v.subtree,
+        secrets=lambda w, v, i: [w.scripts[i].name],
+        table=Script,
+    ),
     "contact": Kind(
         "contact",
         ids=lambda w: list(w.contacts),
@@ -563,6 +571,7 @@ REGISTRY: dict[str, str] = {
     "campaign_id": "campaign",
     "contact_id": "contact",
     "attempt_id": "attempt",
+    "script_id": "script",
     "season_id": "season",
     "event_id": "event",
     "registration_id": "registration",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sampark.accounts.models import User
-from sampark.calls.models import Attempt, Campaign, Contact
+from sampark.calls.models import Attempt, Campaign, Contact, Script
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
 from sampark.events.models import Event, Gate, Registration, Season
@@ -67,6 +67,7 @@ class World:
     campaigns: dict[int, Campaign] = field(default_factory=dict)
     contacts: dict[int, Contact] = field(default_factory=dict)
     attempts: dict[int, Attempt] = field(default_factory=dict)
+    scripts: dict[int, Script] = field(default_factory=dict)
     seasons: dict[int, Season] = field(default_factory=dict)
     events: dict[int, Event] = field(default_factory=dict)
     registrations: dict[int, Registration] = field(default_factory=dict)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from sampark.calls.enums import SourceKind
-from sampark.calls.models import Attempt, Campaign, Contact
+from sampark.calls.models import Attempt, Campaign, Contact, Script, ScriptVersion
 from sampark.devtools.probe.world import World, subtree_of
 from sampark.geo.models import Unit
 
@@ -14,6 +14,15 @@ from sampark.geo.models import Unit
 def build(w: World, *, rng: random.Random, units: list[Unit], token: str) -> None:
     users = [u for u in w.users.values() if u.unit_id is not None]
     persons = [p for p in w.persons.values() if p.home_unit_id is not None]
+    for n in range(4):
+        unit = rng.choice(units)
+        script = Script.objects.create(name=f"Probescript {token}{n:02d}", unit=unit)
+        ScriptVersion.objects.create(
+            script=script,
+            number=1,
+            steps=[{"key": "q", "kind": "info", "hi": "नमस्ते", "en": "Hello", "next": ""}],
+        )
+        w.scripts[script.id] = script
     for n in range(6):
         unit = rng.choice(units)
         campaign = Campaign.objects.create(
