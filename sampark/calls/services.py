@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -283,8 +283,17 @@ def _hold(*, contact: Contact, verdict: Scrub, now: dt.datetime) -> None:
 
 
 def _own(*, agent: User, contact_id: int, now: dt.datetime) -> Contact:
-    """The contact, locked (its own row only), if the agent holds it."""
-    contact: Contact = _contacts().select_for_update(of=("self",)).get(id=contact_id)
+    """The contact, locked (its own row only), if the agent holds it; `open_call` is the id
+    of the call the agent has open on it (a reload after dialling), else None."""
+    open_call = Attempt.objects.filter(
+        contact=OuterRef("pk"), agent=agent, closed_at__isnull=True
+    ).values("id")[:1]
+    contact: Contact = (
+        _contacts()
+        .annotate(open_call=Subquery(open_call))
+        .select_for_update(of=("self",))
+        .get(id=contact_id)
+    )
     if contact.leased_by_id != agent.id or contact.status != ContactStatus.LEASED:
         raise PermissionDenied(_("This contact is no longer yours."))
     return contact
@@ -313,9 +322,8 @@ def call_start(
     now = now or timezone.now()
     with transaction.atomic():
         contact = _own(agent=agent, contact_id=contact_id, now=now)
-        open_attempt = contact.calls.filter(agent=agent, closed_at__isnull=True).first()
-        if open_attempt is not None:
-            return open_attempt
+        if contact.open_call is not None:  # type: ignore[attr-defined]
+            return Attempt.objects.get(id=contact.open_call)  # type: ignore[attr-defined]
         verdict = scrub(contact=contact, at=now, reuse=True)
         if verdict.go:
             attempt = Attempt.objects.create(

@@ -702,7 +702,11 @@ def phone_correction_decide(*, person_id: int, actor: User, confirm: bool) -> bo
     Only a holder of MANAGE_PEOPLE who sees the person; False when nothing is pending.
     ValidationError when the number belongs to someone else or was erased."""
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("home_unit").get(id=person_id)
+        person = (
+            Person.objects.select_for_update(of=("self",))
+            .select_related("home_unit")
+            .get(id=person_id)
+        )
         if not actor.can(Capability.MANAGE_PEOPLE) or not selectors.can_handle_person(
             user=actor, person=person, capability=Capability.MANAGE_PEOPLE
         ):

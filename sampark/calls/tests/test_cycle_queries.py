@@ -1,7 +1,7 @@
 """The console's cycle stays a handful of round trips (issue #15: p95 ≤ 200 ms at 2,000 agents).
 
 One cycle — next contact, dial, save the disposition with answers and a note — was 40 queries
-(with the rules loaded twice); it is 22 on SQLite in a test transaction, savepoints included.
+(with the rules loaded twice); it is 21 on SQLite in a test transaction, savepoints included.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sampark.calls.tests.fixtures import DAY
 
 pytestmark = pytest.mark.django_db
 
-CYCLE_MAX_QUERIES = 22
+CYCLE_MAX_QUERIES = 21
 
 
 def _cycle(agent: User, campaign: Campaign) -> None:
