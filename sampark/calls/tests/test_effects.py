@@ -132,3 +132,22 @@ def test_the_agent_cannot_confirm_a_phone_and_a_bad_number_is_refused(
     )
     assert response.status_code in (403, 404)
     assert Person.objects.get(id=contact.person_id).phone != "+919812345611"
+
+
+def test_a_number_that_belongs_to_someone_else_is_not_confirmed(
+    client: Client, effect_campaign: Campaign, agent1: User, bob: User, persons: list[Person]
+) -> None:
+    # given a reported number that is another person's phone
+    contact = _answer(effect_campaign, agent1, {"vol": "no", "come": "no", "phone": "9812345612"})
+    other = next(p for p in persons if p.id != contact.person_id)
+    Person.objects.filter(id=other.id).update(phone="+919812345612")
+    # when the in-charge confirms it
+    client.force_login(bob)
+    response = client.post(
+        reverse("people:phone_fix", kwargs={"person_id": contact.person_id}),
+        {"decision": "confirm"},
+    )
+    # then the page says why, and nothing changes
+    assert response.status_code == 302
+    assert Person.objects.get(id=contact.person_id).phone != "+919812345612"
+    assert PhoneCorrection.objects.get(person_id=contact.person_id).status == "pending"
