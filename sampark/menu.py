@@ -59,14 +59,9 @@ def _own_groups(user: User) -> bool:
     return _volunteer(user) and not user.can_any(GROUP_ROLLUP_PAGES)
 
 
-# The call centre's staff (the same roles as `calls.permissions.AGENT_ROLES`).
-CALL_ROLES = frozenset(
-    {Role.CALL_AGENT, Role.CALL_SUPERVISOR, Role.STATE_HEAD, Role.DISTRICT_INCHARGE}
-)
-
-
+# The call centre's staff: agents by role, managers by capability (as `calls.permissions`).
 def _calls(user: User) -> bool:
-    return has_area(user) and (user.is_superuser or bool(user.role_names & CALL_ROLES))
+    return has_area(user) and (Role.CALL_AGENT in user.role_names or user.can(Capability.RUN_CALLS))
 
 
 def _anyone(user: User) -> bool:

@@ -43,6 +43,9 @@ class Capability(models.TextChoices):
     APPROVE_RESPONSES = "approve_responses", _("Approve war-room responses")
     MANAGE_ACCOUNTS = "manage_accounts", _("Create and manage staff accounts")
     HANDLE_GRIEVANCES = "handle_grievances", _("Answer people's data requests (grievance officer)")
+    # The call centre (issue #15): start, pause and end campaigns, write scripts, watch the
+    # wallboard, inside one's subtree. Agents need no capability: their role opens the console.
+    RUN_CALLS = "run_calls", _("Run call-centre campaigns and scripts")
 
 
 _INCHARGE = {
@@ -73,6 +76,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.APPROVE_RESPONSES,
             Capability.MANAGE_ACCOUNTS,
             Capability.HANDLE_GRIEVANCES,
+            Capability.RUN_CALLS,
         }
     ),
     Role.DISTRICT_INCHARGE: frozenset(
@@ -84,6 +88,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_AUDIT,
             Capability.APPROVE_RESPONSES,
             Capability.MANAGE_ACCOUNTS,
+            # A district's own call team calls its district's volunteers (scope keeps it there).
+            Capability.RUN_CALLS,
         }
     ),
     Role.PC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS}),
@@ -99,7 +105,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     # Analysts and call staff work with content and calls; they never see raw numbers here.
     Role.ANALYST: frozenset({*_LISTENING, *_WARROOM, Capability.CREATE_CONTENT}),
-    Role.CALL_SUPERVISOR: frozenset({Capability.ACK_DIRECTIVES}),
+    Role.CALL_SUPERVISOR: frozenset({Capability.ACK_DIRECTIVES, Capability.RUN_CALLS}),
     Role.CALL_AGENT: frozenset(),
     Role.VOLUNTEER: frozenset(),
 }
@@ -118,6 +124,7 @@ GROUP_ROLLUP_PAGES = frozenset({Capability.MANAGE_GROUPS})
 IMPORT_PAGES = frozenset({Capability.IMPORT_EXPORT})
 AUDIT_PAGES = frozenset({Capability.VIEW_AUDIT})
 ACCOUNT_PAGES = frozenset({Capability.MANAGE_ACCOUNTS})
+CALLS_MANAGE_PAGES = frozenset({Capability.RUN_CALLS})
 
 # Seniority, highest first (issue #13): an in-charge manages staff accounts only for roles
 # below their own, and only the staff roles (in-charge and volunteer roles come from positions).

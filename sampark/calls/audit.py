@@ -100,3 +100,14 @@ def rostered(*, shift: CallShift, entries: list[RosterEntry], actor: User) -> Au
         unit_path=shift.site.unit.path,
         data={"seats": {str(e.agent_id): e.seat for e in entries}},
     )
+
+
+def campaign_changed(*, campaign: Campaign, actor: User, change: str) -> AuditEvent:
+    return audit.record(
+        verb="calls.campaign_changed",
+        object_type="call_campaign",
+        object_id=campaign.id,
+        actor=actor,
+        unit_path=campaign.unit.path,
+        data={"change": change},
+    )

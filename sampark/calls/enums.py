@@ -13,8 +13,7 @@ class SourceKind(models.TextChoices):
     POSITIONS = "positions", _("Positions in the tree")
     # Persons whose consent covers voice calls for the campaign's purpose.
     CONSENT = "consent", _("Consent for calls")
-    # An event's no-show list: filled by the events app through `calls.services.contacts_add`
-    # once it offers a no-show selector (issue #15 left this source to it).
+    # An event's no-show list (`events.selectors.no_shows`, inside the manager's subtree).
     EVENT_NO_SHOWS = "event_no_shows", _("An event's no-shows")
 
 
@@ -98,6 +97,9 @@ class Effect(models.TextChoices):
     OPT_OUT = "opt_out", _("Opted out of calls")
     CORRECT_PHONE = "correct_phone", _("Corrected phone number")
     VOLUNTEER = "volunteer", _("Willing to be a booth volunteer")
+    # Said they are 18 or older: lets `volunteer` open a position when no birth date is known.
+    ADULT = "adult", _("Confirmed 18 or older")
+    REGISTER_EVENT = "register_event", _("Registered for the campaign's event")
 
 
 class InboundStatus(models.TextChoices):

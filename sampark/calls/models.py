@@ -62,6 +62,10 @@ class Campaign(models.Model):
     source = models.CharField(max_length=16, choices=SourceKind.choices)
     # For SourceKind.POSITIONS: the position codes called (people's catalogue).
     position_codes = models.JSONField(default=list, blank=True)
+    # The event whose no-shows are called, and that the `register_event` answer registers for.
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     script = models.ForeignKey(
         ScriptVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -139,6 +143,10 @@ class Attempt(models.Model):
     recording_url = models.URLField(max_length=500, blank=True, default="")
     disposition = models.CharField(
         max_length=16, choices=Disposition.choices, blank=True, default=""
+    )
+    # The script version the call was given (a later edit of the script does not change it).
+    script = models.ForeignKey(
+        ScriptVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # The console's autosave: answers and the note being typed, until the disposition is saved.
     draft = models.JSONField(default=dict, blank=True)

@@ -1,7 +1,9 @@
-"""Who works in the call centre: by role, since the call pages need no capability of their own.
+"""Who works in the call centre.
 
-Agents work the console; managers (supervisors and in-charges) also start campaigns, write
-scripts and watch the wallboard. Both only inside their own subtree (scope does that).
+Managing (start, pause and end campaigns, write scripts, watch the wallboard) takes the
+`RUN_CALLS` capability (state head, district in-charges, call supervisors). Working the console
+takes the `call_agent` role or that capability. Both only inside one's own subtree (scope does
+that).
 """
 
 from __future__ import annotations
@@ -9,19 +11,18 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from sampark.accounts.enums import Role
+from sampark.accounts.enums import Capability, Role
 from sampark.accounts.models import User
 
-MANAGER_ROLES = frozenset({Role.CALL_SUPERVISOR, Role.STATE_HEAD, Role.DISTRICT_INCHARGE})
-AGENT_ROLES = frozenset({Role.CALL_AGENT, *MANAGER_ROLES})
-
-
-def is_agent(user: User) -> bool:
-    return user.unit_id is not None and (user.is_superuser or bool(user.role_names & AGENT_ROLES))
+AGENT_ROLES = frozenset({Role.CALL_AGENT})
 
 
 def is_manager(user: User) -> bool:
-    return user.unit_id is not None and (user.is_superuser or bool(user.role_names & MANAGER_ROLES))
+    return user.unit_id is not None and user.can(Capability.RUN_CALLS)
+
+
+def is_agent(user: User) -> bool:
+    return user.unit_id is not None and (bool(user.role_names & AGENT_ROLES) or is_manager(user))
 
 
 def require_agent(user: User) -> None:

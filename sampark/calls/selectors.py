@@ -9,14 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
 from sampark.calls.enums import AgentState, AttemptStatus, Disposition
-from sampark.calls.models import AgentStatus, Attempt, Campaign, Contact, Note, Script
-from sampark.calls.permissions import require_agent
+from sampark.calls.models import (
+    AgentStatus,
+    Attempt,
+    Campaign,
+    Contact,
+    Note,
+    Script,
+    ScriptVersion,
+)
+from sampark.calls.permissions import require_agent, require_manager
 from sampark.geo.models import Unit
 from sampark.people import selectors as people_selectors
 
@@ -31,6 +39,11 @@ def campaigns_visible(*, user: User) -> QuerySet[Campaign]:
         .select_related("unit", "script__script")
         .order_by("-created_at", "-id")
     )
+
+
+def campaigns_managed(*, user: User) -> QuerySet[Campaign]:
+    """Campaigns of the user's own subtree (those a manager may start, pause and change)."""
+    return campaigns_visible(user=user).filter(scope_q(user=user, field="unit"))
 
 
 def access_campaign(*, user: User, campaign_id: int) -> Campaign:
@@ -58,7 +71,7 @@ def access_attempt(*, user: User, attempt_id: int) -> Attempt:
     takes no calls)."""
     attempt = get_object_or_404(
         Attempt.objects.filter(scope_q(user=user, field="contact__unit")).select_related(
-            "contact__campaign", "contact__unit"
+            "contact__campaign", "contact__unit", "script"
         ),
         id=attempt_id,
     )
@@ -105,7 +118,12 @@ def contact_card(*, contact: Contact) -> ContactCard:
 
 def open_attempt(*, agent: User, contact: Contact) -> Attempt | None:
     """The call the agent has open on this contact (after a reload, with its autosaved draft)."""
-    return contact.calls.filter(agent=agent, closed_at__isnull=True).order_by("-id").first()
+    return (
+        contact.calls.filter(agent=agent, closed_at__isnull=True)
+        .select_related("script")
+        .order_by("-id")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -204,3 +222,30 @@ def agent_figures(*, user: User, now: dt.datetime, limit: int = 50) -> list[Agen
         )
         for r in rows
     ]
+
+
+def access_script(*, user: User, script_id: int) -> Script:
+    """A script of the user's subtree, else 404 (then 403 for a user who runs no calls)."""
+    script = get_object_or_404(scripts_visible(user=user), id=script_id)
+    require_manager(user)
+    return script
+
+
+def latest_versions(*, user: User, limit: int = 200) -> list[ScriptVersion]:
+    """The newest version of each script in the user's subtree, newest script first."""
+    newest = (
+        ScriptVersion.objects.filter(script=OuterRef("script")).order_by("-number").values("id")[:1]
+    )
+    return list(
+        ScriptVersion.objects.filter(script__in=scripts_visible(user=user), id=Subquery(newest))
+        .select_related("script")
+        .order_by("-script__created_at", "-script_id")[:limit]
+    )
+
+
+def campaign_counts(*, campaign: Campaign) -> dict[str, int]:
+    """Contacts of the campaign by status (for its manager, whose subtree holds it)."""
+    rows = (
+        campaign.contacts.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return dict(rows)

@@ -12,20 +12,28 @@ A lease lasts `LEASE_SECONDS` and is renewed by the console's autosave; while a 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sampark.accounts.models import User
-from sampark.accounts.selectors import scope_q, scope_root
-from sampark.calls import audit, scripts
+from sampark.accounts.selectors import scope_q
+from sampark.calls import audit, effects, scripts
+from sampark.calls.campaigns import Entry as Entry
+from sampark.calls.campaigns import campaign_create as campaign_create
+from sampark.calls.campaigns import campaign_preview as campaign_preview
+from sampark.calls.campaigns import campaign_status_set as campaign_status_set
+from sampark.calls.campaigns import campaign_update as campaign_update
+from sampark.calls.campaigns import contacts_add as contacts_add
+from sampark.calls.campaigns import script_save as script_save
 from sampark.calls.enums import (
     LIVE_STATUSES,
     RETRY_DISPOSITIONS,
@@ -35,7 +43,6 @@ from sampark.calls.enums import (
     ContactStatus,
     Disposition,
     Effect,
-    SourceKind,
 )
 from sampark.calls.models import (
     AgentStatus,
@@ -45,15 +52,8 @@ from sampark.calls.models import (
     DoNotCall,
     Note,
     Response,
-    Script,
     ScriptVersion,
 )
-from sampark.calls.permissions import require_manager
-from sampark.geo.models import Unit
-from sampark.geo.scope import contains, subtree_q
-from sampark.people import selectors as people_selectors
-from sampark.people import services as people_services
-from sampark.people.enums import ConsentChannel
 from sampark.rules import selectors as rules_selectors
 from sampark.rules.enums import WAITING_REASONS, Channel, Kind
 
@@ -78,110 +78,7 @@ def caller_id_for(category: str) -> str:
     return str(_conf()["CALLER_ID"][Category(category).value])
 
 
-# --- scripts and campaigns ----------------------------------------------------------------------
-
-
-def script_save(
-    *, actor: User, name: str, unit: Unit, steps: object, script: Script | None = None
-) -> ScriptVersion:
-    """Save the steps as the next version of `script` (a new script when None)."""
-    clean = scripts.validate_steps(steps)
-    with transaction.atomic():
-        if script is None:
-            script = Script.objects.create(name=name[:200], unit=unit, created_by=actor)
-        last = script.versions.order_by("-number").values_list("number", flat=True).first() or 0
-        return ScriptVersion.objects.create(script=script, number=last + 1, steps=clean)
-
-
-@dataclass(frozen=True)
-class Entry:
-    person_id: int
-    unit_id: int
-    position: str = ""
-
-
-def _position_entries(*, actor: User, unit: Unit, codes: list[str]) -> list[Entry]:
-    kinds = people_selectors.position_kind_ids(codes=codes)
-    if not kinds:
-        raise ValidationError(_("Choose at least one known position."))
-    rows = (
-        people_selectors.assignments_visible(user=actor)
-        .filter(subtree_q(unit, field="unit"), kind_id__in=kinds, ended_at__isnull=True)
-        .values_list("person_id", "unit_id", "kind__name_hi")
-        .order_by("unit__path", "id")
-    )
-    return [Entry(pid, uid, pos) for pid, uid, pos in rows]
-
-
-def _consent_entries(*, unit: Unit, purpose: str) -> list[Entry]:
-    rows = (
-        people_selectors.persons_with_consent(purpose=purpose, channel=ConsentChannel.VOICE)
-        .filter(subtree_q(unit, field="home_unit"))
-        .values_list("id", "home_unit_id")
-        .order_by("id")
-    )
-    return [Entry(pid, uid) for pid, uid in rows]
-
-
-def campaign_create(
-    *,
-    actor: User,
-    name: str,
-    unit: Unit,
-    source: str,
-    purpose: str = "calls",
-    category: str = Category.SERVICE,
-    position_codes: Iterable[str] = (),
-    script: ScriptVersion | None = None,
-    mode: str = "preview",
-    lines_per_agent: int = 1,
-    abandon_cap: float = 0.03,
-) -> Campaign:
-    """Start a campaign over `unit`'s subtree; contacts come from positions or consents now,
-    or later through `contacts_add` (an event's no-shows)."""
-    require_manager(actor)
-    if not contains(scope_root(user=actor), unit):
-        raise PermissionDenied(_("That unit is outside your area."))
-    if not 0 < abandon_cap <= 0.2 or not 1 <= lines_per_agent <= 10:
-        raise ValidationError(_("Abandon cap or lines per agent out of range."))
-    codes = list(position_codes)
-    with transaction.atomic():
-        campaign = Campaign.objects.create(
-            name=name[:200],
-            unit=unit,
-            source=SourceKind(source),
-            purpose=purpose,
-            category=Category(category),
-            position_codes=codes,
-            script=script,
-            mode=mode,
-            lines_per_agent=lines_per_agent,
-            abandon_cap=abandon_cap,
-            created_by=actor,
-        )
-        if source == SourceKind.POSITIONS:
-            entries = _position_entries(actor=actor, unit=unit, codes=codes)
-        elif source == SourceKind.CONSENT:
-            entries = _consent_entries(unit=unit, purpose=purpose)
-        else:
-            entries = []
-        added = contacts_add(campaign=campaign, entries=entries)
-        audit.campaign_created(campaign=campaign, contacts=added, actor=actor)
-    return campaign
-
-
-def contacts_add(*, campaign: Campaign, entries: Iterable[Entry]) -> int:
-    """Queue persons into a campaign (once each); entries outside its subtree are dropped.
-    This is how the events app hands over a no-show list."""
-    inside = set(Unit.objects.filter(subtree_q(campaign.unit)).values_list("id", flat=True))
-    rows = [
-        Contact(campaign=campaign, person_id=e.person_id, unit_id=e.unit_id, position=e.position)
-        for e in entries
-        if e.unit_id in inside
-    ]
-    before = campaign.contacts.count()
-    Contact.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return campaign.contacts.count() - before
+# --- scripts and campaigns: `calls.campaigns` (imported above as part of this API) ---------------
 
 
 # --- scrubbing at dial time -----------------------------------------------------------------------
@@ -197,23 +94,73 @@ class Scrub:
         return not self.reason
 
 
-def scrub(*, contact: Contact, at: dt.datetime) -> Scrub:
-    """May this contact be dialled at `at`? Our own do-not-call list, then every sending rule
-    (NCPR DND, opt-outs and consent, calling hours, the constituency's silence period)."""
-    recipient = rules_selectors.recipients(
-        person_ids=[contact.person_id], unit_ids={contact.person_id: contact.unit_id}
-    )[contact.person_id]
-    if DoNotCall.objects.filter(phone=recipient.phone).exists():
-        return Scrub(DNC)
-    book = rules_selectors.Rulebook.load(
-        purpose=contact.campaign.purpose,
-        audience=[(recipient, Channel.VOICE)],
-        at=at,
-        kind=Kind.MESSAGE,
-        calendar=_calendar(at),
+@dataclass(frozen=True)
+class _Book:
+    """The rules loaded for one contact (consents, NCPR DND), judged again at dial time."""
+
+    book: rules_selectors.Rulebook
+    recipient: rules_selectors.Recipient
+    loaded_at: dt.datetime
+
+
+# The rules loaded at hand-out, reused when the agent dials the same contact within
+# BOOK_SECONDS (one load for both scrubs; an opt-out elsewhere takes effect within a minute,
+# as the issue asks). The time windows (calling hours, silence) are judged again at dial time,
+# and our own do-not-call list is read afresh with the contact each time.
+_BOOKS: OrderedDict[int, _Book] = OrderedDict()
+BOOK_SECONDS = 60
+MAX_BOOKS = 5000
+
+
+def _contacts() -> QuerySet[Contact]:
+    """Contacts with what the scrub and the console need, in one query: the campaign, the
+    unit, the person (phone, birth date) and whether the number is on our own list."""
+    return Contact.objects.select_related("campaign", "unit", "person").annotate(
+        on_dnc=Exists(DoNotCall.objects.filter(phone=OuterRef("person__phone")))
     )
-    verdict = book.check(recipient, channel=Channel.VOICE, at=at)
+
+
+def scrub(*, contact: Contact, at: dt.datetime, reuse: bool = False) -> Scrub:
+    """May this contact be dialled at `at`? Our own do-not-call list, then every sending rule
+    (NCPR DND, opt-outs and consent, calling hours, the constituency's silence period).
+    `reuse`: judge with the rules loaded for this contact less than BOOK_SECONDS ago."""
+    person = contact.person
+    on_dnc = getattr(contact, "on_dnc", None)
+    if on_dnc is None:
+        on_dnc = DoNotCall.objects.filter(phone=person.phone).exists()
+    if on_dnc:
+        return Scrub(DNC)
+    kept = _BOOKS.get(contact.id) if reuse else None
+    if (
+        kept is None
+        or kept.recipient.phone != person.phone
+        or not dt.timedelta(0) <= at - kept.loaded_at <= dt.timedelta(seconds=BOOK_SECONDS)
+    ):
+        recipient = rules_selectors.recipient_at(
+            person_id=contact.person_id,
+            phone=person.phone,
+            date_of_birth=person.date_of_birth,
+            unit=contact.unit,
+        )
+        book = rules_selectors.Rulebook.load(
+            purpose=contact.campaign.purpose,
+            audience=[(recipient, Channel.VOICE)],
+            at=at,
+            kind=Kind.MESSAGE,
+            calendar=_calendar(at),
+        )
+        kept = _Book(book, recipient, at)
+        _BOOKS[contact.id] = kept
+        _BOOKS.move_to_end(contact.id)
+        while len(_BOOKS) > MAX_BOOKS:
+            _BOOKS.popitem(last=False)
+    verdict = kept.book.check(kept.recipient, channel=Channel.VOICE, at=at)
     return Scrub(verdict.reason, verdict.until)
+
+
+def forget_rules() -> None:
+    """Drop the rules kept for contacts (an opt-out was just recorded in this process)."""
+    _BOOKS.clear()
 
 
 _CALENDAR: dict[str, Any] = {}
@@ -234,57 +181,64 @@ def _calendar(at: dt.datetime) -> rules_selectors.Calendar:
 
 
 def _held_by(agent: User) -> Contact | None:
-    return (
-        Contact.objects.filter(leased_by=agent, status=ContactStatus.LEASED)
-        .select_related("campaign")
-        .order_by("id")
-        .first()
+    return _contacts().filter(leased_by=agent, status=ContactStatus.LEASED).order_by("id").first()
+
+
+def _free(now: dt.datetime) -> Q:
+    return Q(status=ContactStatus.WAITING) | Q(
+        status=ContactStatus.LEASED, lease_until__lt=now, live=False
     )
 
 
 def _candidates(*, agent: User, campaign: Campaign, now: dt.datetime) -> Any:
     due = Q(due_at__isnull=True) | Q(due_at__lte=now)
-    free = Q(status=ContactStatus.WAITING) | Q(
-        status=ContactStatus.LEASED, lease_until__lt=now, live=False
-    )
     return (
-        Contact.objects.filter(scope_q(user=agent, field="unit"), due, free, campaign=campaign)
+        Contact.objects.filter(
+            scope_q(user=agent, field="unit"), due, _free(now), campaign_id=campaign.id
+        )
         .filter(Q(callback_agent__isnull=True) | Q(callback_agent=agent))
         .order_by("due_at", "id")
     )
 
 
 def _claim_one(*, agent: User, campaign: Campaign, now: dt.datetime, skip: set[int]) -> int | None:
-    """Lease one free contact to `agent`; its id, or None when none is left."""
-    qs = _candidates(agent=agent, campaign=campaign, now=now).exclude(id__in=skip)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            ids = list(
-                qs.select_for_update(skip_locked=True, of=("self",)).values_list("id", flat=True)[
-                    :1
-                ]
-            )
-        else:
-            ids = list(qs.values_list("id", flat=True)[:1])
-        if not ids:
-            return None
-        won = (
-            Contact.objects.filter(id=ids[0])
-            .filter(
-                Q(status=ContactStatus.WAITING)
-                | Q(status=ContactStatus.LEASED, lease_until__lt=now, live=False)
-            )
-            .update(
-                status=ContactStatus.LEASED,
-                leased_by=agent,
-                lease_until=now + lease_length(),
-                updated_at=now,
-            )
+    """Lease one free contact to `agent` in one statement; its id, or None when none is left
+    (-1 when another agent won the row we picked: try again).
+
+    `UPDATE … WHERE id = (SELECT … [FOR UPDATE SKIP LOCKED] LIMIT 1) AND <still free>
+    RETURNING id`: on PostgreSQL concurrent agents pass over each other's rows, and the
+    re-checked condition lets only one writer win a row; SQLite serialises writers."""
+    pick_sql, pick_params = (
+        _candidates(agent=agent, campaign=campaign, now=now)
+        .exclude(id__in=skip)
+        .values("id")[:1]
+        .query.sql_with_params()
+    )
+    if connection.vendor == "postgresql":
+        pick_sql += " FOR UPDATE OF calls_contact SKIP LOCKED"
+    table = Contact._meta.db_table
+    when = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET status = %s, leased_by_id = %s, lease_until = %s, '  # noqa: S608
+            f"updated_at = %s WHERE id = ({pick_sql}) AND (status = %s OR (status = %s AND "
+            "lease_until < %s AND NOT live)) RETURNING id",
+            [
+                ContactStatus.LEASED,
+                agent.id,
+                when(now + lease_length()),
+                when(now),
+                *pick_params,
+                ContactStatus.WAITING,
+                ContactStatus.LEASED,
+                when(now),
+            ],
         )
-    if not won:
-        skip.add(ids[0])  # another agent took it between our read and our write (SQLite)
-        return -1
-    return int(ids[0])
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    # Nothing updated: either nothing is free, or another agent took our pick meanwhile.
+    return -1 if _candidates(agent=agent, campaign=campaign, now=now).exists() else None
 
 
 def contact_next(
@@ -305,10 +259,11 @@ def contact_next(
             return None
         if contact_id < 0:
             continue
-        contact = Contact.objects.select_related("campaign", "unit").get(id=contact_id)
+        contact = _contacts().get(id=contact_id)
         verdict = scrub(contact=contact, at=now) if scrub_rules else Scrub()
         if verdict.go:
             return contact
+        skip.add(contact_id)
         _hold(contact=contact, verdict=verdict, now=now)
     return None
 
@@ -322,13 +277,22 @@ def _hold(*, contact: Contact, verdict: Scrub, now: dt.datetime) -> None:
         hold_reason=verdict.reason,
         leased_by=None,
         lease_until=None,
+        live=False,
         updated_at=now,
     )
 
 
 def _own(*, agent: User, contact_id: int, now: dt.datetime) -> Contact:
-    contact = (
-        Contact.objects.select_for_update().select_related("campaign", "unit").get(id=contact_id)
+    """The contact, locked (its own row only), if the agent holds it; `open_call` is the id
+    of the call the agent has open on it (a reload after dialling), else None."""
+    open_call = Attempt.objects.filter(
+        contact=OuterRef("pk"), agent=agent, closed_at__isnull=True
+    ).values("id")[:1]
+    contact: Contact = (
+        _contacts()
+        .annotate(open_call=Subquery(open_call))
+        .select_for_update(of=("self",))
+        .get(id=contact_id)
     )
     if contact.leased_by_id != agent.id or contact.status != ContactStatus.LEASED:
         raise PermissionDenied(_("This contact is no longer yours."))
@@ -353,32 +317,32 @@ def call_start(
     *, agent: User, contact_id: int, provider: str = "", now: dt.datetime | None = None
 ) -> Attempt:
     """Open an attempt on a contact the agent holds, after asking the rules once more at the
-    moment of dialling. `provider` "" = the agent dials from their own phone."""
+    moment of dialling. `provider` "" = the agent dials from their own phone. The attempt
+    keeps the campaign's script version of this moment."""
     now = now or timezone.now()
     with transaction.atomic():
         contact = _own(agent=agent, contact_id=contact_id, now=now)
-        verdict = scrub(contact=contact, at=now)
-        if not verdict.go:
+        if contact.open_call is not None:  # type: ignore[attr-defined]
+            return Attempt.objects.get(id=contact.open_call)  # type: ignore[attr-defined]
+        verdict = scrub(contact=contact, at=now, reuse=True)
+        if verdict.go:
+            attempt = Attempt.objects.create(
+                contact=contact,
+                agent=agent,
+                started_at=now,
+                provider=provider,
+                caller_id=caller_id_for(contact.campaign.category),
+                script_id=contact.campaign.script_id,
+                status=AttemptStatus.QUEUED if provider else AttemptStatus.IN_PROGRESS,
+            )
+            Contact.objects.filter(id=contact.id).update(
+                live=True, attempts=contact.attempts + 1, lease_until=now + lease_length()
+            )
+            agent_state_set(agent=agent, state="on_call", now=now)
+        else:
             _hold(contact=contact, verdict=verdict, now=now)
     if not verdict.go:
         raise ValidationError(_("The rules hold this call: %(r)s") % {"r": verdict.reason})
-    with transaction.atomic():
-        contact = _own(agent=agent, contact_id=contact_id, now=now)
-        open_attempt = contact.calls.filter(agent=agent, closed_at__isnull=True).first()
-        if open_attempt is not None:
-            return open_attempt
-        attempt = Attempt.objects.create(
-            contact=contact,
-            agent=agent,
-            started_at=now,
-            provider=provider,
-            caller_id=caller_id_for(contact.campaign.category),
-            status=AttemptStatus.QUEUED if provider else AttemptStatus.IN_PROGRESS,
-        )
-        Contact.objects.filter(id=contact.id).update(
-            live=True, attempts=contact.attempts + 1, lease_until=now + lease_length()
-        )
-        agent_state_set(agent=agent, state="on_call", now=now)
     return attempt
 
 
@@ -452,23 +416,34 @@ def draft_save(
         lease_renew(agent=agent, contact_id=attempt.contact_id, now=now)
 
 
-def _apply_effects(*, contact: Contact, fired: list[tuple[str, object]]) -> list[str]:
-    """Answers that change other apps, through their services. Opt-out withdraws every
-    consent the number gave, on every channel, at once (issue #15: within a minute)."""
-    applied: list[str] = []
-    phone = people_selectors.person_facts(person_ids=[contact.person_id])[contact.person_id].phone
-    for effect, _answer in fired:
-        if effect == Effect.OPT_OUT:
-            for channel in ConsentChannel.values:
-                people_services.consent_withdraw_channel(
-                    phone=phone, channel=channel, source="call_centre"
-                )
-            DoNotCall.objects.get_or_create(phone=phone, defaults={"reason": "opted out on a call"})
-        # A corrected phone and a willing volunteer stay as structured answers (Response rows)
-        # for the people team: people offers no service to change a phone or open a position
-        # request yet (see docs/calls.md).
-        applied.append(effect)
-    return applied
+_VERSIONS: dict[int, ScriptVersion] = {}
+
+
+def _version(version_id: int | None) -> ScriptVersion | None:
+    """A script version, kept in the process once read: versions never change."""
+    if version_id is None:
+        return None
+    version = _VERSIONS.get(version_id)
+    if version is None:
+        version = ScriptVersion.objects.get(id=version_id)
+        if len(_VERSIONS) > 1000:
+            _VERSIONS.clear()
+        _VERSIONS[version_id] = version
+    return version
+
+
+def _clean_answers(
+    version: ScriptVersion | None, answers: Mapping[str, object] | None
+) -> dict[str, object]:
+    clean: dict[str, object] = {}
+    if version is None or not answers:
+        return clean
+    for key, raw in answers.items():
+        step = scripts.step_by_key(version.steps, key)
+        if step is None or step["kind"] == "info" or raw in ("", None, []):
+            continue
+        clean[key] = scripts.clean_answer(step, raw)
+    return clean
 
 
 def disposition_save(
@@ -481,41 +456,41 @@ def disposition_save(
     callback_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> Attempt:
-    """Close the call: answers as structured responses, their effects, the disposition, a note,
-    a call-back; the contact goes back to the queue or is done, and the lease ends."""
+    """Close the call: answers as structured responses (of the script version the call was
+    given), their effects elsewhere, the disposition, a note, a call-back; the contact goes
+    back to the queue or is done, and the lease ends."""
     now = now or timezone.now()
     code = Disposition(disposition)
     if code == Disposition.CALL_BACK and (callback_at is None or callback_at <= now):
         raise ValidationError(_("Choose a call-back time in the future."))
     with transaction.atomic():
+        # Lock the call and its contact only (never the campaign row every agent shares).
         attempt = (
-            Attempt.objects.select_for_update()
-            .select_related("contact__campaign")
+            Attempt.objects.select_for_update(of=("self", "contact"))
+            .select_related("contact__campaign", "contact__unit", "contact__person")
             .get(id=attempt_id)
         )
         if attempt.agent_id != agent.id:
             raise PermissionDenied(_("This call is no longer yours."))
         if attempt.closed_at is not None:
             return attempt  # a double submit: the first one counted
-        contact = _own(agent=agent, contact_id=attempt.contact_id, now=now)
-        version = contact.campaign.script
-        clean: dict[str, object] = {}
-        if version is not None and answers:
-            for key, raw in answers.items():
-                step = scripts.step_by_key(version.steps, key)
-                if step is None or step["kind"] == "info" or raw in ("", None, []):
-                    continue
-                clean[key] = scripts.clean_answer(step, raw)
-            Response.objects.bulk_create(
-                [
-                    Response(attempt=attempt, script=version, question=k, value=v)
-                    for k, v in clean.items()
-                ]
-            )
+        contact = attempt.contact
+        if contact.leased_by_id != agent.id or contact.status != ContactStatus.LEASED:
+            raise PermissionDenied(_("This contact is no longer yours."))
+        version = _version(attempt.script_id or contact.campaign.script_id)
+        clean = _clean_answers(version, answers)
+        Response.objects.bulk_create(
+            [
+                Response(attempt=attempt, script=version, question=k, value=v)
+                for k, v in clean.items()
+            ]
+        )
         fired = scripts.effects(version.steps, clean) if version is not None else []
         if code == Disposition.DO_NOT_CALL:
             fired.append((Effect.OPT_OUT, True))
-        applied = _apply_effects(contact=contact, fired=fired)
+        applied = effects.apply(contact=contact, fired=fired, agent=agent) if fired else []
+        if Effect.OPT_OUT in applied:
+            forget_rules()
         if note.strip():
             Note.objects.create(contact=contact, author=agent, text=note.strip()[:MAX_NOTE])
         attempt.disposition = code
@@ -524,7 +499,7 @@ def disposition_save(
         if attempt.ended_at is None and not attempt.provider:
             attempt.ended_at = now
             attempt.status = AttemptStatus.COMPLETED
-        attempt.save()
+        attempt.save(update_fields=["disposition", "closed_at", "draft", "ended_at", "status"])
         _requeue(contact=contact, code=code, callback_at=callback_at, agent=agent, now=now)
         agent_state_set(agent=agent, state="available", now=now)
         audit.call_closed(attempt=attempt, actor=agent, effects=applied)

@@ -32,9 +32,16 @@ from sampark.rules.selectors import IST
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require_agent(user)
-    campaigns = list(selectors.campaigns_visible(user=user).filter(status="active")[:100])
+    manager = is_manager(user)
+    visible = selectors.campaigns_visible(user=user)
+    campaigns = list(visible.filter(status="active")[:100])
+    # Managers also see the drafts and paused campaigns of their own subtree, to start them.
+    managed = selectors.campaigns_managed(user=user)
+    waiting = list(managed.filter(status__in=["draft", "paused"])[:100]) if manager else []
     return render(
-        request, "calls/pages/home.html", {"campaigns": campaigns, "manager": is_manager(user)}
+        request,
+        "calls/pages/home.html",
+        {"campaigns": campaigns, "waiting": waiting, "manager": manager},
     )
 
 
@@ -60,7 +67,7 @@ def console(request: HttpRequest, campaign_id: int) -> HttpResponse:
         return redirect("calls:console", campaign_id=contact.campaign_id)
     if contact is not None:
         attempt = selectors.open_attempt(agent=user, contact=contact)
-        steps = campaign.script.steps if campaign.script else []
+        steps = _steps(attempt, campaign)
         context |= {
             "card": selectors.contact_card(contact=contact),
             "attempt": attempt,
@@ -103,6 +110,12 @@ def call_start(request: HttpRequest, contact_id: int) -> HttpResponse:
     return redirect("calls:console", campaign_id=contact.campaign_id)
 
 
+def _steps(attempt: Attempt | None, campaign: Campaign) -> list[dict[str, Any]]:
+    """The steps of the script version the call was given (else the campaign's current)."""
+    version = attempt.script if attempt is not None and attempt.script_id else campaign.script
+    return list(version.steps) if version is not None else []
+
+
 def _own_attempt(request: HttpRequest, attempt_id: int) -> tuple[Attempt, Campaign]:
     user = _user(request)
     attempt = selectors.access_attempt(user=user, attempt_id=attempt_id)
@@ -113,7 +126,7 @@ def _own_attempt(request: HttpRequest, attempt_id: int) -> tuple[Attempt, Campai
 @require_POST
 def draft_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt, campaign = _own_attempt(request, attempt_id)
-    steps = campaign.script.steps if campaign.script else []
+    steps = _steps(attempt, campaign)
     draft = {
         "answers": _answers_of(request, steps),
         "note": request.POST.get("note", "")[: services.MAX_NOTE],
@@ -141,7 +154,7 @@ def _callback_at(raw: str) -> dt.datetime | None:
 @require_POST
 def disposition_save(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt, campaign = _own_attempt(request, attempt_id)
-    steps = campaign.script.steps if campaign.script else []
+    steps = _steps(attempt, campaign)
     try:
         services.disposition_save(
             agent=_user(request),

@@ -140,3 +140,15 @@ def phones_read(
         unit_path=root.path if root is not None else "",
         unit_id=root.pk if root is not None else None,
     )
+
+
+def phone_correction(*, person: Person, actor: User | None, verb: str) -> AuditEvent:
+    """A phone reported, confirmed or rejected (never the number itself)."""
+    return audit.record(
+        verb=verb,
+        object_type="person",
+        object_id=person.id,
+        actor=actor,
+        unit_path=_person_path(person),
+        data={},
+    )

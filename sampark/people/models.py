@@ -159,6 +159,37 @@ class SignupFlag(models.Model):
         return f"{self.person_id}:{self.kind}"
 
 
+class PhoneCorrection(models.Model):
+    """A new number someone reported for a person (a call-centre answer): the phone is the
+    person's identity (sign-in, OTP, consent ledger), so it changes only when an in-charge who
+    sees the person confirms it on the person's page. At most one pending per person."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        CONFIRMED = "confirmed", "confirmed"
+        REJECTED = "rejected", "rejected"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phone_corrections")
+    phone = models.CharField(max_length=16)
+    source = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status="pending"), name="one_pending_phone_fix"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"phonefix:{self.person_id}"
+
+
 class PhoneVerification(models.Model):
     """An OTP sent to a person's phone; only a hash of the code is stored."""
 

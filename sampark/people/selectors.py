@@ -169,6 +169,14 @@ def phone_for(*, user: User, person: Person) -> str:
     return validation.display_phone(person.phone, masked=not user.can(Capability.SEE_PHONES))
 
 
+def phone_fix_for(*, user: User, person: Person) -> str:
+    """The pending reported number of the person as this user may see it, or ""."""
+    fix = person.phone_corrections.filter(status="pending").first()
+    if fix is None:
+        return ""
+    return validation.display_phone(fix.phone, masked=not user.can(Capability.SEE_PHONES))
+
+
 def mask_epic(epic: str) -> str:
     """ABC1234567 -> ABCxxxxx67 (a voter ID is as personal as a phone number)."""
     return epic[:3] + "x" * (len(epic) - 5) + epic[-2:] if len(epic) > 5 else epic

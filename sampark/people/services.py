@@ -41,6 +41,7 @@ from sampark.people.models import (
     Assignment,
     ConsentEvent,
     Person,
+    PhoneCorrection,
     PhoneVerification,
     PositionKind,
     SignupFlag,
@@ -674,3 +675,60 @@ def person_consent_give(
             at=None,
         )
     return person
+
+
+# --- phone corrections (a number reported on a call; an in-charge confirms) ---
+
+
+def phone_correction_request(*, person_id: int, phone: str, source: str) -> PhoneCorrection | None:
+    """Record a new number reported for the person, pending an in-charge's confirmation (the
+    phone is the person's identity, so nobody changes it from a call). A later report replaces
+    the pending one; None when the number is already the person's. ValidationError for a
+    number that is not an Indian mobile."""
+    clean = validation.normalize_phone(phone)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(id=person_id)
+        if person.phone == clean:
+            return None
+        pending = PhoneCorrection.Status.PENDING
+        PhoneCorrection.objects.filter(person=person, status=pending).delete()
+        fix = PhoneCorrection.objects.create(person=person, phone=clean, source=source[:40])
+        audit.phone_correction(person=person, actor=None, verb="person.phone_reported")
+    return fix
+
+
+def phone_correction_decide(*, person_id: int, actor: User, confirm: bool) -> bool:
+    """Confirm (the person's phone becomes the reported one) or reject the pending correction.
+    Only a holder of MANAGE_PEOPLE who sees the person; False when nothing is pending.
+    ValidationError when the number belongs to someone else or was erased."""
+    with transaction.atomic():
+        person = (
+            Person.objects.select_for_update(of=("self",))
+            .select_related("home_unit")
+            .get(id=person_id)
+        )
+        if not actor.can(Capability.MANAGE_PEOPLE) or not selectors.can_handle_person(
+            user=actor, person=person, capability=Capability.MANAGE_PEOPLE
+        ):
+            raise PermissionDenied(_("Your role may not do this for this person."))
+        fix = PhoneCorrection.objects.filter(
+            person=person, status=PhoneCorrection.Status.PENDING
+        ).first()
+        if fix is None:
+            return False
+        if confirm:
+            if privacy.is_erased(fix.phone):
+                raise ValidationError(_("Erased at the person's request."), code="erased")
+            if Person.objects.filter(phone=fix.phone).exclude(id=person.id).exists():
+                raise ValidationError(
+                    _("This number belongs to another person."), code="phone_taken"
+                )
+            Person.objects.filter(id=person.id).update(phone=fix.phone)
+        fix.status = (
+            PhoneCorrection.Status.CONFIRMED if confirm else PhoneCorrection.Status.REJECTED
+        )
+        fix.decided_by, fix.decided_at = actor, timezone.now()
+        fix.save(update_fields=["status", "decided_by", "decided_at"])
+        verb = "person.phone_corrected" if confirm else "person.phone_fix_rejected"
+        audit.phone_correction(person=person, actor=actor, verb=verb)
+    return True

@@ -110,6 +110,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": person,
             "phone": selectors.phone_for(user=user, person=person),
+            "phone_fix": selectors.phone_fix_for(user=user, person=person),
             "epic": selectors.epic_for(user=user, person=person),
             "age": _age(person),
             "positions": positions,
@@ -287,4 +288,22 @@ def consent_record(request: HttpRequest, person_id: int) -> HttpResponse:
         messages.error(request, _errors(exc))
     else:
         messages.success(request, _("Consent recorded."))
+    return redirect("people:detail", person_id=person.id)
+
+
+@login_required
+@require_POST
+def phone_fix(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Confirm or reject the number reported for the person (e.g. on a call)."""
+    user = _user(request)
+    person = selectors.access_person(user=user, person_id=person_id)
+    try:
+        done = services.phone_correction_decide(
+            person_id=person.id, actor=user, confirm=request.POST.get("decision") == "confirm"
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        if done:
+            messages.success(request, _("The phone correction is recorded."))
     return redirect("people:detail", person_id=person.id)

@@ -126,10 +126,11 @@ def volunteer_signup(
 
 
 def volunteer_position_take(
-    *, person_id: int, booth: Unit, referrer_id: int | None, via: str
+    *, person_id: int, booth: Unit, referrer_id: int | None, via: str, age_confirmed: bool = False
 ) -> bool:
     """Give the person the first free volunteer seat on the booth, awaiting the in-charge's
-    verification, and credit the referrer. False when they already hold one there."""
+    verification, and credit the referrer. False when they already hold one there.
+    `age_confirmed`: the person said they are 18 or older (a call, when no birth date is known)."""
     if booth.level != Level.BOOTH:
         raise ValidationError(_("Choose a booth."), code="booth_required")
     person = people_selectors.person_by_id(person_id=person_id)
@@ -145,7 +146,7 @@ def volunteer_position_take(
     with transaction.atomic():
         try:
             assignment = people_services.assignment_create(
-                person=person, unit=booth, kind_code=kind, actor=None
+                person=person, unit=booth, kind_code=kind, actor=None, age_confirmed=age_confirmed
             )
         except ValidationError as exc:
             if exc.code in ("duplicate", "two_booth_positions"):

@@ -311,6 +311,25 @@ def check(
     return book.check(recipient, channel=channel, at=at)
 
 
+def _place(
+    unit_id: int, level: str, ac_id: int | None, pc_id: int | None
+) -> tuple[int | None, int | None]:
+    """The (AC, PC) whose silence period covers a unit."""
+    return (unit_id if level == Level.AC else ac_id, unit_id if level == Level.PC else pc_id)
+
+
+def recipient_at(
+    *, person_id: int, phone: str, date_of_birth: dt.date | None, unit: Unit | None
+) -> Recipient:
+    """One recipient from facts the caller already read (no query), placed at `unit`."""
+    ac_id, pc_id = (
+        _place(unit.id, unit.level, unit.ac_id, unit.pc_id) if unit is not None else (None, None)
+    )
+    return Recipient(
+        person_id=person_id, phone=phone, date_of_birth=date_of_birth, ac_id=ac_id, pc_id=pc_id
+    )
+
+
 def recipients(
     *, person_ids: Iterable[int], unit_ids: Mapping[int, int] | None = None
 ) -> dict[int, Recipient]:
@@ -319,7 +338,7 @@ def recipients(
     facts = people_selectors.person_facts(person_ids=person_ids)
     where = {pid: (unit_ids or {}).get(pid, f.home_unit_id) for pid, f in facts.items()}
     places = {
-        uid: (uid if level == Level.AC else ac_id, uid if level == Level.PC else pc_id)
+        uid: _place(uid, level, ac_id, pc_id)
         for uid, level, ac_id, pc_id in Unit.objects.filter(
             id__in={u for u in where.values() if u is not None}
         ).values_list("id", "level", "ac_id", "pc_id")

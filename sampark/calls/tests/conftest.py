@@ -16,3 +16,4 @@ from sampark.calls.tests.fixtures import (  # noqa: F401
 def _fresh_calendar() -> None:
     """Each test reads the poll calendar it wrote (the service shares one for a minute)."""
     services._CALENDAR.clear()
+    services.forget_rules()

@@ -109,19 +109,55 @@ def test_the_constituency_silence_period_holds_the_call(
     assert contact.hold_reason == "silence"
 
 
-def test_the_rules_are_asked_again_when_the_agent_dials(campaign: Campaign, agent1: User) -> None:
+def test_the_rules_are_loaded_again_when_the_agent_dials_a_minute_later(
+    campaign: Campaign, agent1: User
+) -> None:
     # given an agent holding a contact who lands on the DND register before the call
     with time_machine.travel(DAY, tick=False):
         held = services.contact_next(agent=agent1, campaign=campaign)
         assert held is not None
         DndNumber.objects.create(phone=held.person.phone)
-        # when the agent dials
-        with pytest.raises(ValidationError):
-            services.call_start(agent=agent1, contact_id=held.id)
+    # when the agent dials more than a minute after the hand-out
+    later = DAY + dt.timedelta(seconds=services.BOOK_SECONDS + 1)
+    with time_machine.travel(later, tick=False), pytest.raises(ValidationError):
+        services.call_start(agent=agent1, contact_id=held.id, now=later)
     # then no call is opened and the contact is held
     held.refresh_from_db()
     assert held.calls.count() == 0
     assert held.status == ContactStatus.HELD
+
+
+def test_our_own_list_is_read_afresh_when_the_agent_dials(campaign: Campaign, agent1: User) -> None:
+    # given an agent holding a contact whose number goes on our own list a moment later
+    with time_machine.travel(DAY, tick=False):
+        held = services.contact_next(agent=agent1, campaign=campaign)
+        assert held is not None
+        services.dnc_add(phone=held.person.phone, reason="asked by letter", actor=None)
+        # when the agent dials at once, then the call is refused
+        with pytest.raises(ValidationError):
+            services.call_start(agent=agent1, contact_id=held.id)
+    held.refresh_from_db()
+    assert held.hold_reason == services.DNC
+
+
+def test_calling_hours_are_judged_again_at_the_moment_of_dialling(
+    campaign: Campaign, agent1: User
+) -> None:
+    # given a contact handed out at 20:59:50 IST
+    contact = _only(campaign)
+    handed = dt.datetime(2026, 3, 2, 15, 29, 50, tzinfo=dt.UTC)
+    with time_machine.travel(handed, tick=False):
+        held = services.contact_next(agent=agent1, campaign=campaign)
+    assert held is not None
+    assert held.id == contact.id
+    # when the agent dials at 21:00:10 IST (the loaded rules are reused, the clock is not)
+    dialled = handed + dt.timedelta(seconds=20)
+    with time_machine.travel(dialled, tick=False), pytest.raises(ValidationError):
+        services.call_start(agent=agent1, contact_id=held.id, now=dialled)
+    # then the contact waits for the morning
+    held.refresh_from_db()
+    assert held.status == ContactStatus.WAITING
+    assert held.hold_reason == "calling_hours"
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sampark.accounts.models import User
-from sampark.calls.models import Attempt, CallShift, Campaign, Contact, InboundCall, Site
+from sampark.calls.models import (
+    Attempt,
+    CallShift,
+    Campaign,
+    Contact,
+    InboundCall,
+    Script,
+    Site,
+)
 from sampark.calls.permissions import is_manager
 from sampark.content.enums import DeliveryStatus
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
@@ -444,6 +452,14 @@ KINDS: dict[str, Kind] = {
         secrets=lambda w, v, i: [w.campaigns[i].name],
         table=Campaign,
     ),
+    # A call script belongs to its unit's subtree (its managers write and preview it there).
+    "script": Kind(
+        "script",
+        ids=lambda w: list(w.scripts),
+        outside=lambda w, v, i: w.scripts[i].unit_id not in v.subtree,
+        secrets=lambda w, v, i: [w.scripts[i].name],
+        table=Script,
+    ),
     "contact": Kind(
         "contact",
         ids=lambda w: list(w.contacts),
@@ -608,6 +624,7 @@ REGISTRY: dict[str, str] = {
     "inbound_id": "inbound",
     "site_id": "call_site",
     "call_shift_id": "call_shift",
+    "script_id": "script",
     "season_id": "season",
     "event_id": "event",
     "registration_id": "registration",

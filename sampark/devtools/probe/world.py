@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sampark.accounts.models import User
-from sampark.calls.models import Attempt, CallShift, Campaign, Contact, InboundCall, Site
+from sampark.calls.models import (
+    Attempt,
+    CallShift,
+    Campaign,
+    Contact,
+    InboundCall,
+    Script,
+    Site,
+)
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
 from sampark.events.models import Event, Gate, Registration, Season
@@ -70,6 +78,7 @@ class World:
     inbound_calls: dict[int, InboundCall] = field(default_factory=dict)
     call_sites: dict[int, Site] = field(default_factory=dict)
     call_shifts: dict[int, CallShift] = field(default_factory=dict)
+    scripts: dict[int, Script] = field(default_factory=dict)
     seasons: dict[int, Season] = field(default_factory=dict)
     events: dict[int, Event] = field(default_factory=dict)
     registrations: dict[int, Registration] = field(default_factory=dict)

@@ -9,7 +9,16 @@ import random
 
 from sampark.accounts.models import User
 from sampark.calls.enums import SourceKind
-from sampark.calls.models import Attempt, CallShift, Campaign, Contact, InboundCall, Site
+from sampark.calls.models import (
+    Attempt,
+    CallShift,
+    Campaign,
+    Contact,
+    InboundCall,
+    Script,
+    ScriptVersion,
+    Site,
+)
 from sampark.devtools.probe.world import World, subtree_of
 from sampark.geo.models import Unit
 from sampark.people.models import Person
@@ -18,6 +27,15 @@ from sampark.people.models import Person
 def build(w: World, *, rng: random.Random, units: list[Unit], token: str) -> None:
     users = [u for u in w.users.values() if u.unit_id is not None]
     persons = [p for p in w.persons.values() if p.home_unit_id is not None]
+    for n in range(4):
+        unit = rng.choice(units)
+        script = Script.objects.create(name=f"Probescript {token}{n:02d}", unit=unit)
+        ScriptVersion.objects.create(
+            script=script,
+            number=1,
+            steps=[{"key": "q", "kind": "info", "hi": "नमस्ते", "en": "Hello", "next": ""}],
+        )
+        w.scripts[script.id] = script
     for n in range(6):
         unit = rng.choice(units)
         campaign = Campaign.objects.create(
