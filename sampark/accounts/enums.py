@@ -43,6 +43,7 @@ class Capability(models.TextChoices):
     APPROVE_RESPONSES = "approve_responses", _("Approve war-room responses")
     MANAGE_ACCOUNTS = "manage_accounts", _("Create and manage staff accounts")
     HANDLE_GRIEVANCES = "handle_grievances", _("Answer people's data requests (grievance officer)")
+    MANAGE_TRAINING = "manage_training", _("Write and publish training modules")
 
 
 _INCHARGE = {
@@ -73,6 +74,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.APPROVE_RESPONSES,
             Capability.MANAGE_ACCOUNTS,
             Capability.HANDLE_GRIEVANCES,
+            Capability.MANAGE_TRAINING,
         }
     ),
     Role.DISTRICT_INCHARGE: frozenset(
@@ -84,10 +86,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_AUDIT,
             Capability.APPROVE_RESPONSES,
             Capability.MANAGE_ACCOUNTS,
+            Capability.MANAGE_TRAINING,
         }
     ),
-    Role.PC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS}),
-    Role.AC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS}),
+    # District, Lok Sabha and assembly in-charges write modules for their area (issue #14).
+    Role.PC_INCHARGE: frozenset(
+        {*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS, Capability.MANAGE_TRAINING}
+    ),
+    Role.AC_INCHARGE: frozenset(
+        {*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS, Capability.MANAGE_TRAINING}
+    ),
     Role.MANDAL_INCHARGE: frozenset(_INCHARGE - {Capability.IMPORT_EXPORT, Capability.DISTRIBUTE}),
     Role.SECTOR_INCHARGE: frozenset(
         {
@@ -118,6 +126,8 @@ GROUP_ROLLUP_PAGES = frozenset({Capability.MANAGE_GROUPS})
 IMPORT_PAGES = frozenset({Capability.IMPORT_EXPORT})
 AUDIT_PAGES = frozenset({Capability.VIEW_AUDIT})
 ACCOUNT_PAGES = frozenset({Capability.MANAGE_ACCOUNTS})
+# Training completion by unit: those who write modules or run an area.
+TRAINING_ROLLUP_PAGES = frozenset({Capability.MANAGE_TRAINING, Capability.SET_TARGETS})
 
 # Seniority, highest first (issue #13): an in-charge manages staff accounts only for roles
 # below their own, and only the staff roles (in-charge and volunteer roles come from positions).
