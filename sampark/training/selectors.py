@@ -109,8 +109,10 @@ def questions(*, module: Module) -> list[Question]:
 
 
 def lesson_image(*, module: Module, sha: str) -> Lesson:
-    """The lesson of `module` whose image has this hash (404 otherwise)."""
-    found = Lesson.objects.filter(module=module, image_sha256=sha).exclude(image="").first()
+    """The lesson of `module` whose image has this hash (the first image without one), else
+    404."""
+    rows = Lesson.objects.filter(module=module).exclude(image="").order_by("order", "id")
+    found = rows.filter(image_sha256=sha).first() if sha else rows.first()
     if found is None:
         raise Http404("no such image")
     return found
