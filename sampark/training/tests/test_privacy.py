@@ -25,5 +25,5 @@ def test_export_and_erase(sita: User, content_module: Module, analyst: User) -> 
     assert len(data["training_completions"]) == 1
     # and erasure removes theirs only
     assert privacy.erasers()["training"](subject) == 3
-    assert not Attempt.objects.filter(person_id=sita.person_id).exists()
+    assert not Attempt.objects.filter(person=sita.person).exists()
     assert Completion.objects.filter(user=analyst).count() == 1

@@ -153,7 +153,7 @@ def test_passing_gives_one_completion(sita: User, content_module: Module) -> Non
             module_id=content_module.id, user=sita, answers=right_answers(content_module)
         )
     # then two attempts and one completion with a verification code, in their name
-    assert Attempt.objects.filter(person_id=sita.person_id, passed=True).count() == 2
+    assert Attempt.objects.filter(person=sita.person, passed=True).count() == 2
     completion = Completion.objects.get()
     assert completion.person_id == sita.person_id
     assert completion.name == "सीता देवी"
