@@ -257,12 +257,21 @@ def lesson_add(
     return lesson
 
 
+def _keep_one(module: Module, count: int) -> None:
+    """A published module keeps at least one lesson and one question (withdraw it first)."""
+    if module.status == ModuleStatus.PUBLISHED and count <= 1:
+        raise TrainingError(
+            _("A published module keeps at least one lesson and one question."), code="last"
+        )
+
+
 def lesson_remove(*, module_id: int, lesson_id: int, actor: User) -> None:
     with transaction.atomic():
         module = _locked(module_id, actor)
         lesson = Lesson.objects.filter(module=module, id=lesson_id).first()
         if lesson is None:
             raise TrainingError(_("No such lesson."), code="missing")
+        _keep_one(module, Lesson.objects.filter(module=module).count())
         if lesson.image:
             lesson.image.delete(save=False)
         lesson.delete()
@@ -327,6 +336,8 @@ def question_add(
 def question_remove(*, module_id: int, question_id: int, actor: User) -> None:
     with transaction.atomic():
         module = _locked(module_id, actor)
+        if Question.objects.filter(module=module, id=question_id).exists():
+            _keep_one(module, Question.objects.filter(module=module).count())
         if not Question.objects.filter(module=module, id=question_id).delete()[0]:
             raise TrainingError(_("No such question."), code="missing")
         _changed(module, actor, "question_removed", question=question_id)

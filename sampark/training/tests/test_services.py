@@ -244,3 +244,14 @@ def test_a_draft_is_seen_only_by_its_managers(
     ac_incharge = make_user("ac", tree.acs[0], Role.AC_INCHARGE)
     # an AC in-charge below the district: a draft above them does not exist
     assert draft not in selectors.modules_visible(user=ac_incharge)
+
+
+def test_a_published_module_keeps_its_last_lesson(alice: User, factcheck_module: Module) -> None:
+    (lesson,) = factcheck_module.lessons.all()
+    with pytest.raises(TrainingError):
+        services.lesson_remove(module_id=factcheck_module.id, lesson_id=lesson.id, actor=alice)
+    # a question of two may go, the last may not
+    first, second = factcheck_module.questions.all()
+    services.question_remove(module_id=factcheck_module.id, question_id=first.id, actor=alice)
+    with pytest.raises(TrainingError):
+        services.question_remove(module_id=factcheck_module.id, question_id=second.id, actor=alice)
