@@ -76,7 +76,7 @@ def test_volunteer_takes_a_quiz_in_hindi(
     with phone.expect_download() as download:
         phone.get_by_test_id("certificate").click()
     assert download.value.suggested_filename.endswith(".pdf")
-    assert Completion.objects.filter(person_id=sita.person_id).count() == 1
+    assert Completion.objects.filter(person=sita.person).count() == 1
     # and nothing on the quiz page is wider than the phone
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
