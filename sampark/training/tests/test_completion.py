@@ -152,3 +152,20 @@ def test_manager_writes_a_module_through_the_pages(client: Client, bob: User) ->
     module.refresh_from_db()
     assert module.status == "published"
     assert client.get(edit + "edit/").status_code == 200
+
+
+def test_completed_by_booth_counts_holders_who_passed_all(
+    tree: Tree, alice: User, sita: User, content_module: Module, factcheck_module: Module
+) -> None:
+    from sampark.training.tests.fixtures import build_module
+
+    # given a state-wide volunteer module too, and sita passing only the district one
+    state_module = build_module(alice, tree.state, title="Social media", roles=["volunteer"])
+    services.quiz_submit(
+        module_id=content_module.id, user=sita, answers=right_answers(content_module)
+    )
+    assert selectors.completed_by_booth(unit=tree.state) == {}
+    # when she passes the state module as well
+    services.quiz_submit(module_id=state_module.id, user=sita, answers=right_answers(state_module))
+    # then her booth counts one trained volunteer
+    assert selectors.completed_by_booth(unit=tree.state) == {sita.unit_id: 1}
