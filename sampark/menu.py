@@ -84,6 +84,7 @@ LINKS: tuple[Link, ...] = (
     Link("directives", "directives:list", _("Directives"), _scoped()),
     Link("inbox", "notify:inbox", _("Notifications"), _scoped()),
     Link("events", "events:list", _("Events"), _scoped()),
+    Link("training", "training:list", _("Training"), _scoped()),
     Link("listening", "monitoring:feed", _("Listening"), _scoped(LISTENING_PAGES)),
     Link("warroom", "warroom:board", _("War room"), _scoped(WARROOM_PAGES)),
     Link("factchecks", "factcheck:search", _("Fact-checks"), lambda u: u.can_any(FACTCHECK_PAGES)),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sampark.content",
     "sampark.factcheck",
     "sampark.warroom",
+    "sampark.training",
     "sampark.groups",
     "sampark.notify",
     "sampark.results",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("calls/", include("sampark.calls.urls")),
     path("results/", include("sampark.results.urls")),
     path("events/", include("sampark.events.urls")),
+    path("training/", include("sampark.training.urls")),
     path("listening/", include("sampark.monitoring.urls")),
     path("app/", include("sampark.app.urls")),
     path("groups/", include("sampark.groups.urls")),

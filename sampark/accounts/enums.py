@@ -46,6 +46,7 @@ class Capability(models.TextChoices):
     # The call centre (issue #15): start, pause and end campaigns, write scripts, watch the
     # wallboard, inside one's subtree. Agents need no capability: their role opens the console.
     RUN_CALLS = "run_calls", _("Run call-centre campaigns and scripts")
+    MANAGE_TRAINING = "manage_training", _("Write and publish training modules")
 
 
 _INCHARGE = {
@@ -77,6 +78,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_ACCOUNTS,
             Capability.HANDLE_GRIEVANCES,
             Capability.RUN_CALLS,
+            Capability.MANAGE_TRAINING,
         }
     ),
     Role.DISTRICT_INCHARGE: frozenset(
@@ -90,10 +92,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_ACCOUNTS,
             # A district's own call team calls its district's volunteers (scope keeps it there).
             Capability.RUN_CALLS,
+            Capability.MANAGE_TRAINING,
         }
     ),
-    Role.PC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS}),
-    Role.AC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS}),
+    # District, Lok Sabha and assembly in-charges write modules for their area (issue #14).
+    Role.PC_INCHARGE: frozenset(
+        {*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS, Capability.MANAGE_TRAINING}
+    ),
+    Role.AC_INCHARGE: frozenset(
+        {*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS, Capability.MANAGE_TRAINING}
+    ),
     Role.MANDAL_INCHARGE: frozenset(_INCHARGE - {Capability.IMPORT_EXPORT, Capability.DISTRIBUTE}),
     Role.SECTOR_INCHARGE: frozenset(
         {
@@ -125,6 +133,8 @@ IMPORT_PAGES = frozenset({Capability.IMPORT_EXPORT})
 AUDIT_PAGES = frozenset({Capability.VIEW_AUDIT})
 ACCOUNT_PAGES = frozenset({Capability.MANAGE_ACCOUNTS})
 CALLS_MANAGE_PAGES = frozenset({Capability.RUN_CALLS})
+# Training completion by unit: those who write modules or run an area.
+TRAINING_ROLLUP_PAGES = frozenset({Capability.MANAGE_TRAINING, Capability.SET_TARGETS})
 
 # Seniority, highest first (issue #13): an in-charge manages staff accounts only for roles
 # below their own, and only the staff roles (in-charge and volunteer roles come from positions).

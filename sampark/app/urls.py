@@ -3,7 +3,7 @@ today's kits, booth and settings are those installed apps and SMS links already 
 
 from django.urls import path
 
-from sampark.app.views import events, groups, invite, kits, me, privacy, rumours, shell
+from sampark.app.views import events, groups, invite, kits, me, privacy, rumours, shell, training
 
 app_name = "app"
 urlpatterns = [
@@ -26,6 +26,14 @@ urlpatterns = [
     path("events/<int:event_id>/cancel/", events.event_cancel, name="event_cancel"),
     path("events/<int:event_id>/ticket/", events.event_ticket, name="event_ticket"),
     path("events/<int:event_id>/ticket.pdf", events.event_ticket_pdf, name="event_ticket_pdf"),
+    path("training/", training.training_list, name="training"),
+    path("training/<int:module_id>/", training.training_module, name="training_module"),
+    path("training/<int:module_id>/quiz/", training.training_quiz, name="training_quiz"),
+    path(
+        "training/<int:module_id>/certificate.pdf",
+        training.training_certificate,
+        name="training_certificate",
+    ),
     path("settings/", me.app_settings, name="settings"),
     path("my-data/", privacy.my_data, name="my_data"),
     path("push/subscribe/", me.push_subscribe, name="push_subscribe"),

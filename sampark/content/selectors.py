@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -220,3 +221,10 @@ def kits_daily(*, unit: Unit, since: dt.datetime) -> dict[str, dict[dt.date, int
             rows.filter(forwarded_groups__gt=0), field="forwarded_at", since=since
         ),
     }
+
+
+def approved_kits(*, item_ids: Iterable[int]) -> dict[int, ContentItem]:
+    """Approved kits by id, with their media, for pages that show a kit to people outside its
+    unit (a training lesson cites it); drafts and withdrawn kits are left out."""
+    rows = ContentItem.objects.filter(id__in=list(item_ids), state__in=SENDABLE)
+    return {item.id: item for item in rows.prefetch_related("media")}

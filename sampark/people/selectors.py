@@ -486,3 +486,19 @@ def recruitment_daily(*, unit: Unit, since: datetime) -> dict[str, dict[date, in
         "taken": daily_counts(rows, field="started_at", since=since),
         "verified": daily_counts(rows, field="verified_at", since=since),
     }
+
+
+def position_kind_ids_for_roles(*, roles: Iterable[str]) -> list[int]:
+    """Ids of the position kinds whose holders get one of `roles` (training prerequisites are
+    set by role; `orgaccounts.POSITION_ROLES` says which positions imply which role)."""
+    from sampark.people.orgaccounts import POSITION_ROLES
+
+    wanted = set(roles)
+    codes = [code for code, role in POSITION_ROLES.items() if role in wanted]
+    return list(PositionKind.objects.filter(code__in=codes).values_list("id", flat=True))
+
+
+def assignments_under(*, unit: Unit, kind_ids: Sequence[int]) -> QuerySet[Assignment]:
+    """Active positions of these kinds on the unit or anywhere under it (the caller has scoped
+    the unit); callers group and count."""
+    return Assignment.objects.filter(subtree_q(unit, field="unit"), ACTIVE, kind_id__in=kind_ids)

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +30,7 @@ from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.core.http import wants_fragment as _partial
 from sampark.monitoring import selectors as monitoring_selectors
+from sampark.training.errors import TrainingRequired
 from sampark.warroom import selectors
 from sampark.warroom.enums import (
     MANUAL_TRANSITIONS,
@@ -203,7 +205,10 @@ def incident_assign(request: HtmxRequest, incident_id: int) -> HttpResponse:
     user = _user(request)
     incident = selectors.access_incident(user=user, incident_id=incident_id)
     _require(user, Capability.TRIAGE)
-    won = incident_services.incident_assign(incident_id=incident.id, assignee=user, actor=user)
+    try:
+        won = incident_services.incident_assign(incident_id=incident.id, assignee=user, actor=user)
+    except TrainingRequired as exc:
+        return _training_required(request, exc)
     incident = selectors.access_incident(user=user, incident_id=incident.id)
     if _partial(request):
         return render(
@@ -214,6 +219,19 @@ def incident_assign(request: HtmxRequest, incident_id: int) -> HttpResponse:
     if not won:
         messages.info(request, _("Someone else has already taken this incident."))
     return redirect("warroom:incident", incident_id=incident.id)
+
+
+def _training_required(request: HtmxRequest, exc: TrainingRequired) -> HttpResponse:
+    """403 naming the modules to pass, with links to them; an HTMX button goes to the page."""
+    first = exc.modules[0]
+    if _partial(request):
+        messages.error(request, str(exc.args[0]))
+        response = HttpResponse(str(exc.args[0]), status=403)
+        response["HX-Redirect"] = reverse("training:module", kwargs={"module_id": first.id})
+        return response
+    return render(
+        request, "warroom/pages/training_required.html", {"modules": exc.modules}, status=403
+    )
 
 
 @login_required

@@ -96,4 +96,7 @@ def load(
     if phone:
         logger.info("sign in by phone at /login/phone/ as %s (the code is in the log)", phone)
     events_demo.load(rng=rng)
+    from sampark.devtools.demo import training as training_demo
+
+    training_demo.load(rng=rng)
     return report

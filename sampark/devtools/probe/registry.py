@@ -45,6 +45,7 @@ from sampark.people.models import (
     PhoneVerification,
     SignupFlag,
 )
+from sampark.training.models import Module as TrainingModule
 from sampark.warroom.models import Incident, ResponseTemplate, Shift
 from sampark.warroom.models import Response as WarroomResponse
 
@@ -571,6 +572,17 @@ CALL_KINDS: dict[str, Kind] = {
     ),
 }
 KINDS.update(CALL_KINDS)
+# A training module applies to its unit's subtree: the viewer's unit and those above it
+# (published ones), and managers see their subtree's (issue #14).
+KINDS["module"] = Kind(
+    name="module",
+    ids=lambda w: list(w.modules),
+    outside=lambda w, v, i: (
+        w.modules[i].unit_id not in v.subtree and w.modules[i].unit_id not in _above(w, v)
+    ),
+    secrets=lambda w, v, i: [w.modules[i].title_en, w.modules[i].title_hi],
+    table=TrainingModule,
+)
 
 # Parameter names -> kind. Several names address units (a page per level, a parent ...).
 REGISTRY: dict[str, str] = {
@@ -629,6 +641,7 @@ REGISTRY: dict[str, str] = {
     "event_id": "event",
     "registration_id": "registration",
     "gate_id": "gate",
+    "module_id": "module",
 }
 
 # Parameters that address no scoped object: filled with a plausible value, never probed.

@@ -25,6 +25,7 @@ from sampark.devtools.probe.prober import Answer, Call, Prober, who
 from sampark.devtools.probe.registry import KINDS
 from sampark.devtools.probe.world import Viewer, World
 from sampark.monitoring.models import Narrative, Source, Watchlist
+from sampark.training.models import Module as TrainingModule
 from sampark.warroom.models import ResponseTemplate
 
 
@@ -88,6 +89,19 @@ class Write:
 
 
 WRITES: dict[str, Write] = {
+    "training module edit": Write(
+        url=lambda i: reverse("training:edit", kwargs={"module_id": i}),
+        form=lambda v: {
+            "title_hi": "जाँच",
+            "title_en": "Probe took it",
+            "body_hi": "क",
+            "body_en": "b",
+            "pass_mark": "1",
+        },
+        model=TrainingModule,
+        fields=("title_en", "pass_mark", "version"),
+        targets=lambda w: [i for i, m in w.modules.items() if w.units[m.unit_id].parent_id is None],
+    ),
     "narrative status": Write(
         url=lambda i: reverse("monitoring:narrative_status", kwargs={"narrative_id": i}),
         form=lambda v: {"status": "muted"},

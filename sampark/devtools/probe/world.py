@@ -33,6 +33,7 @@ from sampark.people.models import (
     PositionKind,
     SignupFlag,
 )
+from sampark.training.models import Module
 from sampark.warroom.models import Incident, ResponseTemplate, Shift
 from sampark.warroom.models import Response as WarroomResponse
 
@@ -83,6 +84,7 @@ class World:
     events: dict[int, Event] = field(default_factory=dict)
     registrations: dict[int, Registration] = field(default_factory=dict)
     gates: dict[int, Gate] = field(default_factory=dict)
+    modules: dict[int, Module] = field(default_factory=dict)
     # Derived indexes.
     narrative_posts: dict[int, list[int]] = field(default_factory=dict)
     person_units: dict[int, set[int]] = field(default_factory=dict)

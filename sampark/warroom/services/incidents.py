@@ -16,7 +16,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sampark.accounts.enums import Capability
+from sampark.accounts.enums import Capability, Role
 from sampark.accounts.models import User
 from sampark.accounts.permissions import require_in_area as _require
 from sampark.accounts.selectors import scope_root
@@ -24,6 +24,8 @@ from sampark.geo import scope
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.monitoring import selectors as monitoring_selectors
+from sampark.training import selectors as training_selectors
+from sampark.training.errors import TrainingRequired
 from sampark.warroom import audit
 from sampark.warroom.enums import (
     MANUAL_TRANSITIONS,
@@ -259,6 +261,16 @@ def incident_open_manual(
 # --- taking and moving --------------------------------------------------------------------------
 
 
+def _require_training(assignee: User) -> None:
+    """An analyst takes incidents only after passing the modules required for the role
+    (issue #14; e.g. the fact-check module). With none required, nothing changes."""
+    if Role.ANALYST not in assignee.role_names:
+        return
+    missing = training_selectors.missing_prerequisites(user=assignee, role=Role.ANALYST)
+    if missing:
+        raise TrainingRequired(missing)
+
+
 def incident_assign(*, incident_id: int, assignee: User, actor: User) -> bool:
     """Assign an unassigned incident; return False if someone else got it first."""
     incident = Incident.objects.select_related("unit").get(id=incident_id)
@@ -266,6 +278,7 @@ def incident_assign(*, incident_id: int, assignee: User, actor: User) -> bool:
     if assignee.id != actor.id:
         _require(actor, Capability.APPROVE_RESPONSES, incident.unit)
         _require(assignee, Capability.TRIAGE, incident.unit)
+    _require_training(assignee)
     with transaction.atomic():
         won = (
             Incident.objects.filter(id=incident_id, assignee=None)

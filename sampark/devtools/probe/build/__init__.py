@@ -21,6 +21,7 @@ from sampark.devtools.probe.build import (
     notify,
     people,
     results,
+    training,
     warroom,
 )
 from sampark.devtools.probe.world import PROBE_CODE, Sizes, World
@@ -56,6 +57,7 @@ def build_world(*, rng: random.Random, sizes: Sizes) -> World:
     calls.build(w, rng=rng, units=units, token=token)
     results.build(w, rng=rng, units=units, token=token)
     events.build(w, rng=rng, units=units, token=token)
+    training.build(w, rng=rng, units=units, token=token)
     _index(w)
     return w
 
