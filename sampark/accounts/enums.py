@@ -43,6 +43,8 @@ class Capability(models.TextChoices):
     APPROVE_RESPONSES = "approve_responses", _("Approve war-room responses")
     MANAGE_ACCOUNTS = "manage_accounts", _("Create and manage staff accounts")
     HANDLE_GRIEVANCES = "handle_grievances", _("Answer people's data requests (grievance officer)")
+    # Plan event seasons, manage an event in one's subtree (invitations, gates, questions).
+    RUN_EVENTS = "run_events", _("Plan and run events")
 
 
 _INCHARGE = {
@@ -73,6 +75,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.APPROVE_RESPONSES,
             Capability.MANAGE_ACCOUNTS,
             Capability.HANDLE_GRIEVANCES,
+            Capability.RUN_EVENTS,
         }
     ),
     Role.DISTRICT_INCHARGE: frozenset(
@@ -84,10 +87,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_AUDIT,
             Capability.APPROVE_RESPONSES,
             Capability.MANAGE_ACCOUNTS,
+            Capability.RUN_EVENTS,
         }
     ),
-    Role.PC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS}),
-    Role.AC_INCHARGE: frozenset({*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS}),
+    Role.PC_INCHARGE: frozenset(
+        {*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS, Capability.RUN_EVENTS}
+    ),
+    Role.AC_INCHARGE: frozenset(
+        {*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS, Capability.RUN_EVENTS}
+    ),
+    # Mandal and sector in-charges adjust their part of an event's targets (SET_TARGETS) but
+    # host no event: events are held at district, Lok Sabha and state level.
     Role.MANDAL_INCHARGE: frozenset(_INCHARGE - {Capability.IMPORT_EXPORT, Capability.DISTRIBUTE}),
     Role.SECTOR_INCHARGE: frozenset(
         {

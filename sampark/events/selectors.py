@@ -16,7 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit, scope_q, scope_root
 from sampark.events import tickets
@@ -206,13 +208,16 @@ def registrations_visible(*, user: User, event: Event) -> QuerySet[Registration]
 
 
 def access_gate(*, user: User, gate_id: int) -> Gate:
-    """A gate of an event hosted in the user's subtree, else 404."""
-    return get_object_or_404(
+    """A gate of an event hosted in the user's subtree, else 404 (403 without RUN_EVENTS)."""
+    gate = get_object_or_404(
         Gate.objects.select_related("event", "event__unit").filter(
             scope_q(user=user, field="event__unit")
         ),
         id=gate_id,
     )
+    if not user.can(Capability.RUN_EVENTS):
+        raise PermissionDenied(_("Your role may not run events."))
+    return gate
 
 
 def access_managed_event(*, user: User, event_id: int) -> Event:
@@ -220,10 +225,12 @@ def access_managed_event(*, user: User, event_id: int) -> Event:
 
     An event the user cannot see is a 404 like everywhere; one they can see because it is hosted
     above their unit (the state convention, for a district) exists for them, so managing it is a
-    403, not a 404."""
+    403, not a 404. Managing needs RUN_EVENTS (a 403 too)."""
     event = access_event(user=user, event_id=event_id)
     if not Event.objects.filter(scope_q(user=user, field="unit"), id=event.id).exists():
         raise PermissionDenied
+    if not user.can(Capability.RUN_EVENTS):
+        raise PermissionDenied(_("Your role may not run events."))
     return event
 
 
