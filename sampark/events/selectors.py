@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sampark.accounts.enums import Capability
@@ -28,6 +29,7 @@ from sampark.events.targets import Weighted, split
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains, subtree_q
+from sampark.people import selectors as people_selectors
 
 ANCESTOR_FIELDS = ("state_id", "district_id", "pc_id", "ac_id", "mandal_id", "sector_id")
 
@@ -334,10 +336,35 @@ def attendance_by_unit(
     return unit, out
 
 
-def attendance_by_position(*, user: User, event: Event) -> list[tuple[str, int, int]]:
-    """(position code, registered, attended) inside the user's subtree."""
-    tally = _tally(registrations_visible(user=user, event=event), "position")
-    return sorted((p or "", n, c) for p, (n, c) in tally.items())
+@dataclass(frozen=True)
+class PositionRow:
+    code: str
+    name: str
+    registered: int
+    attended: int
+
+    @property
+    def no_show(self) -> int:
+        return max(0, self.registered - self.attended)
+
+
+def attendance_by_position(
+    *, user: User, event: Event, unit: Unit | None = None
+) -> list[PositionRow]:
+    """Registered, attended and no-show by position inside the user's subtree (and under
+    `unit`, the unit the attendance table is drilled down to), in catalogue order."""
+    regs = registrations_visible(user=user, event=event)
+    if unit is not None:
+        regs = regs.filter(subtree_q(unit, field="unit"))
+    tally = _tally(regs, "position")
+    kinds = people_selectors.position_kinds()
+    order = {k.code: i for i, k in enumerate(kinds)}
+    names = {k.code: k.name_hi if get_language() == "hi" else k.name_en for k in kinds}
+    rows = [
+        PositionRow(p or "", names.get(p or "", p or _("No position")), n, c)
+        for p, (n, c) in tally.items()
+    ]
+    return sorted(rows, key=lambda r: (order.get(r.code, len(order)), r.code))
 
 
 @dataclass(frozen=True)
