@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -12,7 +13,13 @@ from django.utils import timezone
 
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q
-from sampark.content.enums import INVITE_ORIGIN, DeliveryStatus, DistributionStatus, ItemState
+from sampark.content.enums import (
+    EVENT_ORIGIN,
+    INVITE_ORIGIN,
+    DeliveryStatus,
+    DistributionStatus,
+    ItemState,
+)
 from sampark.content.models import (
     ChannelPreference,
     ContentItem,
@@ -34,6 +41,7 @@ def items_visible(*, user: User) -> QuerySet[ContentItem]:
         ContentItem.objects.filter(scope_q(user=user, field="unit"))
         # An invitation's text is not a kit of the library (issue #13).
         .exclude(origin__startswith=INVITE_ORIGIN)
+        .exclude(origin__startswith=EVENT_ORIGIN)
         .select_related("unit", "author", "reviewer", "certificate")
     )
 
@@ -194,3 +202,28 @@ def items_in_review_since(*, since: dt.datetime, limit: int = 200) -> list[Revie
         .values_list("id", "unit_id", "author_id", "title", "submitted_at")
     )[:limit]
     return [ReviewSignal(*row) for row in rows]
+
+
+# --- an event's invitations and notices (issue #14; the events app reads these) -------------
+# `event_messages` reads this module, hence the imports inside the functions.
+
+
+def event_audience_count(*, unit_id: int, positions: list[str]) -> int:
+    """How many people an event invitation to these positions under the unit would reach."""
+    from sampark.content import event_messages
+
+    return event_messages.audience_count(unit_id=unit_id, positions=positions)
+
+
+def event_distributions(*, user: User, ref_prefix: str) -> list[Any]:
+    """An event's invitations and notices sent from the user's subtree, with their progress."""
+    from sampark.content import event_messages
+
+    return list(event_messages.event_distributions(user=user, ref_prefix=ref_prefix))
+
+
+def event_held_counts(*, distribution_id: int) -> dict[str, int]:
+    """Why an event message's deliveries were held or blocked: reason → count."""
+    from sampark.content import event_messages
+
+    return event_messages.held_counts(distribution_id=distribution_id)

@@ -4,7 +4,7 @@ from sampark.events import selectors
 from sampark.events.models import Attendance, Registration
 
 
-def _give_positions(registered):
+def _give_positions(registered: list[Registration]) -> None:
     Registration.objects.filter(id=registered[0].id).update(position="booth_president")
     Registration.objects.filter(id=registered[1].id).update(position="whatsapp_pramukh")
     Attendance.objects.create(
