@@ -3,7 +3,17 @@ today's kits, booth and settings are those installed apps and SMS links already 
 
 from django.urls import path
 
-from sampark.app.views import events, groups, invite, kits, me, privacy, rumours, shell
+from sampark.app.views import (
+    events,
+    groups,
+    invite,
+    kits,
+    me,
+    privacy,
+    questions,
+    rumours,
+    shell,
+)
 
 app_name = "app"
 urlpatterns = [
@@ -26,6 +36,9 @@ urlpatterns = [
     path("events/<int:event_id>/cancel/", events.event_cancel, name="event_cancel"),
     path("events/<int:event_id>/ticket/", events.event_ticket, name="event_ticket"),
     path("events/<int:event_id>/ticket.pdf", events.event_ticket_pdf, name="event_ticket_pdf"),
+    path("events/<int:event_id>/questions/", questions.question_list, name="event_questions"),
+    path("events/<int:event_id>/questions/ask/", questions.question_ask, name="question_ask"),
+    path("questions/<int:question_group_id>/vote/", questions.question_vote, name="question_vote"),
     path("settings/", me.app_settings, name="settings"),
     path("my-data/", privacy.my_data, name="my_data"),
     path("push/subscribe/", me.push_subscribe, name="push_subscribe"),

@@ -117,6 +117,15 @@ def shared_media(*, media_id: int) -> MediaAsset:
     return asset
 
 
+def person_by_telegram_chat(*, chat_id: int) -> int | None:
+    """The person who connected this Telegram chat to the bot, if anyone did."""
+    return (
+        ChannelPreference.objects.filter(telegram_chat_id=str(chat_id))
+        .values_list("person_id", flat=True)
+        .first()
+    )
+
+
 def push_subscription_of(*, person_id: int) -> PushSubscription | None:
     """The person's newest live web-push subscription (staff notifications use it too)."""
     return (

@@ -8,7 +8,7 @@ from sampark.accounts.models import User
 from sampark.calls.models import Attempt, Campaign, Contact
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
-from sampark.events.models import Event, Gate, Registration, Season
+from sampark.events.models import Event, Gate, QuestionGroup, Registration, Season
 from sampark.factcheck.models import FactCheck
 from sampark.geo.enums import Level
 from sampark.geo.models import RecruitmentTarget, Unit
@@ -71,6 +71,7 @@ class World:
     events: dict[int, Event] = field(default_factory=dict)
     registrations: dict[int, Registration] = field(default_factory=dict)
     gates: dict[int, Gate] = field(default_factory=dict)
+    question_groups: dict[int, QuestionGroup] = field(default_factory=dict)
     # Derived indexes.
     narrative_posts: dict[int, list[int]] = field(default_factory=dict)
     person_units: dict[int, set[int]] = field(default_factory=dict)
