@@ -48,6 +48,7 @@ from sampark.geo.models import Unit
 from sampark.people.enums import ConsentPurpose
 
 PURPOSE = ConsentPurpose.EVENTS
+CHUNK = 5000
 
 
 def sms_template(kind: str) -> str:
@@ -169,7 +170,11 @@ def event_notice_send(
                 created_by=author,
             )
             distribution.targets.set([unit])
-        added = _add_people(distribution, people, fallback=unit)
+        # In chunks: SQLite binds at most 32,766 parameters per statement.
+        added = sum(
+            _add_people(distribution, people[i : i + CHUNK], fallback=unit)
+            for i in range(0, len(people), CHUNK)
+        )
         if added:
             Distribution.objects.filter(id=distribution.id).update(
                 status=DistributionStatus.SENDING,

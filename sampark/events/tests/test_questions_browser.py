@@ -71,3 +71,41 @@ def test_a_worker_asks_votes_and_reads_answers_on_the_phone(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     page.screenshot(path="/tmp/ev_questions.png", full_page=True)
+
+
+def test_the_organiser_invites_and_moderates_in_the_browser(
+    live_server, page, workshop, booth1, bob
+):
+    # given a registered worker's question awaiting moderation, and the district in-charge
+    from sampark.content.models import Distribution
+    from sampark.content.tests.fixtures import add_volunteers
+
+    add_volunteers([booth1], per_booth=3, consent=False)
+    Event.objects.filter(id=workshop.id).update(capacity=0)
+    asker = _worker("asha", "+919812300001", workshop, booth1)
+    group = questions.question_ask(
+        user=asker, event_id=workshop.id, text="फेसबुक पेज पर फॉलोअर्स कैसे बढ़ाएं?", source="app"
+    ).group
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "bob")
+    page.fill("input[name=password]", "pw")
+    page.click("button[type=submit].primary")
+    # when they open the event's invite page and send the invitations
+    page.goto(f"{live_server.url}/events/{workshop.id}/")
+    page.get_by_test_id("invite-link").click()
+    expect(page.get_by_test_id("invite-audience")).to_contain_text("3")
+    page.screenshot(path="/tmp/ev_invite.png", full_page=True)
+    page.get_by_test_id("invite-send").get_by_role("button").click()
+    # then the invitation is listed with its progress
+    expect(page.get_by_test_id("invite-progress")).to_contain_text("कार्यक्रम आमंत्रण")
+    assert Distribution.objects.filter(kind="event").count() == 1
+    # when they approve the pending question in the queue
+    page.goto(f"{live_server.url}/events/{workshop.id}/questions/")
+    pending = page.get_by_test_id("questions-pending")
+    expect(pending).to_contain_text("फेसबुक")
+    pending.get_by_test_id("approve").click()
+    # then it is open for votes
+    expect(page.get_by_test_id("questions-approved")).to_contain_text("फेसबुक")
+    group.refresh_from_db()
+    assert group.status == "approved"
+    page.screenshot(path="/tmp/ev_queue.png", full_page=True)
