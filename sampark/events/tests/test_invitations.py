@@ -207,3 +207,26 @@ def test_the_invite_page_is_a_404_outside_and_a_403_without_run_events(
     client.force_login(analyst)
     assert client.get(f"/events/{workshop.id}/invite/").status_code == 403
     assert client.post(f"/events/{workshop.id}/invite/", {"positions": ["x"]}).status_code == 403
+
+
+def test_a_reminder_in_a_silence_period_is_held_until_it_ends(workshop, district_volunteers):
+    # given a poll in the workshop district's ACs the morning after the workshop's eve
+    from sampark.geo.models import Unit
+    from sampark.rules.models import Election, PollPhase
+
+    regs = _register(workshop, district_volunteers.people[:2])
+    at = workshop.starts_at - dt.timedelta(hours=20)
+    election = Election.objects.create(state=workshop.unit.parent, name="By-election")
+    phase = PollPhase.objects.create(
+        election=election, number=1, poll_date=(at + dt.timedelta(days=1)).date()
+    )
+    phase.units.set(Unit.objects.filter(level="ac", district=workshop.unit))
+    # when the day-before reminder is queued and the sender runs at that time
+    with time_machine.travel(at, tick=False):
+        assert messaging.reminders_send(now=at) == len(regs)
+        _send_all()
+    # then both reminders wait out the silence period instead of leaving
+    rows = Delivery.objects.filter(distribution__kind=DistributionKind.NOTICE)
+    assert set(rows.values_list("status", "hold_reason")) == {
+        (DeliveryStatus.HELD, HoldReason.SILENCE)
+    }
