@@ -18,6 +18,7 @@ event's managers.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -36,6 +37,11 @@ from sampark.content import services as content_services
 from sampark.events import audit, messaging, selectors
 from sampark.events.enums import QuestionSource, QuestionStatus, RegistrationStatus
 from sampark.events.models import Event, Question, QuestionGroup, QuestionVote, Registration
+from sampark.integrations import telegram
+
+logger = logging.getLogger(__name__)
+# Telegram waits for the webhook's answer while we reply.
+TELEGRAM_TIMEOUT = 8.0
 
 MAX_TEXT = 500
 # Groups a new question is compared with (the newest first); a convention gets hundreds.
@@ -182,8 +188,30 @@ def question_ask_from_chat(*, chat_id: int, text: str) -> Question | None:
 
 
 def telegram_question(*, argument: str, chat_id: int) -> None:
-    """The bot's "/question <text>" command (registered in EventsConfig.ready)."""
-    question_ask_from_chat(chat_id=chat_id, text=argument)
+    """The bot's "/question <text>" command (registered in EventsConfig.ready): store the
+    question, then answer the chat that asked (a reply, not a message of ours: no rules)."""
+    question = question_ask_from_chat(chat_id=chat_id, text=argument)
+    if question is None:
+        text = (
+            "संपर्क: प्रश्न के लिए कार्यक्रम में पंजीकरण करें, ऐप से बॉट जोड़ें और लिखें "
+            "/question आपका प्रश्न। / Register for an event, connect the bot from the app, and "
+            "write /question followed by your question."
+        )
+    else:
+        text = (
+            f"संपर्क: आपका प्रश्न विशेषज्ञों तक पहुँचा ({question.event.title})। "
+            "उत्तर यहीं और ऐप में आएगा। / Your question reached the experts; the answer will "
+            "come here and in the app."
+        )
+    token = str(getattr(settings, "TELEGRAM_BOT_TOKEN", "") or "")
+    if not token:
+        return
+    try:
+        telegram.BotClient(
+            token, settings.TELEGRAM_API_BASE, timeout=TELEGRAM_TIMEOUT
+        ).send_message(chat_id, text)
+    except Exception:  # the question is stored either way; the reply is a courtesy
+        logger.exception("Telegram reply to a question not sent")
 
 
 def _ask(event: Event, registration: Registration, text: str, source: str) -> Question:

@@ -230,6 +230,7 @@ def _telegram(client, text: str, chat_id: int = 555):
 
 def test_a_connected_worker_asks_through_the_telegram_bot(client, settings, workshop, workers):
     from sampark.content.models import ChannelPreference
+    from sampark.devtools.loopback import FakeTelegram
     from sampark.events.models import Question
     from sampark.monitoring.models import Post
 
@@ -239,10 +240,17 @@ def test_a_connected_worker_asks_through_the_telegram_bot(client, settings, work
         person_id=workers[0].person_id, channel="telegram", telegram_chat_id="555"
     )
     # when the bot receives "/question …" from that chat, and from a stranger's chat
-    ok = _telegram(client, "/question instagram reel kaise banaye?")
-    stranger = _telegram(client, "/question who are you?", chat_id=999)
+    with FakeTelegram(token="123:abc") as bot:
+        settings.TELEGRAM_BOT_TOKEN = "123:abc"
+        settings.TELEGRAM_API_BASE = bot.url
+        ok = _telegram(client, "/question instagram reel kaise banaye?")
+        stranger = _telegram(client, "/question who are you?", chat_id=999)
     # then the question is the worker's, for their event, and neither became a tip
     assert ok.status_code == stranger.status_code == 200
     q = Question.objects.get()
     assert (q.person_id, q.event_id, q.source) == (workers[0].person_id, workshop.id, "telegram")
     assert not Post.objects.exists()
+    # and each chat got its reply
+    replies = {m.chat_id: m.text for m in bot.messages}
+    assert "reached the experts" in replies[555]
+    assert "Register for an event" in replies[999]
