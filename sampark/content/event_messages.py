@@ -151,7 +151,7 @@ def event_notice_send(
     origin = _origin(ref)
     with transaction.atomic():
         distribution = (
-            Distribution.objects.select_for_update()
+            Distribution.objects.select_for_update(of=("self",))
             .filter(kind=DistributionKind.NOTICE, item__origin=origin)
             .first()
         )

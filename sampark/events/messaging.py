@@ -170,7 +170,9 @@ def remind_event(*, event_id: int, kind: str, now: dt.datetime, limit: int = 500
     it (at most `limit`); returns how many were queued. Safe to run again at any point."""
     field, _hours = REMINDERS[kind]
     with transaction.atomic():
-        event = Event.objects.select_for_update().select_related("season").get(id=event_id)
+        event = (
+            Event.objects.select_for_update(of=("self",)).select_related("season").get(id=event_id)
+        )
         rows = list(
             Registration.objects.filter(
                 event=event, status=RegistrationStatus.CONFIRMED, **{f"{field}__isnull": True}

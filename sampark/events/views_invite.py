@@ -13,8 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from sampark.content import selectors as content_selectors
 from sampark.core.http import request_user as _user
+from sampark.core.numbers import indian_group
 from sampark.events import messaging, selectors
 from sampark.people import selectors as people_selectors
+from sampark.rules.enums import HoldReason
+
+
+def _label(reason: str) -> str:
+    return str(HoldReason(reason).label) if reason in HoldReason.values else reason
 
 
 @login_required
@@ -46,12 +52,18 @@ def event_invite(request: HttpRequest, event_id: int) -> HttpResponse:
             "kinds": [(k.code, k.name_hi if hindi else k.name_en) for k in kinds],
             "chosen": set(chosen),
             "audience": messaging.audience_preview(event=event, positions=chosen),
-            "sent": sent,
-            "held": {
-                row.distribution.id: content_selectors.event_held_counts(
-                    distribution_id=row.distribution.id
+            # Each invitation or reminder with why its messages wait or were stopped.
+            "sent": [
+                (
+                    row,
+                    ", ".join(
+                        f"{_label(reason)}: {indian_group(n)}"
+                        for reason, n in content_selectors.event_held_counts(
+                            distribution_id=row.distribution.id
+                        ).items()
+                    ),
                 )
                 for row in sent
-            },
+            ],
         },
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sampark.core.http import request_user as _user
+from sampark.core.numbers import indian_group
 from sampark.events import questions, selectors
 
 
@@ -52,7 +53,9 @@ def question_moderate(request: HttpRequest, question_group_id: int) -> HttpRespo
             queued = questions.group_answer(
                 actor=user, group_id=group.id, answer=request.POST.get("answer", "")
             )
-            messages.success(request, _("Answer published to %(n)s people.") % {"n": f"{queued:,}"})
+            messages.success(
+                request, _("Answer published to %(n)s people.") % {"n": indian_group(queued)}
+            )
         else:
             questions.group_moderate(
                 actor=user, group_id=group.id, action=action, text=request.POST.get("text", "")

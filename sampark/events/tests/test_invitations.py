@@ -90,7 +90,7 @@ def test_it_invites_the_districts_booth_volunteers_through_the_rules(
     assert workshop.title in d.item.text_hi
 
 
-def test_an_invitation_at_night_waits_for_the_morning(bob, workshop, district_volunteers):
+def test_an_invitation_at_night_waits_for_the_morning(client, bob, workshop, district_volunteers):
     # given an invitation sent at 23:00 IST
     with time_machine.travel(NIGHT, tick=False):
         did = messaging.event_invite(actor=bob, event_id=workshop.id, positions=["booth_president"])
@@ -102,6 +102,11 @@ def test_an_invitation_at_night_waits_for_the_morning(bob, workshop, district_vo
     assert set(rows.values_list("status", "hold_reason")) == {
         (DeliveryStatus.HELD, HoldReason.QUIET_HOURS)
     }
+    # and the organiser's page says why
+    client.force_login(bob)
+    page = client.get(f"/events/{workshop.id}/invite/", HTTP_ACCEPT_LANGUAGE="en")
+    [(_row, why)] = page.context["sent"]
+    assert why == f"{HoldReason.QUIET_HOURS.label}: {rows.count()}"
 
 
 def test_an_analyst_may_not_invite(workshop, district_volunteers):
@@ -194,7 +199,7 @@ def test_the_invite_page_counts_sends_and_shows_progress(
     d = Distribution.objects.get(kind=DistributionKind.EVENT)
     expansion.expand(distribution_id=d.id)
     after = client.get(f"/events/{workshop.id}/invite/")
-    assert [r.progress.total for r in after.context["sent"]] == [one.context["audience"]]
+    assert [r.progress.total for r, _why in after.context["sent"]] == [one.context["audience"]]
     assert 'data-testid="invite-progress"' in after.content.decode()
 
 
