@@ -1,6 +1,7 @@
 """Event invitation benchmark (issue #14): `sampark bench event-invitations --json`.
 
-In a child process bound to a fresh SQLite database (`event-invitations-one`): a synthetic
+In a child process bound to a fresh SQLite database (and, with `--postgres URL`, another bound
+to that PostgreSQL database, created anew) (`event-invitations-one`): a synthetic
 state whose first district has 3,000 booths with five verified booth volunteers each (15,000;
 9 in 10 consented to "events and training" messages in the app) and a second district with
 3,000 more volunteers who must not be invited. Prints:
@@ -28,12 +29,16 @@ REPEAT = 3
 PER_DISTRICT = 15_000
 
 
-def run(*, var_dir: Path) -> dict[str, Any]:
+def run(*, var_dir: Path, postgres_url: str = "") -> dict[str, Any]:
+    """SQLite, and PostgreSQL when a (fresh) database URL is given: {"sqlite": …, …}."""
     var_dir.mkdir(parents=True, exist_ok=True)
     path = var_dir / "event-invitations.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return run_child("event-invitations-one", database_url=f"sqlite:///{path}")
+    figures = {"sqlite": run_child("event-invitations-one", database_url=f"sqlite:///{path}")}
+    if postgres_url:
+        figures["postgresql"] = run_child("event-invitations-one", database_url=postgres_url)
+    return figures
 
 
 def _world() -> tuple[Any, Any, list[int]]:

@@ -101,7 +101,10 @@ class Command(BaseCommand):
         from bench.event_invitations import run as run_event_invitations
 
         var_dir = Path(settings.VAR_DIR) / "bench" / "event-invitations"
-        self._print(run_event_invitations(var_dir=var_dir), as_json=options["json"])
+        if options["postgres"]:
+            _ensure_pg_database(options["postgres"], fresh=True)
+        figures = run_event_invitations(var_dir=var_dir, postgres_url=options["postgres"])
+        self._print(figures, as_json=options["json"])
 
     def _run_targets_one(self, options: dict[str, Any]) -> None:
         from bench.event_targets import measure as measure_targets
@@ -326,4 +329,5 @@ def _add_app_benches(sub: Any) -> None:
     sub.add_parser("checkin-one", help="(internal) measure on the configured database")
     evi = sub.add_parser("event-invitations", help="events: invite a district's 15,000 volunteers")
     evi.add_argument("--json", action="store_true")
+    evi.add_argument("--postgres", default="", help="also on this PostgreSQL database (fresh)")
     sub.add_parser("event-invitations-one", help="(internal) measure on the configured database")
