@@ -276,6 +276,10 @@ MSG91_OPTIONS = {
 # The sign-in invitation's SMS (issue #13): an entry of MSG91_TEMPLATES (or a DLT template id)
 # whose two variables are the inviting unit's name and the sign-in link.
 SAMPARK_INVITE_SMS_TEMPLATE = envstr("SAMPARK_INVITE_SMS_TEMPLATE", "invite")
+# An event's invitation and its notices (reminders, experts' answers), issue #14: entries of
+# MSG91_TEMPLATES whose two variables are the event's title and its registration link.
+SAMPARK_EVENT_INVITE_SMS_TEMPLATE = envstr("SAMPARK_EVENT_INVITE_SMS_TEMPLATE", "event_invite")
+SAMPARK_EVENT_NOTICE_SMS_TEMPLATE = envstr("SAMPARK_EVENT_NOTICE_SMS_TEMPLATE", "event_notice")
 GATEWAY_OPTIONS = {
     "base_url_env": "SAMPARK_SMS_GATEWAY_URL",
     "api_key_env": "SAMPARK_SMS_GATEWAY_KEY",
@@ -340,6 +344,7 @@ SAMPARK_WORKER_STEPS = {
     "notify": "sampark.notify.tasks.make_step",
     "results": "sampark.results.tasks.make_step",
     "privacy": "sampark.people.tasks.make_privacy_step",
+    "events": "sampark.events.tasks.make_step",
 }
 
 # Listening (issue #3): the inbox pipeline and its alert rules.

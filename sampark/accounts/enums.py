@@ -47,6 +47,8 @@ class Capability(models.TextChoices):
     # wallboard, inside one's subtree. Agents need no capability: their role opens the console.
     RUN_CALLS = "run_calls", _("Run call-centre campaigns and scripts")
     MANAGE_TRAINING = "manage_training", _("Write and publish training modules")
+    # Plan event seasons, manage an event in one's subtree (invitations, gates, questions).
+    RUN_EVENTS = "run_events", _("Plan and run events")
 
 
 _INCHARGE = {
@@ -79,6 +81,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.HANDLE_GRIEVANCES,
             Capability.RUN_CALLS,
             Capability.MANAGE_TRAINING,
+            Capability.RUN_EVENTS,
         }
     ),
     Role.DISTRICT_INCHARGE: frozenset(
@@ -93,15 +96,30 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             # A district's own call team calls its district's volunteers (scope keeps it there).
             Capability.RUN_CALLS,
             Capability.MANAGE_TRAINING,
+            Capability.RUN_EVENTS,
         }
     ),
     # District, Lok Sabha and assembly in-charges write modules for their area (issue #14).
     Role.PC_INCHARGE: frozenset(
-        {*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS, Capability.MANAGE_TRAINING}
+        {
+            *_INCHARGE,
+            Capability.LISTEN,
+            Capability.MANAGE_ACCOUNTS,
+            Capability.MANAGE_TRAINING,
+            Capability.RUN_EVENTS,
+        }
     ),
     Role.AC_INCHARGE: frozenset(
-        {*_INCHARGE, Capability.LISTEN, Capability.MANAGE_ACCOUNTS, Capability.MANAGE_TRAINING}
+        {
+            *_INCHARGE,
+            Capability.LISTEN,
+            Capability.MANAGE_ACCOUNTS,
+            Capability.MANAGE_TRAINING,
+            Capability.RUN_EVENTS,
+        }
     ),
+    # Mandal and sector in-charges adjust their part of an event's targets (SET_TARGETS) but
+    # host no event: events are held at district, Lok Sabha and state level.
     Role.MANDAL_INCHARGE: frozenset(_INCHARGE - {Capability.IMPORT_EXPORT, Capability.DISTRIBUTE}),
     Role.SECTOR_INCHARGE: frozenset(
         {

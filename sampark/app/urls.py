@@ -3,7 +3,18 @@ today's kits, booth and settings are those installed apps and SMS links already 
 
 from django.urls import path
 
-from sampark.app.views import events, groups, invite, kits, me, privacy, rumours, shell, training
+from sampark.app.views import (
+    events,
+    groups,
+    invite,
+    kits,
+    me,
+    privacy,
+    questions,
+    rumours,
+    shell,
+    training,
+)
 
 app_name = "app"
 urlpatterns = [
@@ -34,6 +45,9 @@ urlpatterns = [
         training.training_certificate,
         name="training_certificate",
     ),
+    path("events/<int:event_id>/questions/", questions.question_list, name="event_questions"),
+    path("events/<int:event_id>/questions/ask/", questions.question_ask, name="question_ask"),
+    path("questions/<int:question_group_id>/vote/", questions.question_vote, name="question_vote"),
     path("settings/", me.app_settings, name="settings"),
     path("my-data/", privacy.my_data, name="my_data"),
     path("push/subscribe/", me.push_subscribe, name="push_subscribe"),

@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 # The `origin` of the content item holding an invitation's text ("invite:<import job id>").
 INVITE_ORIGIN = "invite:"
+# The `origin` of an item holding an event's message (issue #14): "event:<ref>", where the
+# events app chooses <ref>; content never reads it.
+EVENT_ORIGIN = "event:"
 
 
 class ItemState(models.TextChoices):
@@ -30,6 +33,10 @@ class DistributionKind(models.TextChoices):
     RECALL = "recall", _("Take-down notice")
     # An invitation to sign in by phone, to the people of an import job (issue #13).
     INVITE = "invite", _("Sign-in invitation")
+    # An invitation to an event, to the holders of positions in a unit (issue #14).
+    EVENT = "event", _("Event invitation")
+    # An event's message to named people: a reminder, an expert's answer (issue #14).
+    NOTICE = "notice", _("Event notice")
 
 
 class DistributionStatus(models.TextChoices):

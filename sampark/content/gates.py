@@ -32,6 +32,9 @@ _KINDS: dict[str, str] = {
     DistributionKind.RECALL: Kind.TAKE_DOWN,
     # A sign-in invitation (issue #13) is held like a message; it carries no kit to check.
     DistributionKind.INVITE: Kind.INVITATION,
+    # An event's invitation, reminder or answer (issue #14): held like an invitation.
+    DistributionKind.EVENT: Kind.INVITATION,
+    DistributionKind.NOTICE: Kind.INVITATION,
 }
 
 

@@ -175,6 +175,8 @@ class Distribution(models.Model):
     )
     # An invitation's channel for those not connected on Telegram (sms or email).
     invite_channel = models.CharField(max_length=10, blank=True, default="")
+    # Where an event's invitation or notice points (its registration page), issue #14.
+    link = models.CharField(max_length=300, blank=True, default="")
     # PositionKind codes; empty means every booth position that counts toward staffing.
     positions = models.JSONField(default=list, blank=True)
     purpose = models.CharField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -13,7 +14,13 @@ from django.utils import timezone
 
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q
-from sampark.content.enums import INVITE_ORIGIN, DeliveryStatus, DistributionStatus, ItemState
+from sampark.content.enums import (
+    EVENT_ORIGIN,
+    INVITE_ORIGIN,
+    DeliveryStatus,
+    DistributionStatus,
+    ItemState,
+)
 from sampark.content.models import (
     ChannelPreference,
     ContentItem,
@@ -37,6 +44,7 @@ def items_visible(*, user: User) -> QuerySet[ContentItem]:
         ContentItem.objects.filter(scope_q(user=user, field="unit"))
         # An invitation's text is not a kit of the library (issue #13).
         .exclude(origin__startswith=INVITE_ORIGIN)
+        .exclude(origin__startswith=EVENT_ORIGIN)
         .select_related("unit", "author", "reviewer", "certificate")
     )
 
@@ -110,6 +118,15 @@ def shared_media(*, media_id: int) -> MediaAsset:
     if item.expires_at is not None and item.expires_at <= timezone.now():
         raise Http404
     return asset
+
+
+def person_by_telegram_chat(*, chat_id: int) -> int | None:
+    """The person who connected this Telegram chat to the bot, if anyone did."""
+    return (
+        ChannelPreference.objects.filter(telegram_chat_id=str(chat_id))
+        .values_list("person_id", flat=True)
+        .first()
+    )
 
 
 def push_subscription_of(*, person_id: int) -> PushSubscription | None:
@@ -228,3 +245,28 @@ def approved_kits(*, item_ids: Iterable[int]) -> dict[int, ContentItem]:
     unit (a training lesson cites it); drafts and withdrawn kits are left out."""
     rows = ContentItem.objects.filter(id__in=list(item_ids), state__in=SENDABLE)
     return {item.id: item for item in rows.prefetch_related("media")}
+
+
+# --- an event's invitations and notices (issue #14; the events app reads these) -------------
+# `event_messages` reads this module, hence the imports inside the functions.
+
+
+def event_audience_count(*, unit_id: int, positions: list[str]) -> int:
+    """How many people an event invitation to these positions under the unit would reach."""
+    from sampark.content import event_messages
+
+    return event_messages.audience_count(unit_id=unit_id, positions=positions)
+
+
+def event_distributions(*, user: User, ref_prefix: str) -> list[Any]:
+    """An event's invitations and notices sent from the user's subtree, with their progress."""
+    from sampark.content import event_messages
+
+    return list(event_messages.event_distributions(user=user, ref_prefix=ref_prefix))
+
+
+def event_held_counts(*, distribution_id: int) -> dict[str, int]:
+    """Why an event message's deliveries were held or blocked: reason → count."""
+    from sampark.content import event_messages
+
+    return event_messages.held_counts(distribution_id=distribution_id)

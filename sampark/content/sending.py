@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from sampark.content import gates, invitations, ratelimit
+from sampark.content import event_messages, gates, invitations, ratelimit
 from sampark.content.enums import (
     Channel,
     DeliveryStatus,
@@ -191,6 +191,26 @@ def _texts(row: Delivery, language: str) -> tuple[str, str]:
     return item.title, item.text_for(language)
 
 
+def _url(row: Delivery) -> str:
+    kind = row.distribution.kind
+    if kind == DistributionKind.INVITE:
+        return invitations.login_url()
+    # An event's invitation or notice points at its registration page (issue #14).
+    if kind in (DistributionKind.EVENT, DistributionKind.NOTICE) and row.distribution.link:
+        return row.distribution.link
+    return kit_url(row.id)
+
+
+def _named_template(kind: str) -> str:
+    """The MSG91 entry named by a setting, for the kinds that have one (the sign-in
+    invitation's, an event's), else "" (a kit's SMS uses its DLT template row)."""
+    if kind == DistributionKind.INVITE:
+        return invitations.sms_template()
+    if kind in (DistributionKind.EVENT, DistributionKind.NOTICE):
+        return event_messages.sms_template(kind)
+    return ""
+
+
 def prepare(rows: list[Delivery]) -> list[Prepared]:
     """Addresses, texts and gate facts for a batch, in a handful of queries."""
     person_ids = [r.person_id for r in rows]
@@ -219,8 +239,8 @@ def prepare(rows: list[Delivery]) -> list[Prepared]:
         title, text = _texts(row, language)
         key = idempotency_key(row.distribution_id, person.id)
 
-        invite = row.distribution.kind == DistributionKind.INVITE
-        url = invitations.login_url() if invite else kit_url(row.id)
+        url = _url(row)
+        named = _named_template(row.distribution.kind)
         make = functools.partial(Outbound, idempotency_key=key, title=title, url=url)
         message: Outbound | None = None
         missing = ""
@@ -245,13 +265,13 @@ def prepare(rows: list[Delivery]) -> list[Prepared]:
                 message = make(channel="email", address=person.email, text=text)
             else:
                 missing = HoldReason.NO_ADDRESS
-        elif row.channel == Channel.SMS and invite:
-            # MSG91's "invite" entry (issue #13): the inviting unit's name, the sign-in link.
+        elif row.channel == Channel.SMS and named:
+            # MSG91's named entries (issues #13, #14): the unit's or event's name, the link.
             message = make(
                 channel="sms",
                 address=person.phone,
                 text=text,
-                template_id=invitations.sms_template(),
+                template_id=named,
                 variables=(row.distribution.item.title[:30], url),
             )
         elif row.channel == Channel.SMS:

@@ -30,6 +30,8 @@ from sampark.content.enums import (
     ItemState,
     MediaKind,
 )
+from sampark.content.event_messages import event_invitation_create as event_invitation_create
+from sampark.content.event_messages import event_notice_send as event_notice_send
 from sampark.content.models import (
     ChannelPreference,
     ContentItem,

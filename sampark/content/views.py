@@ -476,6 +476,8 @@ def distribution_list(request: HttpRequest) -> HttpResponse:
         # Sign-in invitations have their own page (`views_invite`).
         selectors.distributions_visible(user=user)
         .exclude(kind=DistributionKind.INVITE)
+        # An event's invitations and notices are on the event's page (issue #14).
+        .exclude(kind__in=[DistributionKind.EVENT, DistributionKind.NOTICE])
         .order_by("-scheduled_at", "-id"),
         PER_PAGE,
     ).get_page(request.GET.get("page"))

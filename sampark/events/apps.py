@@ -12,3 +12,9 @@ class EventsConfig(AppConfig):
 
         privacy.register_exporter("events", events_privacy.export)
         privacy.register_eraser("events", events_privacy.erase)
+
+        # Workers ask the experts from the Telegram bot too: "/question <text>".
+        from sampark.events import questions
+        from sampark.integrations import telegram
+
+        telegram.register_command("question", questions.telegram_question)

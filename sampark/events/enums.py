@@ -48,3 +48,19 @@ class ScanResult(models.TextChoices):
     FOREIGN = "foreign", _("Ticket of another event")
     UNKNOWN = "unknown", _("Unknown ticket")
     CANCELLED = "cancelled", _("Cancelled registration")
+
+
+class QuestionStatus(models.TextChoices):
+    """A group of similar questions, as the moderator left it."""
+
+    PENDING = "pending", _("Awaiting moderation")
+    APPROVED = "approved", _("Open for votes")
+    ANSWERED = "answered", _("Answered")
+    HIDDEN = "hidden", _("Hidden")
+    MERGED = "merged", _("Merged")
+
+
+class QuestionSource(models.TextChoices):
+    APP = "app", _("Phone app")
+    WEB = "web", _("Web")
+    TELEGRAM = "telegram", _("Telegram")

@@ -14,6 +14,8 @@ from django.utils import timezone
 from sampark.events.enums import (
     EventKind,
     EventStatus,
+    QuestionSource,
+    QuestionStatus,
     RegistrationSource,
     RegistrationStatus,
     ScanResult,
@@ -205,3 +207,67 @@ class Scan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gate_id}:{self.client_id}"
+
+
+class QuestionGroup(models.Model):
+    """Similar questions for the experts (grouped by the lexical matcher), answered once."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="question_groups")
+    # The question as the experts read it: the first one asked, or the moderator's wording.
+    text = models.CharField(max_length=500)
+    status = models.CharField(
+        max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.PENDING
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Counts kept with the rows (F() updates): how many asked it, how many upvoted it.
+    asked = models.PositiveIntegerField(default=0)
+    votes = models.PositiveIntegerField(default=0)
+    answer = models.TextField(blank=True, default="")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["event", "status", "votes"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Question(models.Model):
+    """One worker's question, as typed; it counts in its group."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    group = models.ForeignKey(QuestionGroup, on_delete=models.CASCADE, related_name="questions")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    # Where the asker counts (their registration's unit): scope of the moderator's view.
+    unit = models.ForeignKey("geo.Unit", null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.CharField(max_length=500)
+    source = models.CharField(max_length=10, choices=QuestionSource.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["event", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class QuestionVote(models.Model):
+    """One upvote per person per group."""
+
+    group = models.ForeignKey(QuestionGroup, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "person"], name="one_vote_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}:{self.person_id}"

@@ -16,7 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import access_unit, scope_q, scope_root
 from sampark.events import tickets
@@ -26,6 +29,7 @@ from sampark.events.targets import Weighted, split
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains, subtree_q
+from sampark.people import selectors as people_selectors
 
 ANCESTOR_FIELDS = ("state_id", "district_id", "pc_id", "ac_id", "mandal_id", "sector_id")
 
@@ -206,13 +210,16 @@ def registrations_visible(*, user: User, event: Event) -> QuerySet[Registration]
 
 
 def access_gate(*, user: User, gate_id: int) -> Gate:
-    """A gate of an event hosted in the user's subtree, else 404."""
-    return get_object_or_404(
+    """A gate of an event hosted in the user's subtree, else 404 (403 without RUN_EVENTS)."""
+    gate = get_object_or_404(
         Gate.objects.select_related("event", "event__unit").filter(
             scope_q(user=user, field="event__unit")
         ),
         id=gate_id,
     )
+    if not user.can(Capability.RUN_EVENTS):
+        raise PermissionDenied(_("Your role may not run events."))
+    return gate
 
 
 def access_managed_event(*, user: User, event_id: int) -> Event:
@@ -220,10 +227,12 @@ def access_managed_event(*, user: User, event_id: int) -> Event:
 
     An event the user cannot see is a 404 like everywhere; one they can see because it is hosted
     above their unit (the state convention, for a district) exists for them, so managing it is a
-    403, not a 404."""
+    403, not a 404. Managing needs RUN_EVENTS (a 403 too)."""
     event = access_event(user=user, event_id=event_id)
     if not Event.objects.filter(scope_q(user=user, field="unit"), id=event.id).exists():
         raise PermissionDenied
+    if not user.can(Capability.RUN_EVENTS):
+        raise PermissionDenied(_("Your role may not run events."))
     return event
 
 
@@ -327,10 +336,35 @@ def attendance_by_unit(
     return unit, out
 
 
-def attendance_by_position(*, user: User, event: Event) -> list[tuple[str, int, int]]:
-    """(position code, registered, attended) inside the user's subtree."""
-    tally = _tally(registrations_visible(user=user, event=event), "position")
-    return sorted((p or "", n, c) for p, (n, c) in tally.items())
+@dataclass(frozen=True)
+class PositionRow:
+    code: str
+    name: str
+    registered: int
+    attended: int
+
+    @property
+    def no_show(self) -> int:
+        return max(0, self.registered - self.attended)
+
+
+def attendance_by_position(
+    *, user: User, event: Event, unit: Unit | None = None
+) -> list[PositionRow]:
+    """Registered, attended and no-show by position inside the user's subtree (and under
+    `unit`, the unit the attendance table is drilled down to), in catalogue order."""
+    regs = registrations_visible(user=user, event=event)
+    if unit is not None:
+        regs = regs.filter(subtree_q(unit, field="unit"))
+    tally = _tally(regs, "position")
+    kinds = people_selectors.position_kinds()
+    order = {k.code: i for i, k in enumerate(kinds)}
+    names = {k.code: k.name_hi if get_language() == "hi" else k.name_en for k in kinds}
+    rows = [
+        PositionRow(p or "", names.get(p or "", p or _("No position")), n, c)
+        for p, (n, c) in tally.items()
+    ]
+    return sorted(rows, key=lambda r: (order.get(r.code, len(order)), r.code))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from sampark.accounts.enums import Capability
 from sampark.accounts.models import User
+from sampark.accounts.permissions import require_in_area
 from sampark.events import audit, planning, tickets, tree
 from sampark.events.enums import (
     HOST_LEVEL,
@@ -159,8 +160,9 @@ def _write_targets(rows: list[TargetRow]) -> None:
     )
 
 
-def _require_planner(actor: User) -> Unit:
-    if not actor.can(Capability.SET_TARGETS) or actor.unit is None:
+def _require_planner(actor: User, capability: str = Capability.RUN_EVENTS) -> Unit:
+    # Planning a season needs RUN_EVENTS; adjusting one's part of the targets SET_TARGETS.
+    if not actor.can(capability) or actor.unit is None:
         raise PermissionDenied(_("Your role may not plan events or set targets."))
     return actor.unit
 
@@ -288,7 +290,7 @@ def season_propose_events(*, season: Season) -> list[Event]:
 def target_adjust(*, actor: User, season_id: int, unit_id: int, target: int, reason: str) -> int:
     """Set one unit's target with a reason; its siblings share the rest of their parent's
     total, and everything below is cascaded again. Returns the rows rewritten."""
-    root = _require_planner(actor)
+    root = _require_planner(actor, Capability.SET_TARGETS)
     reason = " ".join((reason or "").split())[:300]
     if not reason:
         raise ValidationError(_("Say why the target changes."), code="reason")
@@ -597,6 +599,7 @@ def scans_sync(*, gate_id: int, scans: list[ScanIn]) -> list[ScanOut]:
 def gate_open(*, actor: User, event_id: int, name: str) -> Gate:
     """Open a gate of an event (a phone at an entrance)."""
     event = Event.objects.select_related("unit").get(id=event_id)
+    require_in_area(actor, Capability.RUN_EVENTS, event.unit)
     name = " ".join((name or "").split())[:100] or _("Gate")
     with transaction.atomic():
         gate = Gate.objects.create(event=event, name=name)

@@ -32,7 +32,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "events": events,
             # Events hosted in the user's subtree open their page (gates, attendance).
             "managed": {e.id for e in events if root is not None and contains(root, e.unit)},
-            "can_plan": user.can(Capability.SET_TARGETS)
+            "can_plan": user.can(Capability.RUN_EVENTS)
             and user.unit is not None
             and user.unit.level == "state",
         },
@@ -43,7 +43,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def season_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not user.can(Capability.SET_TARGETS):
+    if not user.can(Capability.RUN_EVENTS):
         raise PermissionDenied(_("Your role may not plan events or set targets."))
     form = SeasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -15,13 +15,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sampark.accounts.enums import Capability
+from sampark.accounts.models import User
 from sampark.core.http import request_user as _user
 from sampark.events import selectors, services
 from sampark.events.enums import ScanResult
+from sampark.events.models import Event
+from sampark.geo.enums import Level
+from sampark.geo.models import Unit
 
 
 def _int(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and len(raw) < 12 else None
+
+
+def _up(user: User, event: Event, unit: Unit) -> int | None:
+    """The unit one level up in the drill-down (a PC meeting's ACs go up to the PC)."""
+    if unit.id in (event.unit_id, user.unit_id):
+        return None
+    if unit.level == Level.AC and event.unit.level == Level.PC:
+        return unit.pc_id
+    return unit.parent_id
 
 
 @login_required
@@ -38,8 +51,9 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         {
             "event": event,
             "unit": unit,
+            "up_id": _up(user, event, unit),
             "attendance": rows,
-            "positions": selectors.attendance_by_position(user=user, event=event),
+            "positions": selectors.attendance_by_position(user=user, event=event, unit=unit),
             "gates": list(selectors.event_gates(event=event)),
         },
     )

@@ -28,7 +28,7 @@ from sampark.content.enums import DeliveryStatus
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.devtools.probe.world import Viewer, World, is_under, subtree_of
 from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
-from sampark.events.models import Event, Gate, Registration, Season
+from sampark.events.models import Event, Gate, QuestionGroup, Registration, Season
 from sampark.factcheck import selectors as factcheck_selectors
 from sampark.factcheck.models import FactCheck
 from sampark.geo.models import RecruitmentTarget, Unit
@@ -529,6 +529,16 @@ EVENT_KINDS: dict[str, Kind] = {
         companions=lambda w, i, r: {"event_id": w.gates[i].event_id},
         table=Gate,
     ),
+    # Questions for the experts: a group exists for whoever may see its event (workers vote on
+    # it); moderating it needs the event in one's subtree and RUN_EVENTS (a 403 otherwise).
+    "question_group": Kind(
+        name="question_group",
+        ids=lambda w: list(w.question_groups),
+        outside=lambda w, v, i: _event_outside(w, v, w.question_groups[i].event_id),
+        secrets=lambda w, v, i: [w.question_groups[i].text],
+        companions=lambda w, i, r: {"event_id": w.question_groups[i].event_id},
+        table=QuestionGroup,
+    ),
 }
 KINDS.update(EVENT_KINDS)
 
@@ -642,6 +652,7 @@ REGISTRY: dict[str, str] = {
     "registration_id": "registration",
     "gate_id": "gate",
     "module_id": "module",
+    "question_group_id": "question_group",
 }
 
 # Parameters that address no scoped object: filled with a plausible value, never probed.

@@ -16,7 +16,7 @@ from sampark.calls.models import (
 )
 from sampark.content.models import ContentItem, Delivery, Distribution, MediaAsset
 from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
-from sampark.events.models import Event, Gate, Registration, Season
+from sampark.events.models import Event, Gate, QuestionGroup, Registration, Season
 from sampark.factcheck.models import FactCheck
 from sampark.geo.enums import Level
 from sampark.geo.models import RecruitmentTarget, Unit
@@ -85,6 +85,7 @@ class World:
     registrations: dict[int, Registration] = field(default_factory=dict)
     gates: dict[int, Gate] = field(default_factory=dict)
     modules: dict[int, Module] = field(default_factory=dict)
+    question_groups: dict[int, QuestionGroup] = field(default_factory=dict)
     # Derived indexes.
     narrative_posts: dict[int, list[int]] = field(default_factory=dict)
     person_units: dict[int, set[int]] = field(default_factory=dict)

@@ -92,6 +92,20 @@ class Command(BaseCommand):
         _ensure_pg_database(options["postgres"], fresh=True)
         self._print(run_checkin(postgres_url=options["postgres"]), as_json=options["json"])
 
+    def _run_event_invitations_one(self, options: dict[str, Any]) -> None:
+        from bench.event_invitations import measure as measure_event_invitations
+
+        self.stdout.write(json.dumps(measure_event_invitations()))
+
+    def _run_event_invitations(self, options: dict[str, Any]) -> None:
+        from bench.event_invitations import run as run_event_invitations
+
+        var_dir = Path(settings.VAR_DIR) / "bench" / "event-invitations"
+        if options["postgres"]:
+            _ensure_pg_database(options["postgres"], fresh=True)
+        figures = run_event_invitations(var_dir=var_dir, postgres_url=options["postgres"])
+        self._print(figures, as_json=options["json"])
+
     def _run_targets_one(self, options: dict[str, Any]) -> None:
         from bench.event_targets import measure as measure_targets
 
@@ -313,3 +327,7 @@ def _add_app_benches(sub: Any) -> None:
     chk.add_argument("--json", action="store_true")
     chk.add_argument("--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_checkin"))
     sub.add_parser("checkin-one", help="(internal) measure on the configured database")
+    evi = sub.add_parser("event-invitations", help="events: invite a district's 15,000 volunteers")
+    evi.add_argument("--json", action="store_true")
+    evi.add_argument("--postgres", default="", help="also on this PostgreSQL database (fresh)")
+    sub.add_parser("event-invitations-one", help="(internal) measure on the configured database")

@@ -9,7 +9,15 @@ import random
 from django.utils import timezone
 
 from sampark.devtools.probe.world import World
-from sampark.events.models import Event, Gate, Registration, Season, Target
+from sampark.events.models import (
+    Event,
+    Gate,
+    Question,
+    QuestionGroup,
+    Registration,
+    Season,
+    Target,
+)
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 
@@ -59,3 +67,17 @@ def build(w: World, *, rng: random.Random, units: list[Unit], token: str) -> Non
                 },
             )
             w.registrations[reg.id] = reg
+        group = QuestionGroup.objects.create(
+            event=event, text=f"Probequestion {token}{n:03d}", status="approved", asked=1
+        )
+        w.question_groups[group.id] = group
+        asker = next((r for r in w.registrations.values() if r.event_id == event.id), None)
+        if asker is not None:
+            Question.objects.create(
+                event=event,
+                group=group,
+                person_id=asker.person_id,
+                unit_id=asker.unit_id,
+                text=group.text,
+                source="app",
+            )
