@@ -543,15 +543,11 @@ RESULTS_STRENGTH_WEIGHTS = {
         part.partition("=")
         for part in envstr(
             "SAMPARK_STRENGTH_WEIGHTS",
-            "volunteers=40,groups=20,members=15,kits=15,events=10,training=0",
+            "volunteers=40,groups=20,members=15,kits=15,events=10,training=10",
         ).split(",")
         if "=" in part
     )
 }
-# The training app's completions per unit (results/hooks.py); unimportable = not connected.
-RESULTS_TRAINING_READER = envstr(
-    "SAMPARK_RESULTS_TRAINING_READER", "sampark.training.selectors.completion_by_unit"
-)
 # "Close": the organisation's margin within this many points of the vote; "weak": score below.
 RESULTS_CLOSE_PCT = envint("SAMPARK_RESULTS_CLOSE_PCT", "5")
 RESULTS_WEAK_SCORE = envint("SAMPARK_RESULTS_WEAK_SCORE", "40")

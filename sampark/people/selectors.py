@@ -498,7 +498,8 @@ def position_kind_ids_for_roles(*, roles: Iterable[str]) -> list[int]:
     return list(PositionKind.objects.filter(code__in=codes).values_list("id", flat=True))
 
 
-def assignments_under(*, unit: Unit, kind_ids: Sequence[int]) -> QuerySet[Assignment]:
-    """Active positions of these kinds on the unit or anywhere under it (the caller has scoped
-    the unit); callers group and count."""
-    return Assignment.objects.filter(subtree_q(unit, field="unit"), ACTIVE, kind_id__in=kind_ids)
+def assignments_under(*, unit: Unit, kind_ids: Sequence[int] | None = None) -> QuerySet[Assignment]:
+    """Active positions (of these kinds; None: of every kind) on the unit or anywhere under it
+    (the caller has scoped the unit); callers group and count."""
+    rows = Assignment.objects.filter(subtree_q(unit, field="unit"), ACTIVE)
+    return rows if kind_ids is None else rows.filter(kind_id__in=kind_ids)

@@ -5,8 +5,8 @@ brief never shows more than the subscriber's pages would: narratives that grew (
 incidents opened and answered against their SLA (war room), kits sent and forwarded (content),
 volunteers and strength today against yesterday (this app's daily unit figures), and the
 weak-and-close places that improved or slipped, the events of the next 7 days with registrations
-against target (events), and training completions when the training reader is connected
-(hooks.py; the section is left out until then). The result is plain JSON, stored with the
+against target (events), and training passes by the subtree's position holders (training; the
+section is left out while there are none). The result is plain JSON, stored with the
 brief, rendered as page, PDF and mail.
 """
 
@@ -25,8 +25,8 @@ from sampark.geo.models import Unit
 from sampark.geo.scope import ANCESTOR_FIELD
 from sampark.monitoring import selectors as monitoring_selectors
 from sampark.results.board import DRILL
-from sampark.results.hooks import training_reader
 from sampark.results.models import UnitStrength
+from sampark.training import selectors as training_selectors
 from sampark.warroom import selectors as warroom_selectors
 from sampark.warroom.enums import SLA_STATES
 
@@ -70,15 +70,12 @@ def _events(user: User, *, now: dt.datetime) -> list[dict[str, Any]]:
 
 
 def _training(unit: Unit, *, since: dt.datetime) -> dict[str, int] | None:
-    """Training completions in the subtree: the last 24 hours and in all; None (section left
-    out) while the training app is not connected."""
-    reader = training_reader()
-    if reader is None:
+    """Training passes by the subtree's position holders: the last 24 hours and in all; None
+    (the section is left out) while nobody there has passed a module."""
+    total = training_selectors.completions_under(unit=unit)
+    if not total:
         return None
-    return {
-        "day": sum(reader(unit=unit, since=since).values()),
-        "total": sum(reader(unit=unit, since=None).values()),
-    }
+    return {"day": training_selectors.completions_under(unit=unit, since=since), "total": total}
 
 
 def _narratives(user: User) -> list[dict[str, Any]]:

@@ -3,8 +3,8 @@
 One pass over the state's booths: volunteers from the booth row (kept by people.services),
 active groups and members from groups' selector, kits forwarded from content's, the latest
 booth-level result of the organisation's party from this app, event check-ins from events',
-training completions from the training reader when it is connected (hooks.py). Everything is a GROUP BY or a
-column scan; the per-booth score is folded in Python.
+booth volunteers who passed the training required of them from training's. Everything is a
+GROUP BY or a column scan; the per-booth score is folded in Python.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from sampark.accounts.enums import Role
 from sampark.content import selectors as content_selectors
 from sampark.events import selectors as events_selectors
 from sampark.geo import selectors as geo_selectors
@@ -21,8 +22,8 @@ from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.groups import selectors as groups_selectors
 from sampark.results import strength
-from sampark.results.hooks import training_reader
 from sampark.results.models import BoothStrength, Election, Result
+from sampark.training import selectors as training_selectors
 
 
 def booth_election(*, state: str) -> Election | None:
@@ -44,10 +45,7 @@ def booth_rows(*, state: Unit, now: dt.datetime | None = None) -> Iterator[Booth
     events = events_selectors.attended_by_booth(
         unit=state, since=now - dt.timedelta(days=strength.EVENTS_DAYS)
     )
-    reader = training_reader()
-    training = (
-        reader(unit=state, since=now - dt.timedelta(days=strength.TRAINING_DAYS)) if reader else {}
-    )
+    training = training_selectors.completed_by_booth(unit=state, role=Role.VOLUNTEER)
     election = booth_election(state=state.path)
     results: dict[int, tuple[int, int, int]] = {}
     if election is not None:

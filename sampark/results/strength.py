@@ -2,9 +2,10 @@
 
 A booth's score is 0–100: each component's figure divided by the figure that counts as "full"
 (capped at 1), weighted by `settings.RESULTS_STRENGTH_WEIGHTS` and divided by the sum of the
-weights of the components that are available. Training keeps its weight in settings and
-counts once its reader is connected (`hooks.training_reader`); until then it is left out of the
-denominator, so a weight set early changes nothing.
+weights of the components that are available. Training counts booth volunteers who passed every
+module required of volunteers (`training.selectors.completed_by_booth`); while no module is
+required of them, it is left out of the denominator, so a state without training is not marked
+down for it.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sampark.results.hooks import training_reader
+from sampark.accounts.enums import Role
+from sampark.training import selectors as training_selectors
 
 # Windows of the counted activity (days before the snapshot).
 KITS_DAYS = 30
 EVENTS_DAYS = 90
-TRAINING_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,9 @@ def components() -> list[Component]:
         Component("events", _("Event check-ins in 90 days"), 5),
         Component(
             "training",
-            _("Training modules completed in a year"),
+            _("Booth volunteers who passed the required training"),
             5,
-            available=training_reader() is not None,
+            available=training_selectors.required_of(role=Role.VOLUNTEER),
         ),
     ]
 

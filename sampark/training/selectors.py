@@ -7,6 +7,7 @@ takes the published modules of their unit and its ancestors, and manages (with
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -324,6 +325,22 @@ def completion_for_user(
     modules = required_modules(unit=unit)
     rollup = completion_by_unit(unit=unit, child_level=child_level, modules=modules)
     return unit, rollup, modules
+
+
+def required_of(*, role: str) -> bool:
+    """Whether any published module is required of `role` anywhere (the results app counts
+    training in the strength score only then). One EXISTS."""
+    return Module.objects.filter(status=ModuleStatus.PUBLISHED, requirements__role=role).exists()
+
+
+def completions_under(*, unit: Unit, since: dt.datetime | None = None) -> int:
+    """Passes earned since `since` (None: ever) by people holding a position on the unit or
+    under it (the caller has scoped the unit): one COUNT, for the morning brief."""
+    holders = people_selectors.assignments_under(unit=unit).values("person_id")
+    rows = Completion.objects.filter(person_id__in=holders)
+    if since is not None:
+        rows = rows.filter(completed_at__gte=since)
+    return rows.count()
 
 
 def completed_by_booth(*, unit: Unit, role: str = "volunteer") -> dict[int, int]:

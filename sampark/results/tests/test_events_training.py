@@ -1,6 +1,6 @@
 """Events and training in results (issue #16 items 4 and 5): the brief's events ahead with
 registrations against target, check-ins in the strength score with their weight, and the
-training reader hook (left out while the training app is not connected)."""
+training's passes in the score (counted once a module is required of volunteers) and the brief."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import time_machine
 from django.template.loader import render_to_string
 from django.test import override_settings
 
+from sampark.accounts.enums import Role
 from sampark.accounts.models import User
 from sampark.devtools.synthetic import Tree
 from sampark.events.models import Attendance, Event, Registration, Target
@@ -18,17 +19,13 @@ from sampark.geo.models import Unit
 from sampark.results import brief, briefing, strength
 from sampark.results.models import BoothStrength, Brief
 from sampark.results.services import refresh_strength
+from sampark.training import services as training_services
+from sampark.training.tests.fixtures import build_module, right_answers, volunteer_on
 
 pytest_plugins = ["sampark.events.tests.conftest"]
 
 NOW = dt.datetime(2026, 12, 18, 2, 0, tzinfo=dt.UTC)
-
-
-def fake_training(*, unit: Unit, since: dt.datetime | None) -> dict[int, int]:
-    """A training reader as the training app will offer it: completions per booth."""
-    booth = Unit.objects.filter(level="booth").order_by("id").first()
-    assert booth is not None
-    return {booth.id: 2 if since is None else 1}
+HOURS_2 = dt.timedelta(hours=2)
 
 
 def _soon(event: Event, days: float) -> Event:
@@ -98,8 +95,10 @@ def test_check_ins_raise_the_booth_score_by_their_weight(
     assert row.score - bare.score == pytest.approx(100 * 10 * (1 / 5) / 110, abs=0.01)
 
 
-def test_training_weight_counts_only_once_the_reader_is_connected(tree: Tree) -> None:
-    # given a training weight of 10
+def test_training_weight_counts_once_a_module_is_required_of_volunteers(
+    tree: Tree, alice: User
+) -> None:
+    # given a training weight of 10 beside 110 of the others
     weights = {
         "volunteers": 40,
         "groups": 20,
@@ -108,23 +107,41 @@ def test_training_weight_counts_only_once_the_reader_is_connected(tree: Tree) ->
         "events": 10,
         "training": 10,
     }
-    with override_settings(RESULTS_STRENGTH_WEIGHTS=weights, RESULTS_TRAINING_READER="no.such.app"):
-        # when the training app is absent / then its weight is out of the denominator
+    with override_settings(RESULTS_STRENGTH_WEIGHTS=weights):
+        # when no module is required of booth volunteers / then training is out of the total
         assert strength.Scorer.from_settings().total == 110
-    path = f"{__name__}.fake_training"
-    with override_settings(RESULTS_STRENGTH_WEIGHTS=weights, RESULTS_TRAINING_READER=path):
-        # when it is connected / then it counts
+        # when the state requires one of them
+        build_module(alice, tree.state, title="Social media", roles=[Role.VOLUNTEER])
+        # then it counts
         scorer = strength.Scorer.from_settings()
         assert scorer.total == 120
         assert scorer.score(0, 0, 0, 0, 0, 5) == pytest.approx(100 * 10 / 120)
 
 
-def test_brief_shows_training_when_connected(tree: Tree, alice: User) -> None:
-    # given the training reader connected
-    with override_settings(RESULTS_TRAINING_READER=f"{__name__}.fake_training"):
-        # when the state's brief is gathered and rendered
-        data = brief.gather(user=alice, unit=tree.state, now=NOW)
-    # then the section shows the day's and all completions
+def test_trained_volunteers_count_in_the_booth_snapshot_and_the_brief(
+    tree: Tree, alice: User, booth1: Unit
+) -> None:
+    # given a state module required of volunteers, passed by booth 1's volunteer three days
+    # ago and by another booth's two hours ago
+    module = build_module(alice, tree.state, title="Social media", roles=[Role.VOLUNTEER])
+    booth2 = Unit.objects.filter(level="booth").exclude(id=booth1.id).order_by("id").first()
+    assert booth2 is not None
+    for booth, phone, ago in (
+        (booth1, "+919812345601", dt.timedelta(days=3)),
+        (booth2, "+919812345602", HOURS_2),
+    ):
+        volunteer = volunteer_on(booth, "सीता देवी", phone)
+        with time_machine.travel(NOW - ago, tick=False):
+            training_services.quiz_submit(
+                module_id=module.id, user=volunteer, answers=right_answers(module)
+            )
+    # when the snapshot is computed and the state's brief gathered
+    with time_machine.travel(NOW, tick=False):
+        refresh_strength(state=tree.state.path)
+    data = brief.gather(user=alice, unit=tree.state, now=NOW)
+    # then each booth has one trained volunteer, and the brief one pass today of two
+    assert BoothStrength.objects.get(booth=booth1).training == 1
+    assert BoothStrength.objects.get(booth=booth2).training == 1
     assert data["training"] == {"day": 1, "total": 2}
     day = Brief(role="state_head", unit=tree.state, day=NOW.date(), language="en", data=data)
     html = render_to_string("results/brief/document.html", briefing.context(day, tree.state))
@@ -132,10 +149,10 @@ def test_brief_shows_training_when_connected(tree: Tree, alice: User) -> None:
     assert "1 training modules completed, 2 in all." in html
 
 
-def test_brief_document_leaves_training_out_when_not_connected(
+def test_brief_document_leaves_training_out_while_nobody_passed(
     tree: Tree, alice: User, tmp_path: object
 ) -> None:
-    # given no training app; when the brief is rendered / then no training section
+    # given no training passed; when the brief is rendered / then no training section
     data = brief.gather(user=alice, unit=tree.state, now=NOW)
     day = Brief(role="state_head", unit=tree.state, day=NOW.date(), language="en", data=data)
     html = render_to_string("results/brief/document.html", briefing.context(day, tree.state))
