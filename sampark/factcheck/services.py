@@ -19,7 +19,7 @@ from pipeline.urls import canonical
 from sampark.factcheck import audit, embedding
 from sampark.factcheck.claimreview import ClaimReviewData, language_of
 from sampark.factcheck.enums import Verdict
-from sampark.factcheck.models import FactCheck
+from sampark.factcheck.models import ClaimMatch, FactCheck
 
 if TYPE_CHECKING:
     from sampark.accounts.models import User
@@ -248,3 +248,66 @@ def match_text(*, text: str, k: int = 5) -> list[MatchResult]:
 def match_index_reset() -> None:
     """Forget the cached index (tests that roll back the table)."""
     _INDEX.reset()
+
+
+# --- stored matches (issue #17: listening's matching stage writes, everyone else reads) -------
+
+MATCHES_STORED = 5
+
+
+def claim_match_store(
+    *, text: str, narrative_id: int | None = None, post_id: int | None = None
+) -> list[MatchResult]:
+    """Match a narrative's or a tip's text and store the result as its `ClaimMatch` rows (see
+    `claim_matches_store`); returns the matches, best first."""
+    found = match_text(text=text, k=MATCHES_STORED)
+    claim_matches_store(narrative_id=narrative_id, post_id=post_id, results=found)
+    return found
+
+
+def claim_matches_store(
+    *, results: list[MatchResult], narrative_id: int | None = None, post_id: int | None = None
+) -> list[int]:
+    """Make these results the stored matches of one narrative or one post: rows for fact-checks
+    no longer matched go, the others are updated or added (one row per fact-check, unique, so
+    two workers storing the same text end with the same rows). A row reaching the "auto" band
+    for the first time gets `auto_at`, the war room's signal; returns the ids of those rows."""
+    if (narrative_id is None) == (post_id is None):
+        raise ValueError("exactly one of narrative_id and post_id")
+    owner: dict[str, int | None] = (
+        {"narrative_id": narrative_id} if narrative_id is not None else {"post_id": post_id}
+    )
+    now = timezone.now()
+    best = {r.fact_check_id: (rank, r) for rank, r in reversed(list(enumerate(results)))}
+    newly_auto: list[int] = []
+    with transaction.atomic():
+        rows = ClaimMatch.objects.select_for_update().filter(**owner).order_by("id")
+        have = {m.fact_check_id: m for m in rows}
+        ClaimMatch.objects.filter(**owner).exclude(fact_check_id__in=list(best)).delete()
+        for fc_id, (rank, r) in best.items():
+            row = have.get(fc_id)
+            auto = r.band == "auto"
+            if row is None:
+                row, created = ClaimMatch.objects.get_or_create(
+                    **owner,
+                    fact_check_id=fc_id,
+                    defaults={
+                        "score": r.score, "band": r.band, "rank": rank, "created_at": now,
+                        "updated_at": now, "auto_at": now if auto else None,
+                    },
+                )  # fmt: skip
+                if created:
+                    if auto:
+                        newly_auto.append(row.id)
+                    continue
+            first_auto = auto and row.auto_at is None
+            ClaimMatch.objects.filter(id=row.id).update(
+                score=r.score,
+                band=r.band,
+                rank=rank,
+                updated_at=now,
+                **({"auto_at": now} if first_auto else {}),
+            )
+            if first_auto:
+                newly_auto.append(row.id)
+    return newly_auto

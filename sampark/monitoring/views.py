@@ -37,6 +37,7 @@ from sampark.core import tasks as core_tasks
 from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.core.http import wants_fragment as _partial
+from sampark.factcheck import selectors as factcheck_selectors
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
 from sampark.monitoring import selectors, services, tipreply
@@ -249,6 +250,9 @@ def narrative_detail(request: HttpRequest, narrative_id: int) -> HttpResponse:
             "series": selectors.narrative_series(user=user, narrative=narrative),
             "districts": selectors.narrative_districts(user=user, narrative=narrative),
             "images": selectors.narrative_images(user=user, narrative=narrative),
+            # Read as listening's matching stage stored them (issue #17), never matched here.
+            "matches": factcheck_selectors.matches_shown(narrative_id=narrative.id),
+            "story": selectors.story_members(user=user, narrative=narrative),
             "posts": posts,
             "older": older,
             "filters": f,
