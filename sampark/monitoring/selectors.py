@@ -27,6 +27,7 @@ from pipeline import score
 from sampark.accounts.enums import LISTENING_PAGES, Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
+from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import subtree_q
 from sampark.monitoring import matching, tipreply
@@ -298,6 +299,19 @@ def group_sources(*, user: User) -> QuerySet[Source]:
         .select_related("unit")
         .order_by("name")
     )
+
+
+def export_sources_at_booths(*, exclude_ids: set[int]) -> list[tuple[int, str, int, datetime]]:
+    """(id, name, booth id, created) of the WhatsApp chat-export channels placed at a booth,
+    leaving out these (the group registry adopts the others, `groups.services`)."""
+    rows = Source.objects.filter(kind=SourceKind.WHATSAPP_EXPORT, unit__level=Level.BOOTH).order_by(
+        "id"
+    )
+    return [
+        (sid, name, int(unit_id), created)
+        for sid, name, unit_id, created in rows.values_list("id", "name", "unit_id", "created_at")
+        if sid not in exclude_ids
+    ]
 
 
 def access_group_source(*, user: User, source_id: int) -> Source:

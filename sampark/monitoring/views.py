@@ -49,7 +49,6 @@ from sampark.monitoring.enums import (
 )
 from sampark.monitoring.forms import (
     ExportUploadForm,
-    GroupForm,
     SourceForm,
     TipForm,
     WatchlistForm,
@@ -441,30 +440,15 @@ def source_toggle(request: HtmxRequest, source_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    """The user's groups, and registering a new one (booth volunteers are the group admins)."""
+    """The chat-export channels of the user's groups. Groups are registered in one place, the
+    booth group registry (`groups`), which opens a group's channel here (issue #17)."""
     user = _user(request)
-    root = account_selectors.scope_root(user=user)
-    form = GroupForm(request.POST or None, user=user, initial={"unit": root.path})
-    if request.method == "POST" and form.is_valid():
-        source = services.source_create(
-            kind=SourceKind.WHATSAPP_EXPORT,
-            name=form.cleaned_data["name"],
-            unit=form.cleaned_data["unit"],
-            interval_s=0,
-            actor=user,
-        )
-        messages.success(request, _("Group registered. Now upload its chat export."))
-        return redirect("monitoring:group_upload", group_id=source.id)
     page = Paginator(selectors.group_sources(user=user), SOURCES_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(
-        request,
-        "monitoring/pages/groups.html",
-        {"page": page, "form": form, "units": _unit_choices(user)},
-    )
+    return render(request, "monitoring/pages/groups.html", {"page": page})
 
 
 def _when(value: object) -> datetime | None:

@@ -88,6 +88,10 @@ def load(
     while matching.run_stage(limit=200):
         pass
     groups_demo.load(rng=rng)
+    # The listening demo's group channels join the one registry of groups (issue #17).
+    from sampark.groups import services as groups_services
+
+    groups_services.export_sources_adopt()
     content_demo.load(rng=rng)
     warroom_demo.load(rng=rng)
     notify_demo.load()
