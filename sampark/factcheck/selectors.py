@@ -158,35 +158,39 @@ def auto_matches_since(
     )
 
 
-def narratives_sharing_claim(*, narrative_id: int, limit: int = 20) -> list[int]:
-    """Other narratives carrying the same claim as this one, by their stored matches: both match
-    some third-party fact-check in the "auto" band, and they share a fact-check that is "auto"
-    for at least one of them (a Hindi forward may meet the English fact-check only as
-    "suggest"). Chatter with "suggest" matches alone is never linked. Oldest first."""
-    mine = list(
-        ClaimMatch.objects.filter(
-            narrative_id=narrative_id, fact_check__is_own_response=False
-        ).values_list("fact_check_id", "band")
-    )
-    autos = [fc for fc, band in mine if band == MatchBand.AUTO]
-    if not autos:
-        return []
-    shared = Q(fact_check_id__in=autos) | Q(
-        fact_check_id__in=[fc for fc, _b in mine], band=MatchBand.AUTO
-    )
-    found = (
-        ClaimMatch.objects.filter(shared, narrative__isnull=False)
-        .exclude(narrative_id=narrative_id)
+def narratives_sharing_claim(*, narrative_ids: list[int]) -> dict[int, set[int]]:
+    """For each of these narratives, the other narratives carrying the same claim, by their
+    stored matches: both match some third-party fact-check in the "auto" band, and they share a
+    fact-check that is "auto" for at least one of them (a Hindi forward may meet the English
+    fact-check only as "suggest"). Chatter with "suggest" matches alone is never linked.
+    Three queries for the whole batch."""
+    third_party = ClaimMatch.objects.filter(fact_check__is_own_response=False)
+    mine: dict[int, list[tuple[int, str]]] = {}
+    for nid, fc, band in third_party.filter(narrative_id__in=narrative_ids).values_list(
+        "narrative_id", "fact_check_id", "band"
+    ):
+        mine.setdefault(nid, []).append((fc, band))
+    mine = {n: rows for n, rows in mine.items() if any(b == MatchBand.AUTO for _f, b in rows)}
+    if not mine:
+        return {}
+    by_fc: dict[int, list[tuple[int, str]]] = {}
+    fcs = {fc for rows in mine.values() for fc, _b in rows}
+    for nid, fc, band in third_party.filter(
+        fact_check_id__in=list(fcs), narrative__isnull=False
+    ).values_list("narrative_id", "fact_check_id", "band"):
+        by_fc.setdefault(fc, []).append((nid, band))
+    out: dict[int, set[int]] = {}
+    for nid, rows in mine.items():
+        out[nid] = {
+            other
+            for fc, band in rows
+            for other, theirs in by_fc.get(fc, [])
+            if other != nid and MatchBand.AUTO in (band, theirs)
+        }
+    candidates = {o for found in out.values() for o in found}
+    with_auto = set(
+        third_party.filter(narrative_id__in=list(candidates), band=MatchBand.AUTO)
         .values_list("narrative_id", flat=True)
         .distinct()
     )
-    return list(
-        ClaimMatch.objects.filter(
-            narrative_id__in=list(found[: limit * 5]),
-            band=MatchBand.AUTO,
-            fact_check__is_own_response=False,
-        )
-        .order_by("narrative_id")
-        .values_list("narrative_id", flat=True)
-        .distinct()[:limit]
-    )
+    return {nid: found & with_auto for nid, found in out.items() if found & with_auto}

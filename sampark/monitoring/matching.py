@@ -28,8 +28,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from pipeline import dedupe, stories
@@ -65,18 +66,32 @@ def text_hash(text: str) -> int:
 
 
 def representative_text(narrative_id: int) -> str:
-    """The text a narrative is matched with: the longest of its first wordings, without
-    forward boilerplate (its title when it has no wording with text)."""
-    texts = Variant.objects.filter(narrative_id=narrative_id).order_by("id")
-    found = [
-        " ".join(dedupe.without_boilerplate(t).split())
-        for t in texts.values_list("post__text", flat=True)[: conf("REP_VARIANTS")]
-    ]
-    best = max(found, key=lambda t: len(t.split()), default="")
-    if best:
-        return best
-    title = Narrative.objects.filter(id=narrative_id).values_list("title", flat=True).first()
-    return "" if not title or title == "[media]" else title
+    """The text a narrative is matched with (see `representative_texts`)."""
+    return representative_texts([narrative_id])[narrative_id]
+
+
+def representative_texts(narrative_ids: list[int]) -> dict[int, str]:
+    """The text each narrative is matched with: the longest of its first REP_VARIANTS
+    wordings, without forward boilerplate (its title when no wording has text). One query for
+    the wordings of the whole batch (a window keeps the first few of each narrative)."""
+    first = Window(RowNumber(), partition_by=[F("narrative_id")], order_by=F("id").asc())
+    rows = (
+        Variant.objects.filter(narrative_id__in=narrative_ids)
+        .annotate(n=first)
+        .filter(n__lte=conf("REP_VARIANTS"))
+        .values_list("narrative_id", "post__text")
+    )
+    best: dict[int, str] = {}
+    for nid, raw in rows:
+        text = " ".join(dedupe.without_boilerplate(raw or "").split())
+        if len(text.split()) > len(best.get(nid, "").split()):
+            best[nid] = text
+    missing = [n for n in narrative_ids if not best.get(n)]
+    titles = dict(Narrative.objects.filter(id__in=missing).values_list("id", "title"))
+    for nid in missing:
+        title = titles.get(nid) or ""
+        best[nid] = "" if title == "[media]" else title
+    return best
 
 
 def narratives_mark_due(*, narrative_ids: list[int]) -> int:
@@ -105,20 +120,38 @@ def narratives_due(*, limit: int) -> list[int]:
 
 def narrative_match(*, narrative_id: int) -> bool:
     """Match one due narrative if this caller wins its claim; True when it did."""
+    return narratives_match(narrative_ids=[narrative_id]) == 1
+
+
+def narratives_match(*, narrative_ids: list[int]) -> int:
+    """Match the due narratives among these whose claim this caller wins; returns how many it
+    claimed. The whole batch costs a few queries and one look at the fact-check index."""
     now = timezone.now()
-    if not Narrative.objects.filter(_claimable(now), id=narrative_id).update(match_claimed_at=now):
-        return False
-    text = representative_text(narrative_id)
-    digest = text_hash(text)
-    before = Narrative.objects.filter(id=narrative_id).values_list("match_hash", flat=True).first()
-    if before != digest:
-        with transaction.atomic():
-            factcheck_services.claim_match_store(text=text, narrative_id=narrative_id)
-            story_link(narrative_id=narrative_id, text=text)
-    Narrative.objects.filter(id=narrative_id, match_claimed_at=now).update(
-        match_due=False, match_claimed_at=None, match_hash=digest
+    Narrative.objects.filter(_claimable(now), id__in=narrative_ids).update(match_claimed_at=now)
+    mine = dict(
+        Narrative.objects.filter(id__in=narrative_ids, match_claimed_at=now).values_list(
+            "id", "match_hash"
+        )
     )
-    return True
+    if not mine:
+        return 0
+    texts = representative_texts(list(mine))
+    digests = {nid: text_hash(texts[nid]) for nid in mine}
+    todo = {nid: texts[nid] for nid in mine if digests[nid] != mine[nid]}
+    if todo:
+        with transaction.atomic():
+            factcheck_services.claim_match_store_many(texts=todo, owner="narrative")
+            stories_link(texts=todo)
+    # Done only where the claim is still ours: a narrative marked due meanwhile stays due.
+    table = connection.ops.quote_name(Narrative._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"UPDATE {table} SET match_due = %s, match_claimed_at = NULL, match_hash = %s "  # noqa: S608
+            "WHERE id = %s AND match_claimed_at = %s",
+            [(False, digests[nid], nid, stamp) for nid in mine],
+        )
+    return len(mine)
 
 
 def post_match(*, post_id: int, text: str) -> list[tuple[int, float, str]]:
@@ -150,17 +183,24 @@ def backmatch_if_changed() -> int:
 
 
 def run_stage(*, limit: int | None = None) -> int:
-    """One round of the stage: back-matching check, then a batch of due narratives."""
+    """One round of the stage: back-matching check, then a batch of due narratives. A batch
+    that fails is taken one narrative at a time, and a narrative that fails alone is logged and
+    left (not due) so it cannot hold the stage up."""
     backmatch_if_changed()
+    due = narratives_due(limit=limit or conf("MATCH_BATCH"))
+    if not due or worker.shutdown_requested():
+        return 0
+    try:
+        return narratives_match(narrative_ids=due)
+    except Exception:
+        logger.exception("claim matching of a batch failed; one at a time")
     done = 0
-    for narrative_id in narratives_due(limit=limit or conf("MATCH_BATCH")):
-        if worker.shutdown_requested():
-            break
+    for narrative_id in due:
         try:
-            done += int(narrative_match(narrative_id=narrative_id))
+            done += narratives_match(narrative_ids=[narrative_id])
         except Exception:
             logger.exception("claim match failed", extra={"narrative_id": narrative_id})
-            # Leave it due; the lease lets another round try again.
+            Narrative.objects.filter(id=narrative_id).update(match_due=False, match_claimed_at=None)
     return done
 
 
@@ -179,37 +219,94 @@ def story_root(narrative_id: int) -> int:
 
 
 def story_link(*, narrative_id: int, text: str) -> int:
-    """Link the narrative with the narratives carrying the same claim: matched to the same
+    """Link one narrative into its story (see `stories_link`); returns the story's first
+    narrative."""
+    stories_link(texts={narrative_id: text})
+    return story_root(narrative_id)
+
+
+def stories_link(*, texts: dict[int, str]) -> None:
+    """Link each narrative with the narratives carrying the same claim: matched to the same
     fact-check (`factcheck.selectors.narratives_sharing_claim`), or the same text in the other
-    script. All of them then point at the
-    story's first narrative; returns that narrative's id."""
-    others: set[int] = set()
-    others.update(factcheck_selectors.narratives_sharing_claim(narrative_id=narrative_id))
-    others.update(_same_text_elsewhere(narrative_id=narrative_id, text=text))
-    others.discard(narrative_id)
-    if not others:
-        return story_root(narrative_id)
-    roots = {story_root(n) for n in [*others, narrative_id]}
-    root = min(roots)
-    members = Q(id__in=[*roots, *others, narrative_id]) | Q(story_id__in=roots)
-    Narrative.objects.filter(members).exclude(id=root).update(story_id=root)
-    Narrative.objects.filter(id=root).update(story_id=None)
-    return root
+    script. All of them then point at the story's first narrative."""
+    others = _same_text_elsewhere(texts=texts)
+    for nid, found in factcheck_selectors.narratives_sharing_claim(
+        narrative_ids=list(texts)
+    ).items():
+        others.setdefault(nid, set()).update(found)
+    _link_all({nid: found - {nid} for nid, found in others.items() if found - {nid}})
 
 
-def _same_text_elsewhere(*, narrative_id: int, text: str) -> list[int]:
-    """Narratives whose story print (transliteration skeleton) says they carry this text;
-    stores this narrative's print for those that come later."""
-    found = stories.story_print(text)
-    StoryBand.objects.filter(narrative_id=narrative_id).delete()
-    if found is None:
-        Narrative.objects.filter(id=narrative_id).update(story_sig=None)
-        return []
-    Narrative.objects.filter(id=narrative_id).update(story_sig=stories.to_bytes(found.signature))
-    StoryBand.objects.bulk_create(
-        [StoryBand(key=k, narrative_id=narrative_id) for k in set(found.bands)]
+def _link_all(pairs: dict[int, set[int]]) -> None:
+    """Merge the stories these narratives and their partners belong to: each merged story
+    points at its first narrative (two UPDATEs per story, whatever its size)."""
+    if not pairs:
+        return
+    involved = set(pairs) | {o for found in pairs.values() for o in found}
+    story = dict(Narrative.objects.filter(id__in=list(involved)).values_list("id", "story_id"))
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for nid, found in pairs.items():
+        for other in found:
+            if nid in story and other in story:
+                a, b = find(story[nid] or nid), find(story[other] or other)
+                parent[max(a, b)] = min(a, b)
+    groups: dict[int, set[int]] = {}
+    for n in story:
+        groups.setdefault(find(story[n] or n), set()).update({n, story[n] or n})
+    for root, members in groups.items():
+        if len(members) < 2:
+            continue
+        everyone = Q(id__in=list(members)) | Q(story_id__in=list(members))
+        Narrative.objects.filter(everyone).exclude(id=root).exclude(story_id=root).update(
+            story_id=root
+        )
+        Narrative.objects.filter(id=root).exclude(story_id=None).update(story_id=None)
+
+
+def _same_text_elsewhere(*, texts: dict[int, str]) -> dict[int, set[int]]:
+    """Narratives whose story print (transliteration skeleton) says they carry each text;
+    stores these narratives' prints for those that come later."""
+    prints = {nid: stories.story_print(text) for nid, text in texts.items()}
+    StoryBand.objects.filter(narrative_id__in=list(texts)).delete()
+    Narrative.objects.filter(id__in=[n for n, p in prints.items() if p is None]).update(
+        story_sig=None
     )
-    return story_candidates(signature=found.signature, bands=found.bands, exclude=narrative_id)
+    printed = {n: p for n, p in prints.items() if p is not None}
+    if not printed:
+        return {}
+    Narrative.objects.bulk_update(
+        [Narrative(id=n, story_sig=stories.to_bytes(p.signature)) for n, p in printed.items()],
+        ["story_sig"],
+        batch_size=500,
+    )
+    StoryBand.objects.bulk_create(
+        [StoryBand(key=k, narrative_id=n) for n, p in printed.items() for k in set(p.bands)],
+        batch_size=2000,
+    )
+    keys = list({k for p in printed.values() for k in p.bands})
+    holders: dict[int, set[int]] = {}
+    for key, nid in StoryBand.objects.filter(key__in=keys).values_list("key", "narrative_id"):
+        holders.setdefault(key, set()).add(nid)
+    wanted = {c for p in printed.values() for k in p.bands for c in holders.get(k, ())}
+    sigs = {
+        nid: stories.from_bytes(bytes(sig))
+        for nid, sig in Narrative.objects.filter(id__in=list(wanted)).values_list("id", "story_sig")
+        if sig is not None
+    }
+    out: dict[int, set[int]] = {}
+    for nid, p in printed.items():
+        candidates = {c for k in p.bands for c in holders.get(k, ())} - {nid}
+        same = {c for c in candidates if c in sigs and stories.same_story(p.signature, sigs[c])}
+        if same:
+            out[nid] = same
+    return out
 
 
 def story_candidates(*, signature: Any, bands: list[int], exclude: int | None = None) -> list[int]:

@@ -3,6 +3,7 @@ when its text changes or fact-checks are published, and stories across scripts."
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from typing import Any
 
@@ -50,13 +51,13 @@ def knowledge_base() -> int:
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every text the matcher is asked about."""
     seen: list[str] = []
-    real = factcheck_services.match_text
+    real = factcheck_services.match_texts
 
-    def counted(*, text: str, k: int = 5) -> Any:
-        seen.append(text)
-        return real(text=text, k=k)
+    def counted(*, texts: list[str], k: int = 5) -> Any:
+        seen.extend(texts)
+        return real(texts=texts, k=k)
 
-    monkeypatch.setattr(factcheck_services, "match_text", counted)
+    monkeypatch.setattr(factcheck_services, "match_texts", counted)
     return seen
 
 
@@ -123,13 +124,13 @@ def test_a_change_while_matching_keeps_the_narrative_due(knowledge_base, monkeyp
     # given a narrative being matched, and a new wording arriving meanwhile
     ingest(EVM_EN)
     narrative = narrative_of(EVM_EN)
-    real = factcheck_services.claim_match_store
+    real = factcheck_services.claim_match_store_many
 
     def meanwhile(**kw: Any) -> Any:
         matching.narratives_mark_due(narrative_ids=[narrative.id])
         return real(**kw)
 
-    monkeypatch.setattr(factcheck_services, "claim_match_store", meanwhile)
+    monkeypatch.setattr(factcheck_services, "claim_match_store_many", meanwhile)
     matching.run_stage()
     # then it stays due for the newer text
     narrative.refresh_from_db()
@@ -254,3 +255,18 @@ def test_a_narrative_page_shows_its_matches_and_story(client, alice, knowledge_b
     assert 'data-testid="narrative-story"' in page
     english = narrative_of(EVM_EN).id
     assert reverse("monitoring:narrative", kwargs={"narrative_id": english}) in page
+
+
+def test_a_batch_of_narratives_costs_a_few_queries(knowledge_base, django_assert_max_num_queries):
+    # given forty different narratives waiting to be matched
+    words = (EVM_EN + " " + FINE_LATN).replace(",", "").replace(".", "").split()
+    ingest(*[" ".join(random.Random(n).sample(words, 14)) for n in range(40)])
+    due = matching.narratives_due(limit=500)
+    assert len(due) >= 30
+    factcheck_services.match_text(text="warm the index")
+    # when the stage matches them in one round
+    with django_assert_max_num_queries(40):
+        done = matching.narratives_match(narrative_ids=due)
+    # then every one was matched, in a bounded number of queries, not a few per narrative
+    assert done == len(due)
+    assert not Narrative.objects.filter(match_due=True).exists()
