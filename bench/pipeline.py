@@ -136,8 +136,9 @@ def setup_world() -> None:
     )
 
 
-def measure(posts: int) -> dict[str, Any]:
-    """Fill, then drain the inbox with one processor; then the floor on the same rows."""
+def measure(posts: int, *, with_match: bool = False) -> dict[str, Any]:
+    """Fill, then drain the inbox with one processor; then (with_match) the matching stage over
+    the narratives against a 10,525-claim knowledge base; then the floor on the same rows."""
     from django.db import connection
 
     from sampark.monitoring import processing
@@ -145,6 +146,8 @@ def measure(posts: int) -> dict[str, Any]:
     from sampark.monitoring.models import Narrative, Post
 
     setup_world()
+    if with_match:
+        load_knowledge_base()
     started = time.perf_counter()
     fill_inbox(posts)
     fill_s = time.perf_counter() - started
@@ -165,6 +168,7 @@ def measure(posts: int) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     samples.append(anon_rss_mb())
     peak_during_run = peak_rss_mb()
+    matched = match_stage() if with_match else {}
     # The floor: claim and mark done the same number of posts, no analysis, no narratives.
     Post.objects.update(status=PostStatus.PENDING, claim="")
     floor_started = time.perf_counter()
@@ -187,15 +191,74 @@ def measure(posts: int) -> dict[str, Any]:
         "narratives": Narrative.objects.count(),
         "peak_rss_mb": peak_during_run,
         "anon_rss_samples_mb": samples[:: max(1, len(samples) // 10)],
+        **matched,
+        **(
+            {"posts_per_s_with_match": round(done / (elapsed + matched["match_s"]), 1)}
+            if matched
+            else {}
+        ),
     }
 
 
-def run(*, posts: int, sqlite_path: Path, postgres_url: str | None) -> dict[str, Any]:
+def load_knowledge_base() -> int:
+    """The real-sized knowledge base of `bench.claims_kb` (CheckThat! + the Hindi set, 10,525
+    claims) as fact-check rows, so the matching stage runs against it."""
+    from bench.claims_kb import knowledge_base
+    from sampark.factcheck import services as factcheck_services
+    from sampark.factcheck.models import FactCheck
+
+    rows = [
+        FactCheck(url=f"https://kb.example.org/{d.id}", claim_reviewed=d.text, title=d.title,
+                  language=d.lang or "other")
+        for d in knowledge_base()
+    ]  # fmt: skip
+    FactCheck.objects.bulk_create(rows, batch_size=2000)
+    factcheck_services.match_index_reset()
+    return len(rows)
+
+
+def match_stage() -> dict[str, Any]:
+    """Time the matching stage (issue #17) over every narrative the pipeline made, in the same
+    process: once per narrative, not per post."""
+    from sampark.factcheck import services as factcheck_services
+    from sampark.factcheck.models import ClaimMatch
+    from sampark.monitoring import matching
+
+    t0 = time.perf_counter()
+    factcheck_services.match_text(text="index build")  # the index is built once per process
+    build_s = time.perf_counter() - t0
+    per: list[float] = []
+    started = time.perf_counter()
+    narratives = 0
+    while True:
+        t0 = time.perf_counter()
+        n = matching.run_stage(limit=500)
+        if not n:
+            break
+        per.append((time.perf_counter() - t0) / n)
+        narratives += n
+    match_s = time.perf_counter() - started
+    return {
+        "match_narratives": narratives,
+        "match_s": round(match_s, 2),
+        "match_index_build_s": round(build_s, 2),
+        "match_median_ms_per_narrative": round(statistics.median(per) * 1000, 2) if per else 0,
+        "match_rows": ClaimMatch.objects.count(),
+        "match_auto": ClaimMatch.objects.filter(band="auto").count(),
+    }
+
+
+def run(
+    *, posts: int, sqlite_path: Path, postgres_url: str | None, with_match: bool = False
+) -> dict[str, Any]:
     """SQLite first (the contract's `posts_per_s`), then PostgreSQL, each on a fresh database."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
     sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    lite = run_child("pipeline-one", "--posts", str(posts), database_url=f"sqlite:///{sqlite_path}")
+    extra = ["--match"] if with_match else []
+    lite = run_child(
+        "pipeline-one", "--posts", str(posts), *extra, database_url=f"sqlite:///{sqlite_path}"
+    )
     figures: dict[str, Any] = {
         "posts": lite["posts"],
         "posts_per_s": lite["posts_per_s"],
@@ -204,7 +267,7 @@ def run(*, posts: int, sqlite_path: Path, postgres_url: str | None) -> dict[str,
         "details": {"sqlite": lite},
     }
     if postgres_url:
-        pg = run_child("pipeline-one", "--posts", str(posts), database_url=postgres_url)
+        pg = run_child("pipeline-one", "--posts", str(posts), *extra, database_url=postgres_url)
         figures["posts_per_s_postgres"] = pg["posts_per_s"]
         figures["peak_rss_mb"] = max(lite["peak_rss_mb"], pg["peak_rss_mb"])
         figures["details"]["postgres"] = pg

@@ -337,6 +337,8 @@ SAMPARK_WORKER_STEPS = {
     "tasks": "sampark.core.tasks.make_step",
     "tipreply": "sampark.monitoring.tipreply.make_step",
     "pipeline": "sampark.monitoring.tasks.make_pipeline_step",
+    # Claim matching, once per narrative (issue #17): after the pipeline, before the war room.
+    "match": "sampark.monitoring.matching.make_step",
     "poll": "sampark.monitoring.tasks.make_poll_step",
     "send": "sampark.content.tasks.make_send_step",
     "warroom": "sampark.warroom.tasks.make_step",
@@ -357,6 +359,10 @@ SAMPARK_PIPELINE = {
     # A narrative is "accelerating" at this many posts in the last hour and this burst score.
     "VELOCITY_MIN_POSTS": envint("SAMPARK_VELOCITY_MIN_POSTS", "20"),
     "VELOCITY_MIN_BURST": float(envstr("SAMPARK_VELOCITY_MIN_BURST", "3.0")),
+    # Claim matching per narrative (monitoring.matching): narratives a round, and how far back
+    # open narratives are matched again when fact-checks are published (back-matching).
+    "MATCH_BATCH": envint("SAMPARK_MATCH_BATCH", "50"),
+    "BACKMATCH_DAYS": envint("SAMPARK_BACKMATCH_DAYS", "14"),
 }
 # Tips through a Telegram bot: the webhook checks Telegram's secret-token header.
 TELEGRAM_BOT_TOKEN = envsecret("TELEGRAM_BOT_TOKEN", "")

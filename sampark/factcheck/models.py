@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from sampark.factcheck.enums import FactCheckLang, MatchBand, Verdict
@@ -44,7 +45,9 @@ class FactCheck(models.Model):
 
 
 class ClaimMatch(models.Model):
-    """A post or narrative matched to a fact-check (written by the listening pipeline and war room)."""
+    """A narrative or a tip matched to a fact-check, written by listening's matching stage
+    (`services.claim_matches_store`): the current best matches of its text, one row per
+    fact-check, replaced when the text or the knowledge base changes (issue #17)."""
 
     post = models.ForeignKey(
         "monitoring.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -61,9 +64,27 @@ class ClaimMatch(models.Model):
     band = models.CharField(max_length=10, choices=MatchBand.choices)
     rank = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # When the match first reached the "auto" band: the war room's signal (one per row).
+    auto_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["fact_check", "-created_at"])]
+        indexes = [
+            models.Index(fields=["fact_check", "-created_at"]),
+            models.Index(fields=["auto_at"], condition=Q(auto_at__isnull=False), name="match_auto"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["narrative", "fact_check"],
+                condition=Q(narrative__isnull=False),
+                name="match_once_per_narrative",
+            ),
+            models.UniqueConstraint(
+                fields=["post", "fact_check"],
+                condition=Q(post__isnull=False),
+                name="match_once_per_post",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"match {self.pk} → fact-check {self.fact_check_id}"

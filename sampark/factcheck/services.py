@@ -19,7 +19,7 @@ from pipeline.urls import canonical
 from sampark.factcheck import audit, embedding
 from sampark.factcheck.claimreview import ClaimReviewData, language_of
 from sampark.factcheck.enums import Verdict
-from sampark.factcheck.models import FactCheck
+from sampark.factcheck.models import ClaimMatch, FactCheck
 
 if TYPE_CHECKING:
     from sampark.accounts.models import User
@@ -234,17 +234,108 @@ _INDEX = _Index()
 
 def match_text(*, text: str, k: int = 5) -> list[MatchResult]:
     """Fact-checks whose claim matches the text, best first; only hits with a band."""
-    if not text.strip():
-        return []
+    return match_texts(texts=[text], k=k)[0]
+
+
+def match_texts(*, texts: list[str], k: int = 5) -> list[list[MatchResult]]:
+    """`match_text` of each text, with one look at whether the index is current."""
+    if not any(t.strip() for t in texts):
+        return [[] for _t in texts]
     limits = thresholds()
-    out = []
-    for hit in _INDEX.get().search(text, k):
-        band = claims.band(hit.score, text, limits)
-        if band is not None:
-            out.append(MatchResult(fact_check_id=int(hit.id), score=float(hit.score), band=band))
-    return out
+    index = _INDEX.get()
+    found: list[list[MatchResult]] = []
+    for text in texts:
+        out = []
+        for hit in index.search(text, k) if text.strip() else []:
+            band = claims.band(hit.score, text, limits)
+            if band is not None:
+                out.append(
+                    MatchResult(fact_check_id=int(hit.id), score=float(hit.score), band=band)
+                )
+        found.append(out)
+    return found
 
 
 def match_index_reset() -> None:
     """Forget the cached index (tests that roll back the table)."""
     _INDEX.reset()
+
+
+# --- stored matches (issue #17: listening's matching stage writes, everyone else reads) -------
+
+MATCHES_STORED = 5
+
+
+def claim_match_store(
+    *, text: str, narrative_id: int | None = None, post_id: int | None = None
+) -> list[MatchResult]:
+    """Match a narrative's or a tip's text and store the result as its `ClaimMatch` rows (see
+    `claim_matches_store`); returns the matches, best first."""
+    if (narrative_id is None) == (post_id is None):
+        raise ValueError("exactly one of narrative_id and post_id")
+    owner = "narrative" if narrative_id is not None else "post"
+    key = narrative_id if narrative_id is not None else post_id
+    assert key is not None
+    return claim_match_store_many(texts={key: text}, owner=owner)[key]
+
+
+def claim_match_store_many(*, texts: dict[int, str], owner: str) -> dict[int, list[MatchResult]]:
+    """Match many narratives' (owner "narrative") or posts' (owner "post") texts by id and
+    store each result as its `ClaimMatch` rows; returns the matches by id, best first."""
+    ids = list(texts)
+    found = dict(
+        zip(ids, match_texts(texts=[texts[i] for i in ids], k=MATCHES_STORED), strict=True)
+    )
+    claim_matches_store(results=found, owner=owner)
+    return found
+
+
+def claim_matches_store(*, results: dict[int, list[MatchResult]], owner: str) -> int:
+    """Make these results the stored matches of each narrative or post (owner "narrative" or
+    "post", results by its id): rows for fact-checks no longer matched go, the others are
+    updated or added, one row per fact-check (unique, so a second writer adds nothing). A row
+    reaching the "auto" band for the first time gets `auto_at`, the war room's signal; returns
+    how many did. A few queries for the whole batch (the matching stage stores hundreds)."""
+    if owner not in ("narrative", "post"):
+        raise ValueError("owner is 'narrative' or 'post'")
+    column = f"{owner}_id"
+    now = timezone.now()
+    newly_auto = 0
+    with transaction.atomic():
+        have = {
+            (getattr(m, column), m.fact_check_id): m
+            for m in ClaimMatch.objects.filter(**{f"{column}__in": list(results)}).only(
+                "id", column, "fact_check_id", "auto_at"
+            )
+        }
+        wanted: dict[tuple[int, int], tuple[int, MatchResult]] = {}
+        for key, found in results.items():
+            for rank, r in reversed(list(enumerate(found))):
+                wanted[(key, r.fact_check_id)] = (rank, r)
+        gone = [m.id for pair, m in have.items() if pair not in wanted]
+        if gone:
+            ClaimMatch.objects.filter(id__in=gone).delete()
+        new: list[ClaimMatch] = []
+        changed: list[ClaimMatch] = []
+        for pair, (rank, r) in wanted.items():
+            auto = r.band == "auto"
+            row = have.get(pair)
+            if row is None:
+                newly_auto += auto
+                new.append(
+                    ClaimMatch(
+                        **{column: pair[0]}, fact_check_id=pair[1], score=r.score, band=r.band,
+                        rank=rank, created_at=now, updated_at=now, auto_at=now if auto else None,
+                    )
+                )  # fmt: skip
+                continue
+            if auto and row.auto_at is None:
+                row.auto_at = now
+                newly_auto += 1
+            row.score, row.band, row.rank, row.updated_at = r.score, r.band, rank, now
+            changed.append(row)
+        ClaimMatch.objects.bulk_create(new, ignore_conflicts=True)
+        ClaimMatch.objects.bulk_update(
+            changed, ["score", "band", "rank", "updated_at", "auto_at"], batch_size=500
+        )
+    return newly_auto

@@ -35,6 +35,7 @@ from sampark.geo.models import Unit
 from sampark.groups import audit, selectors
 from sampark.groups.enums import DEFAULT_CAP, GroupPurpose, JoinVia, Platform
 from sampark.groups.models import Group, GroupJoin, MemberCountReport
+from sampark.monitoring import selectors as monitoring_selectors
 from sampark.monitoring import services as monitoring_services
 from sampark.monitoring.enums import SourceKind
 from sampark.people import selectors as people_selectors
@@ -391,6 +392,32 @@ def export_source_link(*, group_id: int, actor: User) -> Source:
         group.save(update_fields=["export_source"])
         audit.export_source_linked(group=group, actor=actor, source_id=source.id)
     return source
+
+
+def export_sources_adopt() -> int:
+    """One registry of WhatsApp groups (issue #17): register a group for each chat-export
+    channel at a booth that no group owns yet (channels opened by listening before the
+    registry owned them, or by its command-line import); returns how many. Idempotent."""
+    owned = Group.objects.exclude(export_source=None).values_list("export_source_id", flat=True)
+    adopted = 0
+    for source_id, name, booth_id, created_at in monitoring_selectors.export_sources_at_booths(
+        exclude_ids=set(owned)
+    ):
+        try:
+            with transaction.atomic():
+                Group.objects.create(
+                    booth_id=booth_id,
+                    platform=Platform.WHATSAPP,
+                    name=" ".join(name.split())[:NAME_MAX] or "WhatsApp",
+                    cap=DEFAULT_CAP[Platform.WHATSAPP],
+                    join_token=_new_token(),
+                    created_at=created_at,
+                    export_source_id=source_id,
+                )
+        except IntegrityError:
+            continue  # adopted by a concurrent call
+        adopted += 1
+    return adopted
 
 
 # --- citizens: the public invite page --------------------------------------------------------

@@ -141,18 +141,6 @@ class SourceForm(forms.Form):
         return out
 
 
-class GroupForm(forms.Form):
-    name = forms.CharField(label=_("Group name"), max_length=200)
-    unit = UnitInput(label=_("Booth or unit of the group"))
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_unit(self) -> Unit:
-        return resolve_unit(user=self.user, value=str(self.cleaned_data["unit"]))
-
-
 class ExportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Chat export (.txt or .zip)"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from sampark.monitoring.enums import (
@@ -105,11 +106,24 @@ class Narrative(models.Model):
     velocity = models.FloatField(default=0.0)  # posts in the last hour
     burst = models.FloatField(default=0.0)  # how far the last hour is above the day's baseline
     updated_at = models.DateTimeField(default=timezone.now)
+    # Claim matching (issue #17, `matching`): due when born, when its representative text may
+    # have changed (a new wording) and when fact-checks were published; `match_hash` is the
+    # hash of the text last matched, so an unchanged text is not matched again.
+    match_due = models.BooleanField(default=True)
+    match_claimed_at = models.DateTimeField(null=True, blank=True)
+    match_hash = models.BigIntegerField(null=True, blank=True)
+    # The first narrative of the story this one belongs to (the same claim in another script,
+    # or matched to the same fact-check); None for a story's first narrative.
+    story = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    story_sig = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["-last_seen"]),
             models.Index(fields=["-burst"]),
+            models.Index(fields=["id"], condition=Q(match_due=True), name="narrative_match_due"),
         ]
 
     def __str__(self) -> str:
@@ -144,6 +158,19 @@ class Band(models.Model):
 
     def __str__(self) -> str:
         return f"band {self.key}"
+
+
+class StoryBand(models.Model):
+    """Story LSH band key → narrative (`pipeline.stories`): candidates in the other script."""
+
+    key = models.BigIntegerField()
+    narrative = models.ForeignKey(Narrative, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["key"])]
+
+    def __str__(self) -> str:
+        return f"story band {self.key}"
 
 
 class Post(models.Model):
@@ -328,6 +355,9 @@ class PipelineLock(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True)
     batches = models.BigIntegerField(default=0)
+    # The fact-check table's mark (`factcheck.selectors.factchecks_changed_mark`) last seen by
+    # the matching stage: when it moves, open narratives are matched again (back-matching).
+    factchecks_mark = models.CharField(max_length=100, blank=True, default="")
 
     def __str__(self) -> str:
         return f"pipeline lock ({self.batches} batches)"

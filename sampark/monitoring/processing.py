@@ -39,6 +39,7 @@ from pipeline.analyse import Analyser, Analysis
 from sampark.core import worker
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
+from sampark.monitoring import matching
 from sampark.monitoring.enums import AlertKind, NarrativeStatus, PostStatus
 from sampark.monitoring.models import (
     Alert,
@@ -418,6 +419,12 @@ class Processor:
         # Thousands of band rows a batch: plain SQL, not model instances.
         if bands:
             _insert_bands(bands)
+        # A new wording among a narrative's first ones may change the text it is matched with.
+        Narrative.objects.filter(
+            id__in={it.narrative for it in items}, variants__lt=matching.conf("REP_VARIANTS")
+        ).exclude(match_due=True, match_claimed_at=None).update(
+            match_due=True, match_claimed_at=None
+        )
         for it in items:
             assert it.narrative is not None
             self._variant_counts[it.narrative] = self._variant_counts.get(it.narrative, 0) + 1

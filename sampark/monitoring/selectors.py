@@ -28,10 +28,11 @@ from sampark.accounts.enums import LISTENING_PAGES, Capability
 from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_q, scope_root
 from sampark.core.series import daily, daily_counts
+from sampark.geo.enums import Level
 from sampark.geo.models import Unit
 from sampark.geo.scope import subtree_q
-from sampark.monitoring import tipreply
-from sampark.monitoring.enums import SourceKind
+from sampark.monitoring import matching, tipreply
+from sampark.monitoring.enums import NarrativeStatus, SourceKind
 from sampark.monitoring.models import (
     Alert,
     ExportUpload,
@@ -301,6 +302,19 @@ def group_sources(*, user: User) -> QuerySet[Source]:
     )
 
 
+def export_sources_at_booths(*, exclude_ids: set[int]) -> list[tuple[int, str, int, datetime]]:
+    """(id, name, booth id, created) of the WhatsApp chat-export channels placed at a booth,
+    leaving out these (the group registry adopts the others, `groups.services`)."""
+    rows = Source.objects.filter(kind=SourceKind.WHATSAPP_EXPORT, unit__level=Level.BOOTH).order_by(
+        "id"
+    )
+    return [
+        (sid, name, int(unit_id), created)
+        for sid, name, unit_id, created in rows.values_list("id", "name", "unit_id", "created_at")
+        if sid not in exclude_ids
+    ]
+
+
 def access_group_source(*, user: User, source_id: int) -> Source:
     return get_object_or_404(group_sources(user=user), id=source_id)
 
@@ -380,6 +394,43 @@ def alert_ids_since(
         .order_by("-created_at")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def narratives_live(*, narrative_ids: list[int]) -> set[int]:
+    """Which of these narratives are active (neither muted nor the organisation's own)."""
+    return set(
+        Narrative.objects.filter(id__in=narrative_ids, status=NarrativeStatus.ACTIVE).values_list(
+            "id", flat=True
+        )
+    )
+
+
+def story_root(*, narrative_id: int) -> int:
+    """The first narrative of the narrative's story (the same claim in both scripts)."""
+    return matching.story_root(narrative_id)
+
+
+def tip_story(*, post_id: int) -> int | None:
+    """The story a tip belongs to: its narrative's, else a story already carrying its text in
+    either script (the pipeline may not have reached the tip yet); None when there is none."""
+    post = Post.objects.filter(id=post_id).only("id", "narrative_id", "text").first()
+    if post is None:
+        return None
+    if post.narrative_id is not None:
+        return matching.story_root(post.narrative_id)
+    return matching.story_of_text(text=post.text)
+
+
+def story_members(*, user: User, narrative: Narrative) -> list[Narrative]:
+    """The other narratives of this narrative's story that the user may see, oldest first."""
+    root = narrative.story_id or narrative.id
+    rows = (
+        narratives_visible(user=user)
+        .filter(Q(id=root) | Q(story_id=root))
+        .exclude(id=narrative.id)
+        .order_by("id")[:20]
+    )
+    return narratives_scoped(user=user, narratives=list(rows))
 
 
 def narrative_get(*, narrative_id: int) -> Narrative:
@@ -495,11 +546,14 @@ def _spread_in(
     )
 
 
-def tip_ids_for_war_room(*, since: datetime, limit: int) -> list[int]:
+def tip_ids_for_war_room(
+    *, since: datetime, limit: int, exclude_ids: Iterable[int] | QuerySet[Any] = ()
+) -> list[int]:
     """Tips received since `since` that got no automatic reply and that the war room has not
-    taken yet (`services.tip_hand_over`), oldest first."""
+    taken yet (`services.tip_hand_over`), oldest first, leaving out these posts."""
     return list(
-        Post.objects.filter(
+        Post.objects.exclude(id__in=exclude_ids)
+        .filter(
             source_id__in=Source.objects.filter(kind__in=TIP_KINDS).values("id"),
             received_at__gte=since,
             **{f"metrics__{KEY}__state": State.QUEUED},

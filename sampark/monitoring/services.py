@@ -501,4 +501,11 @@ def tip_hand_over(*, post_id: int) -> bool:
     still_queued = Q(**{f"metrics__{tipreply.KEY}__state": tipreply.State.QUEUED}) & ~Q(
         **{f"metrics__{tipreply.KEY}__has_key": tipreply.HANDED_OVER}
     )
+    # The tip-reply step writes its acknowledgement into the same JSON: only as read.
+    ack = (value.get(tipreply.ACK) or {}).get("state")
+    still_queued &= (
+        Q(**{f"metrics__{tipreply.KEY}__{tipreply.ACK}__state": ack})
+        if ack
+        else ~Q(**{f"metrics__{tipreply.KEY}__has_key": tipreply.ACK})
+    )
     return Post.objects.filter(Q(id=post.id) & still_queued).update(metrics=metrics) == 1

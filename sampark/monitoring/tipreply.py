@@ -37,9 +37,10 @@ from pipeline import langid
 from pipeline.types import Lang
 from sampark.accounts.models import User
 from sampark.factcheck import selectors as factcheck_selectors
-from sampark.factcheck import services as factcheck_services
+from sampark.factcheck.services import MatchResult
 from sampark.integrations import base
 from sampark.integrations.telegram import BotClient
+from sampark.monitoring import matching
 from sampark.monitoring.enums import SourceKind
 from sampark.monitoring.models import Post, Source
 
@@ -48,6 +49,8 @@ logger = logging.getLogger(__name__)
 KEY = "tip_reply"
 # Set on a queued tip when the war room takes it (its incident is opened in the same transaction).
 HANDED_OVER = "war_room_at"
+# A queued Telegram tip's "no published fact-check yet" message: {"state": sending|sent|failed}.
+ACK = "ack"
 TIP_KINDS = (SourceKind.TELEGRAM_BOT, SourceKind.TIP_FORM)
 DEFAULTS: dict[str, Any] = {
     "BATCH": 50,
@@ -125,6 +128,18 @@ _LINES = {
         "publisher": "Checked by: {}",
         "foot": "This is an automatic reply.",
     },
+}
+
+
+_ACK_TEXT = {
+    "hi": (
+        "🔎 धन्यवाद। इस दावे की कोई प्रकाशित तथ्य-जाँच अभी नहीं मिली; हमारा वॉर रूम इसे देख रहा है। "
+        "जाँच प्रकाशित होते ही हम आपको यहीं फिर लिखेंगे।"
+    ),
+    "en": (
+        "🔎 Thank you. No published fact-check answers this yet; our war room has it. "
+        "We will write to you here again when one is published."
+    ),
 }
 
 
@@ -223,11 +238,9 @@ def tips_answer(*, post_ids: list[int], owner: str = "") -> Outcome:
         best = None
         if text and not post.is_deleted:
             try:
-                found = factcheck_services.match_text(text=text, k=1)
+                best = _best_match(post.id, text)
             except Exception:
                 logger.exception("tip match failed", extra={"post_id": post.id})
-                found = []
-            best = found[0] if found else None
         fact_check = (
             factcheck_selectors.factcheck_find(factcheck_id=best.fact_check_id)
             if best is not None and best.band == "auto"
@@ -240,6 +253,8 @@ def tips_answer(*, post_ids: list[int], owner: str = "") -> Outcome:
                 value["band"] = best.band or ""
             if _move(post, value, when=_UNTOUCHED):
                 outcome.queued.append(post.id)
+                if post.source.kind == SourceKind.TELEGRAM_BOT:
+                    _acknowledge(post, text)
             continue
         reply = _reply_for(post, text, fact_check, best.score)
         if post.source.kind == SourceKind.TIP_FORM:
@@ -249,6 +264,16 @@ def tips_answer(*, post_ids: list[int], owner: str = "") -> Outcome:
             continue
         _send_telegram(post, reply, None, owner, outcome)
     return outcome
+
+
+def _best_match(post_id: int, text: str) -> MatchResult | None:
+    """The tip's best stored match, after listening's matching stage stored its matches (the
+    tip reply reads `ClaimMatch` through factcheck's selectors, it runs no matcher itself)."""
+    found = matching.post_match(post_id=post_id, text=text)
+    if not found:
+        return None
+    fc_id, score, band = found[0]
+    return MatchResult(fact_check_id=fc_id, score=score, band=band)
 
 
 def _reply_for(post: Post, text: str, fact_check: Any, score: float) -> dict[str, Any]:
@@ -289,8 +314,7 @@ def tips_rematch(*, owner: str = "", limit: int = 500) -> Outcome:
         text = post.text.strip()
         if not text or post.is_deleted:
             continue
-        found = factcheck_services.match_text(text=text, k=1)
-        best = found[0] if found else None
+        best = _best_match(post.id, text)
         if best is None or best.band != "auto":
             continue
         fact_check = factcheck_selectors.factcheck_find(factcheck_id=best.fact_check_id)
@@ -298,7 +322,7 @@ def tips_rematch(*, owner: str = "", limit: int = 500) -> Outcome:
             continue
         reply = _reply_for(post, text, fact_check, best.score)
         before = (post.metrics or {}).get(KEY) or {}
-        late = {k: before[k] for k in (HANDED_OVER,) if k in before} | {"late": True}
+        late = {k: before[k] for k in (HANDED_OVER, ACK) if k in before} | {"late": True}
         if post.source.kind == SourceKind.TIP_FORM:
             stored = {**reply, **late, "state": State.SENT, "channel": "web", "sent_at": _now()}
             if _move(post, stored, when=_QUEUED):
@@ -306,6 +330,54 @@ def tips_rematch(*, owner: str = "", limit: int = 500) -> Outcome:
             continue
         _send_telegram(post, {**reply, **late}, None, owner, outcome, when=_QUEUED)
     return outcome
+
+
+def _ack_move(post_id: int, ack: dict[str, Any], *, expect: str | None) -> bool:
+    """Move a queued tip's acknowledgement from state `expect` (None: not started) to `ack`.
+
+    The war room writes the same JSON (its hand-over mark), so the update holds only while
+    both the acknowledgement and the hand-over are as read; a lost race is read again."""
+    for _round in range(3):
+        post = Post.objects.filter(id=post_id).only("id", "metrics").first()
+        value = ((post.metrics or {}).get(KEY) if post is not None else None) or {}
+        if post is None or value.get("state") != State.QUEUED:
+            return False
+        if (value.get(ACK) or {}).get("state") != expect:
+            return False
+        handed = Q(**{f"metrics__{KEY}__has_key": HANDED_OVER})
+        when = _QUEUED & (handed if HANDED_OVER in value else ~handed)
+        has_ack = Q(**{f"metrics__{KEY}__has_key": ACK})
+        when &= ~has_ack if expect is None else Q(**{f"metrics__{KEY}__{ACK}__state": expect})
+        metrics = {**(post.metrics or {}), KEY: {**value, ACK: ack}}
+        if Post.objects.filter(Q(id=post_id) & when).update(metrics=metrics) == 1:
+            return True
+    return False
+
+
+def _acknowledge(post: Post, text: str) -> None:
+    """Tell a Telegram tipster at once that no published fact-check answers the tip yet and the
+    war room has it (in the tip's language); at most once (`ACK` moves like the reply)."""
+    lang = reply_language(post_lang=post.lang, text=text)
+    if not _ack_move(post.id, {"state": State.SENDING, "lang": lang, "at": _now()}, expect=None):
+        return
+    chat, reply_to = telegram_address(post)
+    try:
+        if chat is None:
+            raise base.ConnectorError("Telegram: the tip has no chat to answer")
+        if not settings.TELEGRAM_BOT_TOKEN:
+            raise base.ConnectorError("Telegram: not configured (set TELEGRAM_BOT_TOKEN)")
+        bot = BotClient(
+            settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_BASE, timeout=conf("TIMEOUT")
+        )
+        sent = bot.send_message(chat, _ACK_TEXT[lang], reply_to=reply_to)
+    except Exception as exc:
+        logger.warning("tip acknowledgement to post %s failed: %s", post.id, exc)
+        failed = {"state": State.FAILED, "lang": lang, "error": str(exc)[:300], "at": _now()}
+        _ack_move(post.id, failed, expect=State.SENDING)
+        return
+    number = sent.get("message_id") if isinstance(sent, dict) else None
+    done = {"state": State.SENT, "lang": lang, "message_id": number, "at": _now()}
+    _ack_move(post.id, done, expect=State.SENDING)
 
 
 _REPLY_KEYS = ("fact_check_id", "score", "url", "verdict", "publisher", "lang", "text")

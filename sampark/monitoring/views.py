@@ -37,6 +37,7 @@ from sampark.core import tasks as core_tasks
 from sampark.core.http import HtmxRequest
 from sampark.core.http import request_user as _user
 from sampark.core.http import wants_fragment as _partial
+from sampark.factcheck import selectors as factcheck_selectors
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
 from sampark.monitoring import selectors, services, tipreply
@@ -48,7 +49,6 @@ from sampark.monitoring.enums import (
 )
 from sampark.monitoring.forms import (
     ExportUploadForm,
-    GroupForm,
     SourceForm,
     TipForm,
     WatchlistForm,
@@ -249,6 +249,9 @@ def narrative_detail(request: HttpRequest, narrative_id: int) -> HttpResponse:
             "series": selectors.narrative_series(user=user, narrative=narrative),
             "districts": selectors.narrative_districts(user=user, narrative=narrative),
             "images": selectors.narrative_images(user=user, narrative=narrative),
+            # Read as listening's matching stage stored them (issue #17), never matched here.
+            "matches": factcheck_selectors.matches_shown(narrative_id=narrative.id),
+            "story": selectors.story_members(user=user, narrative=narrative),
             "posts": posts,
             "older": older,
             "filters": f,
@@ -437,30 +440,15 @@ def source_toggle(request: HtmxRequest, source_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    """The user's groups, and registering a new one (booth volunteers are the group admins)."""
+    """The chat-export channels of the user's groups. Groups are registered in one place, the
+    booth group registry (`groups`), which opens a group's channel here (issue #17)."""
     user = _user(request)
-    root = account_selectors.scope_root(user=user)
-    form = GroupForm(request.POST or None, user=user, initial={"unit": root.path})
-    if request.method == "POST" and form.is_valid():
-        source = services.source_create(
-            kind=SourceKind.WHATSAPP_EXPORT,
-            name=form.cleaned_data["name"],
-            unit=form.cleaned_data["unit"],
-            interval_s=0,
-            actor=user,
-        )
-        messages.success(request, _("Group registered. Now upload its chat export."))
-        return redirect("monitoring:group_upload", group_id=source.id)
     page = Paginator(selectors.group_sources(user=user), SOURCES_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(
-        request,
-        "monitoring/pages/groups.html",
-        {"page": page, "form": form, "units": _unit_choices(user)},
-    )
+    return render(request, "monitoring/pages/groups.html", {"page": page})
 
 
 def _when(value: object) -> datetime | None:

@@ -93,6 +93,35 @@ class Incident(models.Model):
         return self.title
 
 
+class Intake(models.Model):
+    """One signal the war room's intake step took (issue #17): a listening alert, a tip with no
+    automatic reply, or a narrative's new "auto" fact-check match. Unique per signal, written
+    in the transaction that opens or links its incident: a killed worker leaves the signal for
+    the next round, and no signal opens anything twice."""
+
+    class Kind(models.TextChoices):
+        ALERT = "alert", "alert"
+        TIP = "tip", "tip"
+        MATCH = "match", "match"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    ref_id = models.BigIntegerField()
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Why no incident: the narrative is muted or organisational, or opening failed.
+    note = models.CharField(max_length=300, blank=True, default="")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "ref_id"], name="intake_once_per_signal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.ref_id}"
+
+
 class IncidentEvent(models.Model):
     """One line of an incident's timeline (every action writes one, beside the audit row)."""
 

@@ -10,13 +10,13 @@ to check on the account, and the response is never posted twice.
 from __future__ import annotations
 
 import logging
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from sampark.integrations import official as connectors
 from sampark.warroom import audit
 from sampark.warroom.enums import EventKind, Language
 from sampark.warroom.models import Response
@@ -28,7 +28,6 @@ CONNECTORS: dict[str, str] = {
     "facebook": "post_facebook",
     "telegram": "post_telegram_channel",
 }
-CONNECTOR_MODULE = "sampark.integrations.official"
 X_LIMIT = 280
 BATCH = 5
 
@@ -56,16 +55,15 @@ def post_everywhere(
     """Call the connector of each account (default: every enabled one); one result per
     account, never raises. An account switched off since is not posted to."""
     enabled = enabled_accounts()
-    try:
-        module: Any = import_module(CONNECTOR_MODULE)
-    except ImportError:
-        module = None
+    # The connectors are a layer below (integrations): imported, never looked up by name
+    # (issue #17); an account whose function is missing is "not configured".
+    module: Any = connectors
     results: dict[str, dict[str, str]] = {}
     for account in enabled if accounts is None else accounts:
         if account not in enabled:
             results[account] = {"status": "disabled"}
             continue
-        func = getattr(module, CONNECTORS[account], None) if module is not None else None
+        func = getattr(module, CONNECTORS[account], None)
         if func is None:
             results[account] = {"status": "not_configured"}
             continue

@@ -81,7 +81,17 @@ def load(
     while processor.run_batch(owner="demo"):
         pass
     factcheck_demo.load()
+    # Then the matching stage, as the worker would run it: narratives get their fact-checks
+    # (and stories) before the war room opens incidents on them (issue #17).
+    from sampark.monitoring import matching
+
+    while matching.run_stage(limit=200):
+        pass
     groups_demo.load(rng=rng)
+    # The listening demo's group channels join the one registry of groups (issue #17).
+    from sampark.groups import services as groups_services
+
+    groups_services.export_sources_adopt()
     content_demo.load(rng=rng)
     warroom_demo.load(rng=rng)
     notify_demo.load()

@@ -70,10 +70,11 @@ def load(*, rng: random.Random, now: dt.datetime | None = None) -> dict[str, int
         "-burst", "-velocity", "id"
     )[:3]
     for narrative in narratives:
-        incident, _created = incident_services.incident_open_from_narrative(
+        incident, created = incident_services.incident_open_from_narrative(
             narrative_id=narrative.id
         )
-        incidents.append(incident)
+        if created:  # two narratives of one story share their incident
+            incidents.append(incident)
     for alert in Alert.objects.filter(kind=AlertKind.WATCH).order_by("-last_at")[:2]:
         incident, created = incident_services.incident_open_from_alert(alert_id=alert.id)
         if created:

@@ -309,3 +309,39 @@ def test_archived_group_takes_no_joins(bob, group):
         services.join_with_consent(group=group, name="R", phone=PHONE, adult=True, consent=True)
     assert exc.value.code == "closed"
     assert Group.objects.get(id=group.id).archived_at is not None
+
+
+# -- one registry of WhatsApp groups (issue #17) ------------------------------------------------
+
+
+def test_export_channels_opened_outside_the_registry_are_adopted_once(bob, booth, district1):
+    # given a group with its own export channel, and two channels listening opened before the
+    # registry owned them: one at a booth, one at a district (no booth to register it at)
+    from django.apps import apps as registry
+
+    from sampark.groups.migrations import __name__ as migrations_package
+    from sampark.monitoring.enums import SourceKind
+    from sampark.monitoring.models import Source
+
+    owned = make_group(booth=booth)
+    services.export_source_link(group_id=owned.id, actor=bob)
+    at_booth = Source.objects.create(
+        kind=SourceKind.WHATSAPP_EXPORT, name="  Booth  group  ", unit=booth, interval_s=0
+    )
+    Source.objects.create(kind=SourceKind.WHATSAPP_EXPORT, name="District", unit=district1)
+    # when they are adopted, twice (the service; the migration does the same)
+    assert services.export_sources_adopt() == 1
+    assert services.export_sources_adopt() == 0
+    # then the booth's channel is owned by a registered WhatsApp group of that booth
+    adopted = Group.objects.get(export_source=at_booth)
+    assert (adopted.booth_id, adopted.platform, adopted.name) == (
+        booth.id,
+        "whatsapp",
+        "Booth group",
+    )
+    assert adopted.cap == 1024
+    assert Group.objects.count() == 2
+    # and the migration adopts nothing more
+    migration = __import__(f"{migrations_package}.0002_adopt_export_sources", fromlist=["adopt"])
+    migration.adopt(registry, None)
+    assert Group.objects.count() == 2

@@ -171,15 +171,40 @@ def test_it_replies_to_the_original_message_when_its_id_is_stored(bot, fact_chec
 
 def test_a_short_tip_gets_no_reply_and_is_queued(bot, fact_checks):
     # given a tip too short to act on without a person
+    answer(bot)
     tip = telegram_tip("फेक है क्या?")
     # when answered
     outcome = tipreply.tips_answer(post_ids=[tip.id])
-    # then nothing was sent and the tip is returned for the war room queue, once
-    assert bot.requests == []
+    # then no fact-check was sent, only the Hindi "the war room has it", and the tip is
+    # returned for the war room queue, once
+    (ack,) = [json.loads(r.body) for r in bot.requests]
+    assert "वॉर रूम" in ack["text"]
+    assert "http" not in ack["text"]
     assert outcome.queued == [tip.id]
     assert outcome.replied == []
     assert state(tip)["state"] == tipreply.State.QUEUED
+    assert state(tip)[tipreply.ACK]["state"] == tipreply.State.SENT
     assert tipreply.tips_answer(post_ids=[tip.id]).queued == []
+    assert len(bot.requests) == 1
+
+
+def test_an_unmatched_english_tip_is_told_in_english_within_a_minute(bot, fact_checks):
+    # given an English tip no fact-check answers, received a moment ago
+    answer(bot)
+    received = timezone.now()
+    tip = telegram_tip("The water tank near the railway station was poisoned last night by someone")
+    # when the reply step runs within the minute
+    with time_machine.travel(received + timedelta(seconds=30), tick=False):
+        step = tipreply.make_step("w")
+        step()
+    # then the tipster was told in English that the war room has it, once
+    (ack,) = [json.loads(r.body) for r in bot.requests]
+    assert ack["text"].startswith("🔎 Thank you. No published fact-check answers this yet")
+    assert state(tip)[tipreply.ACK]["lang"] == "en"
+    # and the war room's hand-over keeps the acknowledgement
+    assert services.tip_hand_over(post_id=tip.id)
+    assert state(tip)[tipreply.ACK]["state"] == tipreply.State.SENT
+    assert tipreply.HANDED_OVER in state(tip)
 
 
 def test_a_related_but_not_same_claim_is_queued_with_its_best_match(bot, fact_checks):
@@ -187,9 +212,10 @@ def test_a_related_but_not_same_claim_is_queued_with_its_best_match(bot, fact_ch
     tip = telegram_tip("GPS चिप वाले नोट की बात फिर से ग्रुप में चल रही है, कोई बताए यह क्या मामला है")
     # when answered
     outcome = tipreply.tips_answer(post_ids=[tip.id])
-    # then it is queued, not answered
+    # then it is queued, not answered with a fact-check (only told the war room has it)
     assert outcome.queued == [tip.id]
-    assert bot.requests == []
+    assert state(tip)[tipreply.ACK]["state"] in (tipreply.State.SENT, tipreply.State.FAILED)
+    assert all("factcheck.example.org" not in r.body.decode() for r in bot.requests)
 
 
 def test_a_blocked_bot_is_logged_and_not_retried(bot, fact_checks, caplog):
@@ -463,16 +489,18 @@ def test_a_queued_telegram_tip_is_answered_once_when_a_fact_check_is_published(b
         url=GPS_URL, claim_reviewed=GPS_CLAIM, verdict="false", publisher="बूम लाइव", language="hi"
     )
     step = tipreply.make_step("w")
+    answer(bot)
     tip = telegram_tip(EVM_TIP)
     assert step() == 1
     assert state(tip)["state"] == tipreply.State.QUEUED
+    assert len(bot.requests) == 1  # "no published fact-check yet; the war room has it"
     FactCheck.objects.create(
         url=EVM_URL, claim_reviewed=EVM_CLAIM, verdict="false", publisher="Alt News", language="en"
     )
-    answer(bot)
     # when the step runs twice
     step()
     step()
-    # then one reply went to the sender's chat
-    assert len(bot.requests) == 1
+    # then one more message went to the sender's chat: the fact-check
+    assert len(bot.requests) == 2
+    assert EVM_URL in json.loads(bot.requests[1].body)["text"]
     assert state(tip)["state"] == tipreply.State.SENT

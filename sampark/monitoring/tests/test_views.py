@@ -560,18 +560,18 @@ def _upload(client, source, data: bytes, name: str = "WhatsApp Chat.txt"):
     return client.post(url, {"file": _file(data, name)})
 
 
-def test_volunteer_registers_a_group_for_his_booth_and_uploads(client, charlie):
-    # when charlie registers his booth's group (his unit is the default)
+def test_volunteer_uploads_the_export_of_his_registered_group(client, charlie):
+    # given charlie's booth group, registered in the group registry with its export channel
+    group = group_source(unit=charlie.unit, name="Booth 9 group")
     client.force_login(charlie)
+    # when he opens the chat-export page, it lists the channel and sends registrations to the
+    # group registry (one registry of groups, issue #17)
     page = client.get(reverse("monitoring:groups"))
+    html = page.content.decode()
     assert page.status_code == 200
-    response = client.post(
-        reverse("monitoring:groups"), {"name": "Booth 9 group", "unit": charlie.unit.path}
-    )
-    group = Source.objects.get(name="Booth 9 group")
-    assert group.kind == SourceKind.WHATSAPP_EXPORT
-    assert group.unit == charlie.unit
-    assert response["Location"] == reverse("monitoring:group_upload", kwargs={"group_id": group.id})
+    assert f'data-testid="upload-{group.id}"' in html
+    assert reverse("groups:home") in html
+    assert client.post(reverse("monitoring:groups"), {"name": "x"}).status_code == 405
     # and uploads its export
     first = _upload(client, group, EXPORT)
     html = first.content.decode()
@@ -587,14 +587,8 @@ def test_volunteer_registers_a_group_for_his_booth_and_uploads(client, charlie):
     assert ExportUpload.objects.filter(source=group).count() == 1
 
 
-def test_volunteer_may_not_register_or_upload_outside_his_booth(client, charlie, district1):
+def test_volunteer_may_not_upload_outside_his_booth(client, charlie, district1):
     client.force_login(charlie)
-    response = client.post(
-        reverse("monitoring:groups"), {"name": "Not mine", "unit": district1.path}
-    )
-    assert response.status_code == 200
-    assert "unit" in response.context["form"].errors
-    assert not Source.objects.filter(name="Not mine").exists()
     elsewhere = group_source(unit=booth_in(district1))
     url = reverse("monitoring:group_upload", kwargs={"group_id": elsewhere.id})
     assert client.get(url).status_code == 404

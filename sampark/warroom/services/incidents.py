@@ -20,6 +20,8 @@ from sampark.accounts.enums import Capability, Role
 from sampark.accounts.models import User
 from sampark.accounts.permissions import require_in_area as _require
 from sampark.accounts.selectors import scope_root
+from sampark.factcheck import selectors as factcheck_selectors
+from sampark.factcheck import services as factcheck_services
 from sampark.geo import scope
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
@@ -41,6 +43,7 @@ from sampark.warroom.services.base import incident_locked, incident_move
 from sampark.warroom.services.triage import triage_apply
 
 ESCALATE_BATCH = 100
+MATCHES_SEARCHED = 10
 
 
 # --- opening ------------------------------------------------------------------------------------
@@ -104,6 +107,7 @@ def _open(
     narrative_id: int | None = None,
     post_id: int | None = None,
     severity_floor: int = 1,
+    matches: list[dict[str, object]] | None = None,
 ) -> tuple[Incident, bool]:
     """Open (and triage) an incident, or return the one already open for the same signal."""
     if actor is not None:
@@ -128,6 +132,7 @@ def _open(
                     post_id=post_id,
                     opened_by=actor if actor is not None and actor.pk else None,
                     severity=severity_floor,
+                    matches=matches or [],
                 )
         except IntegrityError:
             # Someone opened it between our lookup and our insert: theirs is the incident.
@@ -185,7 +190,10 @@ def incident_open_from_alert(*, alert_id: int, actor: User | None = None) -> tup
         claim=claim,
         actor=actor,
         alert_id=alert.id,
-        narrative_id=alert.narrative_id,
+        # A story in two scripts is one incident (issue #17).
+        narrative_id=monitoring_selectors.story_root(narrative_id=alert.narrative_id)
+        if alert.narrative_id
+        else None,
         post_id=alert.post_id,
     )
 
@@ -211,7 +219,7 @@ def incident_open_from_narrative(
         title=title,
         claim=title,
         actor=actor,
-        narrative_id=narrative.id,
+        narrative_id=monitoring_selectors.story_root(narrative_id=narrative.id),
     )
 
 
@@ -235,7 +243,9 @@ def incident_open_from_tip(*, post_id: int, actor: User | None = None) -> tuple[
         claim=post.text,
         actor=actor,
         post_id=post.id,
-        narrative_id=post.narrative_id,
+        # The story the tip belongs to (its narrative's, or one carrying its text in the other
+        # script), so it joins that story's open incident (issue #17).
+        narrative_id=monitoring_selectors.tip_story(post_id=post.id),
     )
 
 
@@ -247,15 +257,34 @@ def incident_open_manual(
         raise WarroomError(_("An incident needs a title."))
     if severity not in Severity.values:
         raise WarroomError(_("Severity is 1 to 4."))
+    text = claim or title
+    # Nothing of listening's carries this claim, so it is searched once here, as a person
+    # searches the fact-check pages; triage then keeps what was found.
+    found = factcheck_services.match_text(text=text, k=MATCHES_SEARCHED)
+    own = factcheck_selectors.own_response_ids(ids=[m.fact_check_id for m in found])
     incident, _created = _open(
         origin=IncidentOrigin.MANUAL,
         unit=unit,
         title=title,
-        claim=claim or title,
+        claim=text,
         actor=actor,
         severity_floor=severity,
+        matches=[
+            {"fact_check_id": m.fact_check_id, "score": round(m.score, 4), "band": m.band}
+            for m in found
+            if m.fact_check_id not in own
+        ][:5],
     )
     return incident
+
+
+def incident_retriage(*, incident_id: int) -> Incident:
+    """Triage an open incident again because a signal changed (a new fact-check match)."""
+    with transaction.atomic():
+        incident = incident_locked(incident_id)
+        opened = incident.events.filter(kind=EventKind.OPENED).order_by("id").first()
+        floor = int(opened.data.get("severity_floor", 1)) if opened else 1
+        return triage_apply(incident, actor=None, floor=floor)
 
 
 # --- taking and moving --------------------------------------------------------------------------

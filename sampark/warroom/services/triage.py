@@ -1,8 +1,8 @@
 """Triage: an incident's signals (reach, velocity, watchlist hits, districts, best fact-checks),
 its severity 1–4 and its SLA deadline.
 
-Listening's numbers come from `monitoring.selectors.spread_of`, the fact-checks from
-`factcheck.selectors` and, when nothing is stored, a fresh search by `factcheck.services`.
+Listening's numbers come from `monitoring.selectors.spread_of`, the fact-checks from the matches
+listening's matching stage stored (`factcheck.selectors.claim_matches_best`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from sampark.accounts.enums import Capability
 from sampark.accounts.permissions import require_in_area as _require
 from sampark.factcheck import selectors as factcheck_selectors
-from sampark.factcheck import services as factcheck_services
 from sampark.factcheck.enums import MatchBand, Verdict
 from sampark.geo.enums import Level
 from sampark.monitoring import selectors as monitoring_selectors
@@ -99,7 +98,10 @@ def signals_of(incident: Incident) -> Signals:
         unit = incident.unit
         district = unit.id if unit.level == Level.DISTRICT else unit.district_id
         s.district_ids = [district] if district else []
-    s.matches = matches_of(incident)
+    # An incident opened by hand has no narrative or post to match: it keeps the fact-checks
+    # its claim was searched for when it was opened (`incidents.incident_open_manual`).
+    manual = incident.narrative_id is None and incident.post_id is None
+    s.matches = list(incident.matches or []) if manual else matches_of(incident)
     if s.matches:
         best = s.matches[0]
         s.match_band = best["band"]
@@ -108,7 +110,8 @@ def signals_of(incident: Incident) -> Signals:
 
 
 def matches_of(incident: Incident) -> list[dict[str, Any]]:
-    """The best fact-checks for the incident: the pipeline's matches, else a fresh search."""
+    """The best fact-checks for the incident, as listening's matching stage stored them for its
+    narrative and its post (issue #17: triage reads `ClaimMatch`, it runs no matcher)."""
     out: list[dict[str, Any]] = []
     seen: set[int] = set()
     rows = factcheck_selectors.claim_matches_best(
@@ -118,15 +121,6 @@ def matches_of(incident: Incident) -> list[dict[str, Any]]:
         if fc_id not in seen:
             seen.add(fc_id)
             out.append({"fact_check_id": fc_id, "score": round(score, 4), "band": band})
-    if not out:
-        text = incident.claim or incident.title
-        hits = factcheck_services.match_text(text=text, k=MATCHES_KEPT * 2)
-        own = factcheck_selectors.own_response_ids(ids=[h.fact_check_id for h in hits])
-        out = [
-            {"fact_check_id": h.fact_check_id, "score": round(h.score, 4), "band": h.band}
-            for h in hits
-            if h.fact_check_id not in own
-        ]
     return out[:MATCHES_KEPT]
 
 

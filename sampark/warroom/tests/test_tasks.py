@@ -48,11 +48,14 @@ def test_the_worker_opens_an_incident_for_each_new_alert_once(tree, district1, a
     assert again == 0
     assert Incident.objects.filter(alert=first).count() == 1
     assert Incident.objects.get(alert=second).narrative_id == world["shared"].id
-    # and a later alert on the same narrative joins nothing new to the queue
-    Alert.objects.create(
+    # and a later alert on the same narrative is taken in once, onto the open incident
+    later = Alert.objects.create(
         kind=AlertKind.VELOCITY, unit=tree.state, narrative=world["shared"], message="faster"
     )
+    assert tasks.open_from_alerts() == 1
     assert tasks.open_from_alerts() == 0
+    incident = Incident.objects.get(narrative=world["shared"])
+    assert incident.events.filter(kind=EventKind.LINKED, data__alert_id=later.id).count() == 1
 
 
 # -- tips --------------------------------------------------------------------------------------
@@ -119,7 +122,7 @@ def test_a_tip_that_cannot_be_opened_is_logged_once(tree, district1, bob, monkey
         assert tasks.open_from_tips() == 0
         assert tasks.open_from_tips() == 0
     # then the failure is logged once and the tip is not tried again
-    assert [r.getMessage() for r in caplog.records] == [f"incident for tip {tip.id} not opened"]
+    assert [r.getMessage() for r in caplog.records] == [f"war-room intake of tip {tip.id} failed"]
     assert not Incident.objects.filter(post=tip).exists()
 
 

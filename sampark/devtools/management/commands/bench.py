@@ -35,8 +35,12 @@ class Command(BaseCommand):
             "--postgres", default=os.getenv("BENCH_POSTGRES_URL", PG_DEFAULT + "_pipeline")
         )
         pipe.add_argument("--no-postgres", action="store_true")
+        pipe.add_argument(
+            "--match", action="store_true", help="then the claim-matching stage (issue #17)"
+        )
         one = sub.add_parser("pipeline-one", help="(internal) measure on the configured database")
         one.add_argument("--posts", type=int, default=100_000)
+        one.add_argument("--match", action="store_true")
         dist = sub.add_parser("distribution", help="expansion, rate limit, kill test, schedules")
         dist.add_argument("--json", action="store_true")
         dist.add_argument("--deliveries", type=int, default=800_000)
@@ -139,7 +143,8 @@ class Command(BaseCommand):
     def _run_pipeline_one(self, options: dict[str, Any]) -> None:
         from bench.pipeline import measure as measure_pipeline
 
-        self.stdout.write(json.dumps(measure_pipeline(options["posts"])))
+        figures = measure_pipeline(options["posts"], with_match=options["match"])
+        self.stdout.write(json.dumps(figures))
 
     def _run_calls_one(self, options: dict[str, Any]) -> None:
         from bench.calls import measure as measure_calls
@@ -208,6 +213,7 @@ class Command(BaseCommand):
             posts=options["posts"],
             sqlite_path=Path(settings.VAR_DIR) / "bench" / "pipeline.sqlite3",
             postgres_url=pg,
+            with_match=options["match"],
         )
         self._print(figures, as_json=options["json"])
 
