@@ -28,7 +28,7 @@ REFRESH_SECONDS = 5
 def invitation_list(request: HtmxRequest) -> HttpResponse:
     user = _user(request)
     require_capability(user, Capability.DISTRIBUTE)
-    jobs = people_selectors.finished_import_jobs(user=user)[:50]
+    jobs = list(people_selectors.finished_import_jobs(user=user)[:50])
     if request.method == "POST":
         raw = request.POST.get("job", "")
         channel = request.POST.get("channel", "")
@@ -44,8 +44,16 @@ def invitation_list(request: HtmxRequest) -> HttpResponse:
             return redirect("content:invitations")
         messages.success(request, _("Invitations queued."))
         return redirect("content:invitation", distribution_id=distribution.id)
+    # Coming from an import's page (`?job=<id>`): that job is chosen already (404 outside the
+    # user's subtree), listed even when older than the newest 50.
+    raw = request.GET.get("job", "")
+    chosen = None
+    if raw.isdigit() and len(raw) < 12:
+        chosen = people_selectors.access_finished_import_job(user=user, job_id=int(raw))
+        jobs = [chosen, *(j for j in jobs if j.id != chosen.id)]
     context = {
         "jobs": jobs,
+        "chosen": chosen.id if chosen else None,
         "channels": [(c.value, c.label) for c in invitations.CHOICES],
         "sent": invitations.invitations_visible(user=user).select_related("import_job")[:50],
     }

@@ -98,6 +98,8 @@ def msg91_reports(request: HttpRequest, token: str) -> HttpResponse:
         sending.receipt_record_by_provider(provider_id=r.request_id, status=r.status, at=r.at)
         for r in reports
     )
+    # Reports of messages other outboxes sent (staff notifications) go to their handlers.
+    applied += sum(handler(r) for handler in msg91.report_handlers() for r in reports)
     return JsonResponse({"received": len(reports), "applied": applied})
 
 

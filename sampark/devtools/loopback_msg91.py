@@ -58,6 +58,8 @@ class FakeMsg91(LoopbackServer):
         self.rate_limit = rate_limit
         self.invalid: set[str] = set()
         self.accepted: list[FlowRecord] = []
+        # Every Flow API request as it arrived (headers and body), to assert the exact request.
+        self.received: list[Request] = []
         self.requests = 0
         self.throttled = 0
         self._lock = threading.Lock()
@@ -112,6 +114,7 @@ class FakeMsg91(LoopbackServer):
         now = time.monotonic()
         with self._lock:
             self.requests += 1
+            self.received.append(request)
             if self.rate_limit:
                 while self._recent and now - self._recent[0] >= 1.0:
                     self._recent.popleft()

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import Body, Router, Status
 
 from sampark.accounts.models import User
 from sampark.core.http import request_user as _user
 from sampark.core.pagination import Limit, LongLimit, Offset
 from sampark.directives import selectors, services
-from sampark.directives.models import Directive, DirectiveRecipient
+from sampark.directives.models import Directive, DirectiveAttachment, DirectiveRecipient
 from sampark.directives.schemas import (
     AckIn,
     AckOut,
+    AttachmentOut,
     DirectiveDetailOut,
     DirectiveIn,
     DirectiveListOut,
@@ -155,4 +156,85 @@ def recipient_ack(
     return Status(
         200,
         AckOut(acknowledged=won, recipient=_recipient(recipient, names.get(recipient.unit_id, []))),
+    )
+
+
+# --- attachments (PDF, PNG or JPEG by their first bytes; 5 MB; 5 per directive) -------------
+
+# Room for the multipart envelope around the file: a request larger than the file limit plus
+# this is refused from its Content-Length, before any of its body is read.
+MULTIPART_ROOM = 64 * 1024
+UPLOAD_SCHEMA = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            }
+        }
+    }
+}
+
+
+def _attachment(a: DirectiveAttachment) -> AttachmentOut:
+    return AttachmentOut(
+        id=a.id,
+        filename=a.filename,
+        content_type=a.content_type,
+        size=a.size,
+        created_at=a.created_at,
+        url=f"/api/directives/attachments/{a.id}",
+    )
+
+
+@router.get("/{directive_id}/attachments", response=list[AttachmentOut])
+def attachment_list(request: HttpRequest, directive_id: int) -> list[AttachmentOut]:
+    """The files sent with a directive you may see (404 outside its audience)."""
+    directive = selectors.access_directive(user=_user(request), directive_id=directive_id)
+    return [_attachment(a) for a in selectors.attachments_of(directive=directive)]
+
+
+@router.post(
+    "/{directive_id}/attachments",
+    response={201: AttachmentOut, 400: ErrorOut, 403: ErrorOut, 413: ErrorOut},
+    openapi_extra=UPLOAD_SCHEMA,
+)
+def attachment_upload(request: HttpRequest, directive_id: int) -> Status[Any]:
+    """Attach a PDF, PNG or JPEG (multipart field `file`) to a directive your unit sent."""
+    directive = selectors.access_directive(user=_user(request), directive_id=directive_id)
+    limit = services.attachment_max_bytes()
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return Status(400, ErrorOut(detail="bad Content-Length"))
+    if length > limit + MULTIPART_ROOM:
+        # Bounded before the body is read (the multipart parser is never started).
+        return Status(413, ErrorOut(detail=f"an attachment may be at most {limit} bytes"))
+    upload = request.FILES.get("file")
+    if upload is None:
+        return Status(400, ErrorOut(detail="send the file as the multipart field 'file'"))
+    try:
+        attachment = services.attachment_add(
+            directive_id=directive.id, actor=_user(request), upload=upload
+        )
+    except PermissionDenied as exc:
+        return Status(403, ErrorOut(detail=str(exc)))
+    except ValidationError as exc:
+        status = 413 if exc.code == "attachment_size" else 400
+        return Status(status, ErrorOut(detail=_message(exc)))
+    return Status(201, _attachment(attachment))
+
+
+@router.get("/attachments/{attachment_id}")
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """Download one attachment of a directive you may see (404 otherwise)."""
+    attachment = selectors.access_attachment(user=_user(request), attachment_id=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
     )

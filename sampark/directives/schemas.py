@@ -74,3 +74,12 @@ class AckIn(Schema):
 class AckOut(Schema):
     acknowledged: bool
     recipient: RecipientOut
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    created_at: dt.datetime
+    url: str  # the API's download address

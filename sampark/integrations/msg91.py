@@ -28,7 +28,7 @@ import json
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
@@ -232,3 +232,26 @@ def parse_reports(body: bytes, *, content_type: str = "") -> list[Report]:
                 raise ValueError(f"{SERVICE} report: request {n} item {m} is not an object")
             reports.append(_report(item, request_id=request_id, where=f"request {n} item {m}"))
     return reports
+
+
+# --- who applies a report ---------------------------------------------------------------------
+# One webhook (content's /hooks/msg91/<token>/reports/) receives every report of the account,
+# whichever outbox sent the message. Outboxes above content (staff notifications) register a
+# handler from AppConfig.ready, so the webhook imports none of them (D9).
+
+
+class ReportHandler(Protocol):
+    def __call__(self, report: Report) -> int: ...
+
+
+_REPORT_HANDLERS: dict[str, ReportHandler] = {}
+
+
+def register_report_handler(name: str, handler: ReportHandler) -> None:
+    """Also apply each delivery report with `handler(report)` (how many rows it updated)."""
+    _REPORT_HANDLERS[name] = handler
+
+
+def report_handlers() -> list[ReportHandler]:
+    """The handlers registered besides the webhook's own, in registration order."""
+    return list(_REPORT_HANDLERS.values())

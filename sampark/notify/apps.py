@@ -12,3 +12,8 @@ class NotifyConfig(AppConfig):
 
         privacy.register_exporter("notify", notify_privacy.export)
         privacy.register_eraser("notify", notify_privacy.erase)
+        # SMS notifications' delivery reports reach content's MSG91 webhook, below notify.
+        from sampark.integrations import msg91
+        from sampark.notify import delivery
+
+        msg91.register_report_handler("notify", delivery.report_record)

@@ -25,6 +25,7 @@ from sampark.content import selectors as content_selectors
 from sampark.core.worker import shutdown_requested
 from sampark.integrations.base import ConnectorError, RateLimited
 from sampark.integrations.channels import Outbound, PermanentError, Sent, get_channel
+from sampark.integrations.msg91 import Report
 from sampark.notify.enums import Channel, DeliveryStatus
 from sampark.notify.models import Delivery, Profile
 from sampark.people.enums import ConsentPurpose
@@ -229,3 +230,19 @@ def send_batch(*, owner: str) -> int:
             break
         send_one(row, owner=owner)
     return len(rows)
+
+
+def report_record(report: Report) -> int:
+    """Apply an SMS delivery report (MSG91's webhook) to the notification it is about, found by
+    the provider's id; how many deliveries it changed. Only a SENT delivery changes, so a
+    repeated report changes nothing; a pending one changes nothing either."""
+    if not report.request_id or report.status == "pending":
+        return 0
+    rows = Delivery.objects.filter(
+        provider_id=report.request_id, channel=Channel.SMS, status=DeliveryStatus.SENT
+    )
+    if report.status == "delivered":
+        return rows.update(
+            status=DeliveryStatus.DELIVERED, delivered_at=report.at or timezone.now()
+        )
+    return rows.update(status=DeliveryStatus.DEAD, last_error=f"MSG91: {report.description}"[:300])

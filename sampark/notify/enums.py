@@ -41,6 +41,7 @@ class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
     HELD = "held", _("Held")
     CANCELLED = "cancelled", _("Not sent")
     DEAD = "dead", _("Failed")

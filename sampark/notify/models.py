@@ -70,6 +70,8 @@ class Delivery(models.Model):
     provider_id = models.CharField(max_length=100, blank=True, default="")
     last_error = models.CharField(max_length=300, blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True)
+    # From the provider's delivery report (MSG91's webhook), when it says the message arrived.
+    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -77,7 +79,13 @@ class Delivery(models.Model):
                 fields=["notification", "channel"], name="notify_delivery_once_per_channel"
             )
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notify_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notify_due"),
+            # Delivery reports find their message by the provider's id.
+            models.Index(
+                fields=["provider_id"], name="notify_provider_id", condition=~Q(provider_id="")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"notify-delivery:{self.pk}"

@@ -30,6 +30,7 @@ from sampark.notify import selectors, services
 from sampark.notify.enums import Kind, Severity
 from sampark.notify.models import Cursor, Page
 from sampark.notify.services import Draft
+from sampark.people import selectors as people_selectors
 from sampark.warroom import selectors as warroom_selectors
 from sampark.warroom.enums import DutyRole
 from sampark.warroom.enums import Severity as IncidentSeverity
@@ -369,6 +370,50 @@ def jobs_finished(*, now: dt.datetime | None = None) -> int:
             )
 
         made += tell([sender], draft)
+    return made
+
+
+def imports_finished(*, now: dt.datetime | None = None) -> int:
+    """Tell who started a people import that it finished (or failed), with a link to its page;
+    nobody is told of an import outside their subtree (`notification_create` refuses it)."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(hours=APPROVAL_HOURS)
+    signals = people_selectors.import_jobs_finished_since(since=since, limit=int(conf()["BATCH"]))
+    starters = {
+        u.id: u
+        for u in User.objects.filter(
+            id__in={s.created_by_id for s in signals}, is_active=True
+        ).select_related("unit")
+    }
+    units = _units(s.scope_id for s in signals)
+    made = 0
+    for s in signals:
+        starter = starters.get(s.created_by_id or 0)
+        if starter is None:
+            continue
+
+        def draft(s: people_selectors.ImportFinishedSignal = s) -> Draft:
+            failed = s.status == "failed"
+            title = (
+                _("Import failed: %(file)s")
+                if failed
+                else _("Import finished: %(file)s (%(n)s new people, %(errors)s rows with errors)")
+            )
+            return Draft(
+                kind=Kind.JOB,
+                signal=f"job:import:{s.id}",
+                unit=units[s.scope_id],
+                title=title
+                % {
+                    "file": s.filename,
+                    "n": indian_group(s.rows_created),
+                    "errors": indian_group(s.rows_failed),
+                },
+                url=reverse("imports:detail", kwargs={"job_id": s.id}),
+                severity=Severity.MEDIUM if failed else Severity.LOW,
+            )
+
+        made += tell([starter], draft)
     return made
 
 

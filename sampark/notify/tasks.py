@@ -21,6 +21,7 @@ SOURCES: list[tuple[Callable[[], int], float]] = [
     (pull.directive_reminders, 60),
     (pull.directive_escalations, 60),
     (pull.jobs_finished, 60),
+    (pull.imports_finished, 60),
     (pull.digests, 60),
 ]
 

@@ -43,6 +43,10 @@ class Person(models.Model):
     source = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        # Invitations read the people an import created by their source ("import:<job>").
+        indexes = [models.Index(fields=["source"], name="people_person_source")]
+
     def __str__(self) -> str:
         return self.name
 

@@ -448,6 +448,43 @@ def access_finished_import_job(*, user: User, job_id: int) -> ImportJob:
     return get_object_or_404(finished_import_jobs(user=user), id=job_id)
 
 
+@dataclass(frozen=True)
+class ImportFinishedSignal:
+    """An import job that finished (a long job), for the notification of who started it."""
+
+    id: int
+    scope_id: int
+    created_by_id: int | None
+    filename: str
+    status: str
+    rows_created: int
+    rows_failed: int
+    finished_at: datetime | None
+
+
+def import_jobs_finished_since(
+    *, since: datetime, unit: Unit | None = None, limit: int = 200
+) -> list[ImportFinishedSignal]:
+    """Import jobs that finished (done or failed) at or after `since`, oldest first; only
+    those whose scope lies in `unit`'s subtree when it is given (staff notifications)."""
+    rows = ImportJob.objects.filter(
+        status__in=(ImportJob.Status.DONE, ImportJob.Status.FAILED), finished_at__gte=since
+    )
+    if unit is not None:
+        rows = rows.filter(subtree_q(unit, field="scope"))
+    found = rows.order_by("finished_at", "id").values_list(
+        "id",
+        "scope_id",
+        "created_by_id",
+        "filename",
+        "status",
+        "rows_created",
+        "rows_failed",
+        "finished_at",
+    )[:limit]
+    return [ImportFinishedSignal(*row) for row in found]
+
+
 def imported_person_ids(*, job_id: int) -> QuerySet[Person, Any]:
     """Ids of the people a job created (their `source` names it), as a subquery. People the
     job only updated were on record before and keep their own source."""

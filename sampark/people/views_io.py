@@ -219,6 +219,8 @@ def detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "errors": [importer.localised(e) for e in (job.errors or [])[:SHOWN_ERRORS]],
         "more_errors": max(0, len(job.errors or []) - SHOWN_ERRORS) + counts["errors_omitted"],
         "polling": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
+        # A finished import's people may be invited to sign in (content's invitations page).
+        "can_invite": job.status == ImportJob.Status.DONE and user.can(Capability.DISTRIBUTE),
     }
     name = (
         "people/partials/import_status.html"

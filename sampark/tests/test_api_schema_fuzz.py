@@ -74,7 +74,13 @@ def _hostile_case(case: Case[Any], *, numbers: bool) -> Case[Any]:
         path_parameters=_hostile(dict(case.path_parameters or {}), numbers=numbers, text=""),
         headers=dict(case.headers or {}),
         query=_hostile(dict(case.query or {}), numbers=numbers, text="\x00"),
-        body=_hostile(body, numbers=numbers, text="\ud800")
+        # A lone surrogate can travel only inside JSON (as an escape); a multipart form is
+        # bytes, which the client cannot even encode with one, so there it gets numbers only.
+        body=_hostile(
+            body,
+            numbers=numbers,
+            text="\ud800" if case.media_type == "application/json" else "",
+        )
         if isinstance(body, dict | list)
         else body,
         media_type=case.media_type,

@@ -85,12 +85,15 @@ def build(w: World, *, rng: random.Random, units: list[Unit], token: str) -> Non
             w.deliveries[d.id] = d
     # Sign-in invitations (issue #13): distributions of kind invite, seen on their own page.
     for n in range(4):
-        unit = rng.choice(units)
+        # Sent from the inviter's own unit, as the page does: some user has it in scope (a
+        # random unit could lie under no user, leaving the invitation page unreached).
+        author = rng.choice(authors)
+        unit = w.units[author.unit_id] if author.unit_id in w.units else rng.choice(units)
         item = ContentItem.objects.create(
             unit=unit,
             title=f"Probeinvite {token}{n:02d}",
             state=ItemState.SENT,
-            author=rng.choice(authors),
+            author=author,
             origin=f"{INVITE_ORIGIN}0",
         )
         distribution = Distribution.objects.create(
