@@ -332,6 +332,7 @@ SAMPARK_WORKER_STEPS = {
     "tasks": "sampark.core.tasks.make_step",
     "tipreply": "sampark.monitoring.tipreply.make_step",
     "pipeline": "sampark.monitoring.tasks.make_pipeline_step",
+    "ocr": "sampark.monitoring.ocr.make_step",
     "poll": "sampark.monitoring.tasks.make_poll_step",
     "send": "sampark.content.tasks.make_send_step",
     "warroom": "sampark.warroom.tasks.make_step",
@@ -351,6 +352,20 @@ SAMPARK_PIPELINE = {
     # A narrative is "accelerating" at this many posts in the last hour and this burst score.
     "VELOCITY_MIN_POSTS": envint("SAMPARK_VELOCITY_MIN_POSTS", "20"),
     "VELOCITY_MIN_BURST": float(envstr("SAMPARK_VELOCITY_MIN_BURST", "3.0")),
+}
+# Text in images (issue #17): read once per distinct image by the "ocr" worker step with
+# Debian's tesseract (tesseract-ocr, tesseract-ocr-hin). An image post waits for its text at
+# most WAIT_SECONDS, then goes through the pipeline with what is there.
+SAMPARK_OCR = {
+    "ENABLED": envbool("SAMPARK_OCR_ENABLED", "true"),
+    "LANGS": envstr("SAMPARK_OCR_LANGS", "hin+eng"),
+    "WAIT_SECONDS": envint("SAMPARK_OCR_WAIT_SECONDS", "60"),
+    "TIMEOUT_SECONDS": envint("SAMPARK_OCR_TIMEOUT_SECONDS", "30"),
+    "MAX_BYTES": envint("SAMPARK_OCR_MAX_BYTES", str(8 * 1024 * 1024)),
+    "MAX_PIXELS": envint("SAMPARK_OCR_MAX_PIXELS", "24000000"),
+    "BATCH": 4,
+    "LEASE_SECONDS": 120,
+    "MAX_ATTEMPTS": 2,
 }
 # Tips through a Telegram bot: the webhook checks Telegram's secret-token header.
 TELEGRAM_BOT_TOKEN = envsecret("TELEGRAM_BOT_TOKEN", "")

@@ -72,6 +72,15 @@ class PostStatus(models.IntegerChoices):
     PROCESSING = 1, _("Processing")
     DONE = 2, _("Done")
     FAILED = 3, _("Failed")
+    # An image post waits (briefly, SAMPARK_OCR["WAIT_SECONDS"]) for the text in its image.
+    AWAITING_OCR = 4, _("Waiting for the text in its image")
+
+
+class OcrStatus(models.IntegerChoices):
+    PENDING = 0, _("Waiting")
+    PROCESSING = 1, _("Reading")
+    DONE = 2, _("Read")
+    FAILED = 3, _("Unreadable")
 
 
 class NarrativeStatus(models.TextChoices):

@@ -12,6 +12,7 @@ from sampark.monitoring.enums import (
     AlertKind,
     LangChoice,
     NarrativeStatus,
+    OcrStatus,
     PlatformChoice,
     PostStatus,
     SourceKind,
@@ -185,6 +186,10 @@ class Post(models.Model):
     urls: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
     exact_hash = models.BigIntegerField(null=True, blank=True)
     image_hash = models.BigIntegerField(null=True, blank=True)
+    # The post's (first) image, by content; its text is read once per image (ImageText) and
+    # copied here before the pipeline analyses the post (issue #17).
+    image_sha256 = models.CharField(max_length=64, blank=True, default="")
+    image_text = models.TextField(blank=True, default="")
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -331,3 +336,32 @@ class PipelineLock(models.Model):
 
     def __str__(self) -> str:
         return f"pipeline lock ({self.batches} batches)"
+
+
+class ImageText(models.Model):
+    """The text read from one distinct image (by content hash), once, by the OCR worker step.
+
+    Claimed like the inbox (claim token and lease, conditional UPDATE): a killed worker loses
+    nothing (the lease ends and the image is read again) and two workers never read one image.
+    """
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    # Where the image is kept, relative to MEDIA_ROOT.
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField(choices=OcrStatus.choices, default=OcrStatus.PENDING)
+    claim = models.CharField(max_length=40, blank=True, default="")
+    locked_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    lang = models.CharField(max_length=10, choices=LangChoice.choices, blank=True, default="")
+    confidence = models.FloatField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "id"])]
+
+    def __str__(self) -> str:
+        return f"image {self.sha256[:12]}"

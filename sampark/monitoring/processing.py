@@ -39,6 +39,7 @@ from pipeline.analyse import Analyser, Analysis
 from sampark.core import worker
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
+from sampark.monitoring import ocr
 from sampark.monitoring.enums import AlertKind, NarrativeStatus, PostStatus
 from sampark.monitoring.models import (
     Alert,
@@ -68,6 +69,7 @@ _FIELDS = (
     "district_id",
     "posted_at",
     "image_hash",
+    "image_text",
     "is_deleted",
     "attempts",
     "source_id",
@@ -167,7 +169,9 @@ class Processor:
         """Claim, analyse and store one batch; returns how many posts were processed."""
         token, rows = posts_claim(limit=limit or conf("BATCH"), owner=owner)
         if not rows:
-            return 0
+            # Image posts never wait past their time even when no "ocr" step runs (idle only,
+            # so it costs the busy pipeline nothing).
+            return ocr.posts_release()
         self._refresh_watchlists()
         items: list[Item] = []
         # Analysed in chunks so that a stop (SIGTERM) between them keeps what is done and gives
@@ -184,14 +188,14 @@ class Processor:
         items = [Item(row=r) for r in rows]
         live = [it for it in items if not it.row["is_deleted"]]
         try:
-            results = self.analyser.analyse_batch([it.row["text"] for it in live])
+            results = self.analyser.analyse_batch([_text(it.row) for it in live])
             for it, res in zip(live, results, strict=True):
                 it.analysis = res
         except Exception:
             # One bad post must not sink the batch: analyse one by one to find it.
             for it in live:
                 try:
-                    it.analysis = self.analyser.analyse_batch([it.row["text"]])[0]
+                    it.analysis = self.analyser.analyse_batch([_text(it.row)])[0]
                 except Exception as exc:
                     logger.exception("analysis failed", extra={"post_id": it.row["id"]})
                     it.error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -324,7 +328,7 @@ class Processor:
                     it.duplicate_of = best_pid
                     continue
             else:
-                self._new_narrative(it, title=_title(it.row["text"]))
+                self._new_narrative(it, title=_title(_text(it.row)))
             it.new_variant = True
             batch_index.add(len(batch_variants), a.signature)
             batch_variants.append(it)
@@ -775,4 +779,10 @@ def _title(text: str) -> str:
 
 
 def _media_title(it: Item) -> str:
-    return _title(it.row["text"]) or "[media]"
+    return _title(_text(it.row)) or "[media]"
+
+
+def _text(row: dict[str, Any]) -> str:
+    """What the pipeline reads of a post: its text, then the text in its image (issue #17)."""
+    image_text: str = row["image_text"]
+    return f"{row['text']}\n{image_text}" if image_text else str(row["text"])

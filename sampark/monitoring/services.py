@@ -27,7 +27,7 @@ from pipeline.types import Platform, RawPost
 from sampark.accounts.models import User
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.monitoring import audit, tipreply
+from sampark.monitoring import audit, ocr, tipreply
 from sampark.monitoring.enums import NarrativeStatus, PostStatus, SourceKind
 from sampark.monitoring.models import (
     Alert,
@@ -75,12 +75,15 @@ def posts_ingest(
     unit: Unit | None = None,
     submitted_by: User | None = None,
     image_hashes: dict[str, int] | None = None,
+    image_files: dict[str, tuple[str, str]] | None = None,
     chunk: int = 1000,
 ) -> IngestReport:
     """Put posts in the inbox; a post already there (same source and external id) is skipped.
 
     `unit` defaults to the source's unit (a group's booth). Safe to call again with the same
-    posts, and safe when two callers race (the unique constraint decides).
+    posts, and safe when two callers race (the unique constraint decides). `image_files` maps
+    a media name to its (sha256, path under MEDIA_ROOT): with OCR on, a post whose image was
+    never read waits for its text (`monitoring.ocr`), one whose image was read carries it.
     """
     unit = unit if unit is not None else source.unit
     district_id = district_of(unit)
@@ -121,6 +124,7 @@ def posts_ingest(
             for p in fresh.values()
         ]
         with transaction.atomic():
+            _attach_images(rows, list(fresh.values()), image_files)
             Post.objects.bulk_create(rows, ignore_conflicts=True)
             Source.objects.filter(id=source.id).update(posts_total=F("posts_total") + len(rows))
         report.new += len(rows)
@@ -134,6 +138,30 @@ def posts_ingest(
     if batch:
         flush()
     return report
+
+
+def _attach_images(
+    rows: list[Post], raws: list[RawPost], files: dict[str, tuple[str, str]] | None
+) -> None:
+    """Give image posts their image's sha256 and, with OCR on, its text or a wait for it."""
+    if not files:
+        return
+    shas: dict[int, str] = {}
+    images: dict[str, str] = {}
+    for n, raw in enumerate(raws):
+        first = next((files[m] for m in raw.media if m in files), None)
+        if first is not None:
+            shas[n] = first[0]
+            images[first[0]] = first[1]
+    read = ocr.images_register(images) if ocr.enabled() else None
+    for n, sha in shas.items():
+        rows[n].image_sha256 = sha
+        if read is None:
+            continue
+        if sha in read:
+            rows[n].image_text = read[sha]
+        else:
+            rows[n].status = PostStatus.AWAITING_OCR
 
 
 def _first_image_hash(post: RawPost, hashes: dict[str, int] | None) -> int | None:
@@ -249,10 +277,10 @@ def export_ingest(
     if not parsed.messages:
         # Refuse before anything is written, media files included.
         raise NoMessagesError("; ".join(parsed.warnings) or "no messages in the export")
-    hashes = _store_media(source=source, data=data, filename=filename, parsed=parsed)
+    hashes, files = _store_media(source=source, data=data, filename=filename, parsed=parsed)
     raw = whatsapp.to_raw_posts(parsed, group_key=f"source:{source.id}")
     with transaction.atomic():
-        report = posts_ingest(source=source, posts=raw, image_hashes=hashes)
+        report = posts_ingest(source=source, posts=raw, image_hashes=hashes, image_files=files)
         upload = ExportUpload.objects.create(
             source=source,
             sha256=digest,
@@ -323,11 +351,13 @@ def export_ingest_queued(
 
 def _store_media(
     *, source: Source, data: bytes, filename: str, parsed: whatsapp.ParsedExport
-) -> dict[str, int]:
-    """Keep the images of a zipped export (media folder per source) and hash them."""
+) -> tuple[dict[str, int], dict[str, tuple[str, str]]]:
+    """Keep the images of a zipped export (media folder per source) and hash them: perceptual
+    hashes, and (sha256, path under MEDIA_ROOT) for reading their text once per image."""
     if not filename.lower().endswith(".zip") or not parsed.media_files:
-        return {}
+        return {}, {}
     hashes: dict[str, int] = {}
+    files: dict[str, tuple[str, str]] = {}
     folder = Path(settings.MEDIA_ROOT) / "whatsapp" / str(source.id)
     limit = settings.SAMPARK_CHAT_MEDIA_MAX_BYTES
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -349,7 +379,9 @@ def _store_media(
                 continue
             folder.mkdir(parents=True, exist_ok=True)
             (folder / Path(media).name).write_bytes(content)
-    return hashes
+            relative = f"whatsapp/{source.id}/{Path(media).name}"
+            files[media] = (hashlib.sha256(content).hexdigest(), relative)
+    return hashes, files
 
 
 def tip_submit(
@@ -372,8 +404,10 @@ def tip_submit(
     now = at or timezone.now()
     media: tuple[str, ...] = ()
     hashes: dict[str, int] = {}
+    files: dict[str, tuple[str, str]] = {}
     if image:
-        digest = hashlib.sha256(image).hexdigest()[:32]
+        full = hashlib.sha256(image).hexdigest()
+        digest = full[:32]
         suffix = Path(image_name).suffix.lower() if image_name else ".jpg"
         name = f"{digest}{suffix if suffix in IMAGE_SUFFIXES else '.jpg'}"
         folder = Path(settings.MEDIA_ROOT) / "tips"
@@ -381,6 +415,7 @@ def tip_submit(
         (folder / name).write_bytes(image)
         media = (f"tips/{name}",)
         hashes[media[0]] = imagehash.phash(image)
+        files[media[0]] = (full, media[0])
     body = text.strip()
     if url and url not in body:
         body = f"{body}\n{url}".strip()
@@ -404,7 +439,12 @@ def tip_submit(
     unit = user.unit if user is not None else None
     with transaction.atomic():
         report = posts_ingest(
-            source=source, posts=[raw], unit=unit, submitted_by=user, image_hashes=hashes
+            source=source,
+            posts=[raw],
+            unit=unit,
+            submitted_by=user,
+            image_hashes=hashes,
+            image_files=files,
         )
         if not report.new:
             return None
