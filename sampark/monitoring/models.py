@@ -365,3 +365,18 @@ class ImageText(models.Model):
 
     def __str__(self) -> str:
         return f"image {self.sha256[:12]}"
+
+
+class OwnContent(models.Model):
+    """A text the organisation itself sends (a kit) or marked as its own (a narrative): its
+    forwards are counted as ours and never raise an alert (`monitoring.owncontent`)."""
+
+    key = models.BigIntegerField(unique=True)  # exact hash of the dedupe key
+    signature = models.BinaryField()  # MinHash, for near copies
+    label = models.CharField(max_length=20)  # "kit", "narrative"
+    source_ref = models.CharField(max_length=100, db_index=True)  # "content.item:12"
+    excerpt = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.excerpt[:40]}"

@@ -39,7 +39,7 @@ from pipeline.analyse import Analyser, Analysis
 from sampark.core import worker
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
-from sampark.monitoring import ocr
+from sampark.monitoring import ocr, owncontent
 from sampark.monitoring.enums import AlertKind, NarrativeStatus, PostStatus
 from sampark.monitoring.models import (
     Alert,
@@ -49,7 +49,6 @@ from sampark.monitoring.models import (
     NarrativeHour,
     PipelineLock,
     Post,
-    Source,
     Variant,
     WatchHit,
     Watchlist,
@@ -145,6 +144,7 @@ class Processor:
 
     def __init__(self) -> None:
         self.analyser = Analyser()
+        self.own = owncontent.OwnIndex()
         self.watch_version: tuple[int, Any] | None = None
         self.term_lists: dict[int, int] = {}  # term id -> watchlist id
         self.units: dict[int, Unit] = {}
@@ -351,8 +351,9 @@ class Processor:
         """Create this batch's narratives, variants and bands; count posts per narrative/hour."""
         holders = self._holders
         if holders:
-            # A narrative born from a source marked organisational is the organisation's own.
-            ours = organisational_source_ids()
+            # A narrative born from an organisational source or from a (near) copy of a kit
+            # the organisation sent is the organisation's own (issue #17).
+            self.own.refresh()
             objs = Narrative.objects.bulk_create(
                 [
                     Narrative(
@@ -360,7 +361,7 @@ class Processor:
                         lang=h.lang,
                         status=(
                             NarrativeStatus.ORGANISATIONAL
-                            if h.posts[0].row.get("source_id") in ours
+                            if self.own.is_ours(h.posts[0].analysis, h.posts[0].row["source_id"])
                             else NarrativeStatus.ACTIVE
                         ),
                         first_seen=min(p.row["posted_at"] for p in h.posts),
@@ -487,6 +488,7 @@ class Processor:
             )
 
     def _watch_hits(self, items: list[Item]) -> None:
+        ours = _ours({it.narrative for it in items if it.analysis and it.analysis.hits})
         hits: list[WatchHit] = []
         alerts: dict[tuple[int, int | None], tuple[Item, str, int]] = {}
         lists = self.watchlists
@@ -499,6 +501,8 @@ class Processor:
                 hits.append(
                     WatchHit(post_id=it.row["id"], term_id=hit.term_id, matched=hit.matched[:200])
                 )
+                if it.narrative in ours:
+                    continue  # our own message: the hit is kept, no alert (issue #17)
                 key = (wl.id, it.narrative)
                 prev = alerts.get(key)
                 alerts[key] = (prev[0] if prev else it, hit.matched, (prev[2] if prev else 0) + 1)
@@ -657,6 +661,16 @@ class Processor:
         return self.state_root
 
 
+def _ours(narratives: set[int | None]) -> set[int]:
+    if not narratives - {None}:
+        return set()
+    return set(
+        Narrative.objects.filter(
+            id__in=[n for n in narratives if n], status=NarrativeStatus.ORGANISATIONAL
+        ).values_list("id", flat=True)
+    )
+
+
 def _upsert_hours(hours: dict[tuple[int, int, datetime], int]) -> None:
     table = connection.ops.quote_name(NarrativeHour._meta.db_table)
     with connection.cursor() as cur:
@@ -764,12 +778,6 @@ def _required(value: int | None) -> int:
 def _chunks(values: list[Any], size: int) -> Iterable[list[Any]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
-
-
-def organisational_source_ids() -> set[int]:
-    """Sources the state marked organisational (`Source.config["organisational"]`): their
-    posts are counted, but a narrative they start never raises a fast-growth alert."""
-    return set(Source.objects.filter(config__organisational=True).values_list("id", flat=True))
 
 
 def _title(text: str) -> str:

@@ -27,7 +27,7 @@ from pipeline.types import Platform, RawPost
 from sampark.accounts.models import User
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.monitoring import audit, ocr, tipreply
+from sampark.monitoring import audit, ocr, owncontent, tipreply
 from sampark.monitoring.enums import NarrativeStatus, PostStatus, SourceKind
 from sampark.monitoring.models import (
     Alert,
@@ -35,6 +35,7 @@ from sampark.monitoring.models import (
     Narrative,
     Post,
     Source,
+    Variant,
     Watchlist,
     WatchTerm,
 )
@@ -42,6 +43,8 @@ from sampark.monitoring.models import (
 logger = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+# Wordings of a narrative registered as our own when it is marked organisational.
+OWN_VARIANTS = 20
 
 
 @dataclass(slots=True)
@@ -506,6 +509,24 @@ def narrative_set_status(*, narrative: Narrative, status: str, actor: User) -> N
     with transaction.atomic():
         Narrative.objects.filter(id=narrative.id).update(status=NarrativeStatus(status))
         audit.narrative_status(narrative=narrative, status=status, actor=actor)
+        # Marking a narrative ours teaches the filter: its wordings are registered as our own,
+        # so a new narrative from a forward of them starts as ours (issue #17).
+        ref = f"monitoring.narrative:{narrative.id}"
+        if status == NarrativeStatus.ORGANISATIONAL:
+            posts = Variant.objects.filter(narrative_id=narrative.id).order_by("id")[:OWN_VARIANTS]
+            for text_, image_text in Post.objects.filter(
+                id__in=posts.values("post_id")
+            ).values_list("text", "image_text"):
+                owncontent.register(raw=f"{text_}\n{image_text}", label="narrative", source_ref=ref)
+        else:
+            owncontent.unregister(source_ref=ref)
+
+
+def register_own_content(*, text: str, label: str, source_ref: str) -> bool:
+    """Register a text the organisation sends (a content kit, called by content when a kit is
+    approved): forwards of it in the groups we listen to are counted as ours and never raise
+    an alert or an incident. False when the text has nothing to compare or was known."""
+    return owncontent.register(raw=text, label=label, source_ref=source_ref)
 
 
 def requeue_failed(*, older_than: timedelta | None = None) -> int:
