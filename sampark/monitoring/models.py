@@ -199,12 +199,16 @@ class Post(models.Model):
     )
     similarity = models.FloatField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Processing order: increases in the order processed posts become visible (batch number
+    # under the pipeline lock, then position); the live feed pages by it, not by id or time.
+    seq = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="post_once_per_source")
         ]
         indexes = [
+            models.Index(fields=["seq"]),
             models.Index(fields=["status", "id"]),
             models.Index(fields=["exact_hash"]),
             models.Index(fields=["narrative", "posted_at"]),

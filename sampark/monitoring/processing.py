@@ -23,7 +23,6 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,7 +38,7 @@ from pipeline.analyse import Analyser, Analysis
 from sampark.core import worker
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
-from sampark.monitoring import ocr, owncontent
+from sampark.monitoring import ocr, owncontent, sqlio
 from sampark.monitoring.enums import AlertKind, NarrativeStatus, PostStatus
 from sampark.monitoring.models import (
     Alert,
@@ -58,6 +57,9 @@ from sampark.monitoring.models import (
 logger = logging.getLogger(__name__)
 # Posts analysed per call; a stopping worker gives back what it has not analysed (run_batch).
 ANALYSE_CHUNK = 100
+# Processing order starts above every post id, so posts processed before `seq` existed (their
+# seq is their id) come first.
+SEQ_BASE = 1 << 40
 
 _FIELDS = (
     "id",
@@ -162,6 +164,7 @@ class Processor:
         self._holder_of: dict[int, _NewNarrative] = {}
         self._pending_prints: list[Item] = []
         self._variant_counts: dict[int, int] = {}
+        self._seq = 0
 
     # -- the loop body -------------------------------------------------------------------
 
@@ -209,6 +212,9 @@ class Processor:
             if not PipelineLock.objects.filter(pk=1).update(batches=F("batches") + 1):
                 PipelineLock.objects.get_or_create(pk=1)
                 PipelineLock.objects.filter(pk=1).update(batches=F("batches") + 1)
+            # Batches commit in lock order, so (batch number, position) orders posts as they
+            # became visible: the live feed pages by it and never misses a post (issue #17).
+            self._seq = SEQ_BASE + (PipelineLock.objects.get(pk=1).batches << 20)
             ids = [it.row["id"] for it in items]
             held = set(
                 Post.objects.filter(id__in=ids, claim=token, status=PostStatus.PROCESSING)
@@ -234,7 +240,7 @@ class Processor:
         keyed = [it for it in items if it.analysis and it.analysis.exact is not None]
         keys = {it.analysis.exact for it in keyed if it.analysis and it.analysis.exact is not None}
         found: dict[int, tuple[int, int | None]] = {}
-        for key, post_id, narrative_id in _select_in(
+        for key, post_id, narrative_id in sqlio.select_in(
             Fingerprint, ("key", "post_id", "narrative_id"), "key", list(keys)
         ):
             found[key] = (post_id, narrative_id)
@@ -265,7 +271,7 @@ class Processor:
         for it in with_image:
             h = int(it.row["image_hash"])
             if len(self.images):
-                dist = _popcount(np.bitwise_xor(self.images, np.int64(h)))
+                dist = sqlio.popcount(np.bitwise_xor(self.images, np.int64(h)))
                 best = int(np.argmin(dist))
                 if int(dist[best]) <= imagehash.NEAR_IMAGE:
                     it.narrative, it.duplicate_of = self.image_meta[best]
@@ -288,10 +294,10 @@ class Processor:
             return
         all_bands = {b for it in items if it.analysis for b in it.analysis.bands}
         band_variants: dict[int, list[int]] = defaultdict(list)
-        for key, variant_id in _select_in(Band, ("key", "variant_id"), "key", list(all_bands)):
+        for key, variant_id in sqlio.select_in(Band, ("key", "variant_id"), "key", list(all_bands)):
             band_variants[key].append(variant_id)
         wanted = {v for vs in band_variants.values() for v in vs} - self.sigs.keys()
-        for chunk in _chunks(list(wanted), 900):
+        for chunk in sqlio.chunks(list(wanted), 900):
             for vid, nid, pid, raw_sig in Variant.objects.filter(id__in=chunk).values_list(
                 "id", "narrative_id", "post_id", "signature"
             ):
@@ -394,7 +400,7 @@ class Processor:
             for p in posts:
                 key = (nid, p.row["district_id"] or 0, score.hour_floor(p.row["posted_at"]))
                 hours[key] += 1
-        _upsert_hours(hours)
+        sqlio.upsert_hours(hours)
         self._update_narratives(per, now)
         return set(per)
 
@@ -422,7 +428,7 @@ class Processor:
                 bands.extend((b, v.id) for b in it.analysis.bands)
         # Thousands of band rows a batch: plain SQL, not model instances.
         if bands:
-            _insert_bands(bands)
+            sqlio.insert_bands(bands)
         for it in items:
             assert it.narrative is not None
             self._variant_counts[it.narrative] = self._variant_counts.get(it.narrative, 0) + 1
@@ -456,8 +462,8 @@ class Processor:
         rows = []
         for nid, posts in per.items():
             velocity, burst = score.velocity_burst(series.get(nid, {}), now=now)
-            first = _db_time(min(p.row["posted_at"] for p in posts))
-            last = _db_time(max(p.row["posted_at"] for p in posts))
+            first = sqlio.db_time(min(p.row["posted_at"] for p in posts))
+            last = sqlio.db_time(max(p.row["posted_at"] for p in posts))
             public = any(not p.row["is_private"] for p in posts)
             rows.append(
                 (
@@ -466,7 +472,7 @@ class Processor:
                     districts.get(nid, 0),
                     velocity,
                     burst,
-                    _db_time(now),
+                    sqlio.db_time(now),
                     public,
                     first,
                     first,
@@ -564,7 +570,8 @@ class Processor:
                     it.exact_dup,
                     it.narrative,
                     it.similarity,
-                    _db_time(now),
+                    sqlio.db_time(now),
+                    self._seq + len(done),
                     it.row["id"],
                     token,
                 )
@@ -578,18 +585,23 @@ class Processor:
                     f"UPDATE {table} AS p SET status = {int(PostStatus.DONE)}, lang = v.lang, "  # noqa: S608
                     "urls = v.urls::jsonb, exact_hash = v.exact, duplicate_of_id = v.dup, "
                     "is_exact_duplicate = v.ex, narrative_id = v.nar, similarity = v.sim, "
-                    "processed_at = %s, claim = '', locked_until = NULL, error = '' "
+                    "processed_at = %s, seq = v.seq, claim = '', locked_until = NULL, error = '' "
                     "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[], "
-                    "%s::bool[], %s::bigint[], %s::float8[], %s::bigint[]) "
-                    "AS v(lang, urls, exact, dup, ex, nar, sim, id) "
+                    "%s::bool[], %s::bigint[], %s::float8[], %s::bigint[], %s::bigint[]) "
+                    "AS v(lang, urls, exact, dup, ex, nar, sim, seq, id) "
                     "WHERE p.id = v.id AND p.claim = %s",
-                    [cols[7][0], *(list(c) for c in cols[:7]), list(cols[8]), token],
+                    [
+                        cols[7][0],
+                        *(list(c) for c in cols[:7]),
+                        *(list(c) for c in cols[8:10]),
+                        token,
+                    ],
                 )
             elif done:
                 cur.executemany(
                     f"UPDATE {table} SET status = {int(PostStatus.DONE)}, lang = %s, urls = %s, "  # noqa: S608
                     "exact_hash = %s, duplicate_of_id = %s, is_exact_duplicate = %s, "
-                    "narrative_id = %s, similarity = %s, processed_at = %s, claim = '', "
+                    "narrative_id = %s, similarity = %s, processed_at = %s, seq = %s, claim = '', "
                     "locked_until = NULL, error = '' WHERE id = %s AND claim = %s",
                     done,
                 )
@@ -671,17 +683,6 @@ def _ours(narratives: set[int | None]) -> set[int]:
     )
 
 
-def _upsert_hours(hours: dict[tuple[int, int, datetime], int]) -> None:
-    table = connection.ops.quote_name(NarrativeHour._meta.db_table)
-    with connection.cursor() as cur:
-        cur.executemany(
-            f"INSERT INTO {table} (narrative_id, district_key, hour, posts) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (narrative_id, district_key, hour) "
-            "DO UPDATE SET posts = " + table + ".posts + excluded.posts",
-            [(n, d, _db_time(h), c) for (n, d, h), c in hours.items()],
-        )
-
-
 def _alert_upsert(
     *,
     kind: str,
@@ -717,67 +718,9 @@ def _alert_upsert(
         )
 
 
-_POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
-
-
-def _popcount(values: np.ndarray) -> np.ndarray:
-    as_bytes = values.astype(np.int64).view(np.uint8).reshape(-1, 8)
-    counts: np.ndarray = _POP8[as_bytes].sum(axis=1)
-    return counts
-
-
-def _select_in(
-    model: Any, columns: tuple[str, ...], column: str, values: list[int]
-) -> Iterable[tuple[Any, ...]]:
-    """Rows whose integer `column` is in `values`, without the ORM's per-value cost (these
-    lookups run with tens of thousands of band keys a batch). PostgreSQL takes the values as
-    one array parameter; SQLite in chunks of placeholders."""
-    q = connection.ops.quote_name
-    head = (
-        f"SELECT {', '.join(q(c) for c in columns)} FROM {q(model._meta.db_table)} "  # noqa: S608
-        f"WHERE {q(column)} "
-    )
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(head + "= ANY(%s::bigint[])", [values])
-            yield from cur.fetchall()
-            return
-        for chunk in _chunks(values, 900):
-            cur.execute(head + "IN (" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
-            yield from cur.fetchall()
-
-
-def _insert_bands(rows: list[tuple[int, int]]) -> None:
-    """Band rows in one statement on PostgreSQL (unnest of two arrays), executemany on SQLite."""
-    table = connection.ops.quote_name(Band._meta.db_table)
-    key = connection.ops.quote_name("key")
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(
-                f"INSERT INTO {table} ({key}, variant_id) "  # noqa: S608
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
-                [[r[0] for r in rows], [r[1] for r in rows]],
-            )
-        else:
-            cur.executemany(
-                f"INSERT INTO {table} ({key}, variant_id) VALUES (%s, %s)",  # noqa: S608
-                rows,
-            )
-
-
-def _db_time(value: datetime) -> Any:
-    """A datetime as the backend stores it (raw SQL must match what the ORM writes)."""
-    return connection.ops.adapt_datetimefield_value(value)
-
-
 def _required(value: int | None) -> int:
     assert value is not None
     return value
-
-
-def _chunks(values: list[Any], size: int) -> Iterable[list[Any]]:
-    for i in range(0, len(values), size):
-        yield values[i : i + size]
 
 
 def _title(text: str) -> str:

@@ -152,7 +152,7 @@ def _with_hits(posts: list[Post], user: User) -> list[Post]:
 def _page(qs: QuerySet[Post], user: User) -> tuple[list[Post], int | None]:
     """One page of the feed and the id to page back from (None when this is the oldest)."""
     rows = list(qs[: FEED_PAGE + 1])
-    older = rows[FEED_PAGE - 1].id if len(rows) > FEED_PAGE else None
+    older = rows[FEED_PAGE - 1].seq if len(rows) > FEED_PAGE else None
     return _with_hits(rows[:FEED_PAGE], user), older
 
 
@@ -174,7 +174,7 @@ def feed(request: HtmxRequest) -> HttpResponse:
         return render(
             request,
             "monitoring/partials/feed_new.html",
-            {"posts": posts, "gap": gap, "filters": f, "newest": posts[0].id},
+            {"posts": posts, "gap": gap, "filters": f, "newest": posts[0].seq},
         )
     posts, older = _page(_feed_qs(user, f, before_id=before), user)
     context: dict[str, Any] = {"posts": posts, "older": older, "filters": f}
@@ -186,7 +186,7 @@ def feed(request: HtmxRequest) -> HttpResponse:
         else None
     )
     context.update(
-        newest=posts[0].id if posts else 0,
+        newest=posts[0].seq if posts else 0,
         live=before is None,
         narrative=narrative,
         langs=FEED_LANGS,

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.types import Platform, RawPost
 from sampark.monitoring import ocr, processing, services
-from sampark.monitoring.enums import OcrStatus, PostStatus
-from sampark.monitoring.models import ImageText, Narrative, Post, WatchHit
+from sampark.monitoring.enums import OcrStatus, PostStatus, SourceKind
+from sampark.monitoring.models import ImageText, Narrative, Post, Source, WatchHit
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
 needs_tesseract = pytest.mark.skipif(
@@ -156,3 +159,30 @@ def test_a_missing_tesseract_language_is_a_system_check_warning(ocr_on):
     (warning,) = tesseract_available()
     assert warning.id == "sampark.monitoring.W002"
     assert "tam" in warning.msg
+
+
+def test_the_live_feed_poll_misses_no_post_processed_after_a_newer_one(ocr_on, client, alice):
+    # given an image post (older id) waiting for its text, and a text post after it
+    source = Source.objects.create(kind=SourceKind.X_SEARCH, name="x")
+    waiting = RawPost(Platform.X, "img", "", timezone.now(), is_media=True, media=("n.jpg",))
+    services.posts_ingest(
+        source=source, posts=[waiting], image_files={"n.jpg": ("a" * 64, "n.jpg")}
+    )
+    services.posts_ingest(source=source, posts=[RawPost(Platform.X, "txt", CLAIM, timezone.now())])
+    run_pipeline()
+    # and a feed page that has seen the text post
+    client.force_login(alice)
+    page = client.get(reverse("monitoring:feed")).content.decode()
+    cursor = re.search(r"after=(\d+)", page)
+    assert cursor is not None
+    # when the image post is processed later (its wait is over)
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        run_pipeline()
+    old = Post.objects.get(external_id="img")
+    assert old.id < Post.objects.get(external_id="txt").id
+    # then the next poll brings it, though its id is lower than what the page had seen
+    poll = client.get(
+        reverse("monitoring:feed"), {"after": cursor.group(1)}, HTTP_HX_REQUEST="true"
+    )
+    assert poll.status_code == 200
+    assert f'id="post-{old.id}"' in poll.content.decode()
