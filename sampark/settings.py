@@ -334,6 +334,7 @@ SAMPARK_WORKER_STEPS = {
     "pipeline": "sampark.monitoring.tasks.make_pipeline_step",
     "ocr": "sampark.monitoring.ocr.make_step",
     "poll": "sampark.monitoring.tasks.make_poll_step",
+    "xstream": "sampark.monitoring.xstream.make_step",
     "send": "sampark.content.tasks.make_send_step",
     "warroom": "sampark.warroom.tasks.make_step",
     "embed": "sampark.factcheck.tasks.make_embed_step",

@@ -27,6 +27,7 @@ from pipeline.types import Platform, RawPost
 from sampark.accounts.models import User
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
+from sampark.integrations import x
 from sampark.monitoring import audit, ocr, owncontent, tipreply
 from sampark.monitoring.enums import NarrativeStatus, PostStatus, SourceKind
 from sampark.monitoring.models import (
@@ -212,6 +213,35 @@ def source_set_enabled(*, source: Source, enabled: bool, actor: User) -> None:
             enabled=enabled, next_poll_at=timezone.now(), failures=0
         )
         audit.source_toggled(source=source, enabled=enabled, actor=actor)
+
+
+def stream_rules_change(
+    *,
+    source: Source,
+    actor: User,
+    add: tuple[str, str] | None = None,
+    delete: str = "",
+    dry_run: bool = False,
+) -> x.RulesResult:
+    """Add a rule (value, tag) to an X stream source or delete one by id, at X (`dry_run`
+    only checks it). Raises ConnectorError when X cannot be reached or refuses the call."""
+    assert source.kind == SourceKind.X_STREAM
+    if source.unit_id is None and not _state_scoped(actor):
+        raise PermissionDenied(_("Only the state may change what is shared state-wide."))
+    result = x.rules_change(
+        dict(source.config),
+        add=[add] if add else None,
+        delete=[delete] if delete else None,
+        dry_run=dry_run,
+    )
+    if not dry_run:
+        audit.stream_rules_changed(
+            source=source,
+            actor=actor,
+            added=[f"{r.id}: {r.value}" for r in result.rules],
+            deleted=[delete] if delete and result.summary.get("deleted") else [],
+        )
+    return result
 
 
 def tip_source(*, kind: str = SourceKind.TIP_FORM) -> Source:
