@@ -60,7 +60,7 @@ def run_pipeline() -> int:
 
 @needs_tesseract
 def test_an_image_tip_waits_for_its_text_then_joins_narratives_and_watchlists(
-    ocr_on, alice, charlie, tree
+    ocr_on, alice, charlie, tree, client
 ):
     services.watchlist_save(
         watchlist=None, name="EVM", unit=tree.state, terms=["bluetooth"], active=True, actor=alice
@@ -84,6 +84,11 @@ def test_an_image_tip_waits_for_its_text_then_joins_narratives_and_watchlists(
     assert run_pipeline() == 1
     assert Narrative.objects.get().title.startswith(CLAIM)
     assert WatchHit.objects.get().post_id == post.id
+    # and the feed shows what the image says
+    client.force_login(alice)
+    page = client.get(reverse("monitoring:feed")).content.decode()
+    assert 'data-testid="image-text"' in page
+    assert CLAIM in page
 
 
 @needs_tesseract
