@@ -43,7 +43,12 @@ def drawable(raw: str) -> str:
     out = []
     for ch in raw:
         code = ord(ch)
-        if 0x0900 <= code <= 0x097F or ch in EXTRA_CHARS or ch.isspace() or (code < 0x250 and unicodedata.category(ch)[0] in "LNPZS" and ch.isprintable()):
+        if (
+            0x0900 <= code <= 0x097F
+            or ch in EXTRA_CHARS
+            or ch.isspace()
+            or (code < 0x250 and unicodedata.category(ch)[0] in "LNPZS" and ch.isprintable())
+        ):
             out.append(ch)
     return " ".join("".join(out).split())
 

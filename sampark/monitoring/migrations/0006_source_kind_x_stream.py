@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0005_post_seq'),
+        ("monitoring", "0005_post_seq"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='source',
-            name='kind',
-            field=models.CharField(choices=[('whatsapp_export', 'WhatsApp group (chat exports)'), ('tip_form', 'Tips (web form)'), ('telegram_bot', 'Tips (Telegram bot)'), ('rss', 'News feed (RSS/Atom)'), ('x_search', 'X search'), ('x_stream', 'X filtered stream'), ('youtube_search', 'YouTube search'), ('youtube_comments', 'YouTube comments'), ('facebook_page', 'Facebook page comments'), ('telegram_channel', 'Telegram public channel'), ('import', 'File import (CSV/JSONL)')], max_length=20),
+            model_name="source",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("whatsapp_export", "WhatsApp group (chat exports)"),
+                    ("tip_form", "Tips (web form)"),
+                    ("telegram_bot", "Tips (Telegram bot)"),
+                    ("rss", "News feed (RSS/Atom)"),
+                    ("x_search", "X search"),
+                    ("x_stream", "X filtered stream"),
+                    ("youtube_search", "YouTube search"),
+                    ("youtube_comments", "YouTube comments"),
+                    ("facebook_page", "Facebook page comments"),
+                    ("telegram_channel", "Telegram public channel"),
+                    ("import", "File import (CSV/JSONL)"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
