@@ -339,7 +339,9 @@ SAMPARK_WORKER_STEPS = {
     "pipeline": "sampark.monitoring.tasks.make_pipeline_step",
     # Claim matching, once per narrative (issue #17): after the pipeline, before the war room.
     "match": "sampark.monitoring.matching.make_step",
+    "ocr": "sampark.monitoring.ocr.make_step",
     "poll": "sampark.monitoring.tasks.make_poll_step",
+    "xstream": "sampark.monitoring.xstream.make_step",
     "send": "sampark.content.tasks.make_send_step",
     "warroom": "sampark.warroom.tasks.make_step",
     "embed": "sampark.factcheck.tasks.make_embed_step",
@@ -363,6 +365,20 @@ SAMPARK_PIPELINE = {
     # open narratives are matched again when fact-checks are published (back-matching).
     "MATCH_BATCH": envint("SAMPARK_MATCH_BATCH", "50"),
     "BACKMATCH_DAYS": envint("SAMPARK_BACKMATCH_DAYS", "14"),
+}
+# Text in images (issue #17): read once per distinct image by the "ocr" worker step with
+# Debian's tesseract (tesseract-ocr, tesseract-ocr-hin). An image post waits for its text at
+# most WAIT_SECONDS, then goes through the pipeline with what is there.
+SAMPARK_OCR = {
+    "ENABLED": envbool("SAMPARK_OCR_ENABLED", "true"),
+    "LANGS": envstr("SAMPARK_OCR_LANGS", "hin+eng"),
+    "WAIT_SECONDS": envint("SAMPARK_OCR_WAIT_SECONDS", "60"),
+    "TIMEOUT_SECONDS": envint("SAMPARK_OCR_TIMEOUT_SECONDS", "30"),
+    "MAX_BYTES": envint("SAMPARK_OCR_MAX_BYTES", str(8 * 1024 * 1024)),
+    "MAX_PIXELS": envint("SAMPARK_OCR_MAX_PIXELS", "24000000"),
+    "BATCH": 4,
+    "LEASE_SECONDS": 120,
+    "MAX_ATTEMPTS": 2,
 }
 # Tips through a Telegram bot: the webhook checks Telegram's secret-token header.
 TELEGRAM_BOT_TOKEN = envsecret("TELEGRAM_BOT_TOKEN", "")

@@ -15,6 +15,8 @@ SAMPARK_REQUIRE_MFA = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SAMPARK_SMS = {"BACKEND": "sampark.people.sms.locmem", "OPTIONS": {}}
+# Image posts go straight to the pipeline in tests; the OCR tests switch it on themselves.
+SAMPARK_OCR = {**SAMPARK_OCR, "ENABLED": False}  # noqa: F405
 
 if not os.getenv("DATABASE_URL"):
     # Tests never touch the demo database; pytest-django creates its own.

@@ -44,6 +44,7 @@ from sampark.core import tasks
 from sampark.geo.models import Unit
 from sampark.groups import selectors as groups_selectors
 from sampark.integrations import fetch
+from sampark.monitoring import services as monitoring_services
 from sampark.people import selectors as people_selectors
 from sampark.people.enums import ConsentPurpose
 from sampark.rules import selectors as rules_selectors
@@ -255,7 +256,18 @@ def item_approve(*, item_id: int, actor: User, note: str = "") -> ContentItem:
         item.content_hash = hashing.compute_hash(item)
         item.save()
         audit.item_event(verb="approved", item=item, actor=actor, data={"hash": item.content_hash})
+        _register_with_listening(item)
     return item
+
+
+def _register_with_listening(item: ContentItem) -> None:
+    """Volunteers forward an approved kit into groups we listen to: listening counts those
+    forwards as ours and never alerts on them (issue #17)."""
+    for text in (item.text_hi, item.text_en):
+        if text.strip():
+            monitoring_services.register_own_content(
+                text=text, label="kit", source_ref=f"content.item:{item.id}"
+            )
 
 
 def item_reject(*, item_id: int, actor: User, note: str) -> ContentItem:
@@ -640,6 +652,7 @@ def response_kit_publish(
         audit.item_event(
             verb="approved", item=item, actor=approver, data={"hash": item.content_hash}
         )
+        _register_with_listening(item)
         return distribution_create(
             actor=actor,
             item_id=item.id,

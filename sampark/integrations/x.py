@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -217,6 +218,111 @@ def stream_lines(lines: Iterable[bytes | str]) -> Iterator[RawPost]:
             logger.warning("skipped a stream line: %s", exc)
 
 
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    value: str
+    tag: str = ""
+
+
+@dataclass(slots=True)
+class RulesResult:
+    """What X answered to a rules change: the rules it created, its summary and its errors."""
+
+    rules: list[Rule]
+    summary: dict[str, int]
+    errors: list[str]
+
+
+def _rules_url(config: dict[str, Any]) -> str:
+    return str(config.get("base_url") or API).rstrip("/") + "/2/tweets/search/stream/rules"
+
+
+def _rules_of(payload: dict[str, Any]) -> list[Rule]:
+    data = payload.get("data") or []
+    if not isinstance(data, list):
+        raise base.ConnectorError(f"{SERVICE}: rules 'data' is not a list")
+    return [
+        Rule(id=str(r["id"]), value=str(r.get("value") or ""), tag=str(r.get("tag") or ""))
+        for r in data
+        if isinstance(r, dict) and r.get("id")
+    ]
+
+
+def rules_list(config: dict[str, Any]) -> list[Rule]:
+    """The stream's active rules (`GET /2/tweets/search/stream/rules`)."""
+    token = base.secret(config, "bearer_token")
+    with base.http_client() as client:
+        response = base.send(
+            client,
+            "GET",
+            _rules_url(config),
+            service=SERVICE,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    base.raise_for_status(response, service=SERVICE, default_wait=DEFAULT_WAIT)
+    return _rules_of(base.json_object(response, service=SERVICE))
+
+
+def rules_change(
+    config: dict[str, Any],
+    *,
+    add: list[tuple[str, str]] | None = None,
+    delete: list[str] | None = None,
+    dry_run: bool = False,
+) -> RulesResult:
+    """Add rules (value, tag) or delete rules by id (`POST /2/tweets/search/stream/rules`,
+    `dry_run` only checks them). A rule X refuses comes back in `errors`, not as an exception."""
+    if bool(add) == bool(delete):
+        raise ValueError("either add or delete rules, not both or neither")
+    body: dict[str, Any] = (
+        {"add": [{"value": v, **({"tag": t} if t else {})} for v, t in add or []]}
+        if add
+        else {"delete": {"ids": list(delete or [])}}
+    )
+    token = base.secret(config, "bearer_token")
+    with base.http_client() as client:
+        response = base.send(
+            client,
+            "POST",
+            _rules_url(config),
+            service=SERVICE,
+            params={"dry_run": "true"} if dry_run else None,
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    base.raise_for_status(response, service=SERVICE, default_wait=DEFAULT_WAIT)
+    payload = base.json_object(response, service=SERVICE)
+    meta = payload.get("meta") or {}
+    summary = meta.get("summary") if isinstance(meta, dict) else None
+    errors = [
+        str(e.get("title") or "")
+        + (f": {e.get('value')}" if e.get("value") else "")
+        + (f" ({'; '.join(map(str, e['details']))})" if e.get("details") else "")
+        for e in payload.get("errors") or []
+        if isinstance(e, dict)
+    ]
+    return RulesResult(
+        rules=_rules_of(payload),
+        summary={str(k): int(v) for k, v in (summary or {}).items() if isinstance(v, int)},
+        errors=errors,
+    )
+
+
+def stream_backoff(kind: str, attempt: int, *, scale: float = 1.0) -> float:
+    """Seconds before reconnect `attempt` (1, 2, …) after a failure of `kind`, as X documents
+    ("Handling disconnections"): network errors back off linearly by 250 ms up to 16 s; HTTP
+    errors exponentially from 5 s, doubling, up to 320 s; 429 exponentially from a minute."""
+    n = max(1, attempt)
+    if kind == "network":
+        wait = min(16.0, 0.25 * n)
+    elif kind == "http":
+        wait = min(320.0, 5.0 * 2 ** (n - 1))
+    else:  # "429"
+        wait = min(3600.0, 60.0 * 2 ** (n - 1))
+    return wait * scale
+
+
 def run_stream(
     config: dict[str, Any],
     on_post: Callable[[RawPost], None],
@@ -224,17 +330,18 @@ def run_stream(
     *,
     rng: Any = None,
 ) -> None:
-    """Read the filtered stream until `stop` is set, reconnecting with back-off.
+    """Read the filtered stream until `stop` is set, reconnecting with X's documented back-off.
 
-    config: "bearer_token_env" (or "bearer_token"), "base_url", "reconnect_base" (s, 5),
-    "reconnect_cap" (s, 320), "read_timeout" (s, 90; X sends a keep-alive every 20 s).
+    An established connection that drops is reopened at once; a failed attempt waits
+    `stream_backoff` (a 429 waits as long as its Retry-After or rate-limit reset says, when it
+    says). config: "bearer_token_env" (or "bearer_token"), "base_url", "read_timeout" (s, 30;
+    X sends a keep-alive newline every 20 s), "reconnect_scale" (multiplies every wait; tests).
     """
     token = base.secret(config, "bearer_token")
     url = str(config.get("base_url") or API).rstrip("/") + "/2/tweets/search/stream"
-    first = float(config.get("reconnect_base") or 5)
-    cap = float(config.get("reconnect_cap") or 320)
-    timeout = httpx.Timeout(10.0, read=float(config.get("read_timeout") or 90))
-    failures = 0
+    scale = float(config.get("reconnect_scale") or 1.0)
+    timeout = httpx.Timeout(10.0, read=float(config.get("read_timeout") or 30))
+    attempts: dict[str, int] = {}
     while not stop.is_set():
         try:
             with (
@@ -245,25 +352,29 @@ def run_stream(
             ):
                 if response.status_code >= 400:
                     response.read()
-                    base.raise_for_status(response, service=SERVICE, default_wait=60)
+                    told = base.retry_after_of(response)
+                    base.raise_for_status(response, service=SERVICE, default_wait=told or 0)
                 for line in response.iter_lines():
                     if stop.is_set():
                         return
-                    failures = 0  # the connection works; a later drop starts the back-off afresh
+                    attempts.clear()  # connected: the next failure starts the back-off afresh
                     for post in stream_lines([line]):
                         try:
                             on_post(post)
                         except Exception:
                             logger.exception("on_post failed for X post %s", post.external_id)
             logger.info("X stream closed by the server; reconnecting")
+            continue  # a connection that worked and dropped is reopened at once
         except base.RateLimited as exc:
-            logger.warning("%s", exc)
-            stop.wait(exc.retry_after)
-            continue
-        except (httpx.HTTPError, base.ConnectorError) as exc:
+            kind, told = "429", exc.retry_after or None
+        except base.ConnectorError as exc:
+            logger.warning("X stream refused: %s", exc)
+            kind, told = "http", None
+        except httpx.HTTPError as exc:
             logger.warning("X stream failed: %s", exc)
-        failures += 1
-        stop.wait(base.next_delay(failures, base=first, cap=cap, rng=rng))
+            kind, told = "network", None
+        attempts[kind] = attempts.get(kind, 0) + 1
+        stop.wait(told if told else stream_backoff(kind, attempts[kind], scale=scale))
 
 
 base.register(SearchConnector())

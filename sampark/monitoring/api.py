@@ -96,7 +96,8 @@ def post_list(
     after: int | None = None,
     limit: Limit = 50,
 ) -> Status[Any]:
-    """The feed, newest first, with the filters of the feed page; page with `before`/`after`."""
+    """The feed, last processed first, with the filters of the feed page; page with
+    `before`/`after`, which take a post's `seq` (processing order, so a poll misses nothing)."""
     user = _listener(request)
     if lang and lang not in LangChoice.values:
         return Status(422, ErrorOut(detail=f"lang must be one of {', '.join(LangChoice.values)}"))

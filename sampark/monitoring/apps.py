@@ -11,8 +11,11 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from sampark.monitoring import (
+            checks,  # noqa: F401  (registers the system checks)
+            tasks,  # noqa: F401  (registers task handlers)
+        )
         from sampark.monitoring import privacy as monitoring_privacy
-        from sampark.monitoring import tasks  # noqa: F401  (registers task handlers)
         from sampark.people import privacy
 
         privacy.register_exporter("monitoring", monitoring_privacy.export)

@@ -37,6 +37,19 @@ def source_toggled(*, source: Source, enabled: bool, actor: User) -> AuditEvent:
     )
 
 
+def stream_rules_changed(
+    *, source: Source, actor: User, added: list[str], deleted: list[str]
+) -> AuditEvent:
+    return audit.record(
+        verb="source.stream_rules",
+        object_type="source",
+        object_id=source.id,
+        actor=actor,
+        unit_path=_path(source.unit),
+        data={"added": added, "deleted": deleted},
+    )
+
+
 def export_uploaded(*, upload: ExportUpload, actor: User | None) -> AuditEvent:
     return audit.record(
         verb="export.uploaded",

@@ -14,6 +14,7 @@ class SourceKind(models.TextChoices):
     TELEGRAM_BOT = "telegram_bot", _("Tips (Telegram bot)")
     RSS = "rss", _("News feed (RSS/Atom)")
     X_SEARCH = "x_search", _("X search")
+    X_STREAM = "x_stream", _("X filtered stream")
     YOUTUBE_SEARCH = "youtube_search", _("YouTube search")
     YOUTUBE_COMMENTS = "youtube_comments", _("YouTube comments")
     FACEBOOK_PAGE = "facebook_page", _("Facebook page comments")
@@ -39,6 +40,7 @@ KIND_PLATFORM: dict[str, str] = {
     SourceKind.TELEGRAM_BOT: Platform.TIP,
     SourceKind.RSS: Platform.NEWS,
     SourceKind.X_SEARCH: Platform.X,
+    SourceKind.X_STREAM: Platform.X,
     SourceKind.YOUTUBE_SEARCH: Platform.YOUTUBE,
     SourceKind.YOUTUBE_COMMENTS: Platform.YOUTUBE,
     SourceKind.FACEBOOK_PAGE: Platform.FACEBOOK,
@@ -72,6 +74,15 @@ class PostStatus(models.IntegerChoices):
     PROCESSING = 1, _("Processing")
     DONE = 2, _("Done")
     FAILED = 3, _("Failed")
+    # An image post waits (briefly, SAMPARK_OCR["WAIT_SECONDS"]) for the text in its image.
+    AWAITING_OCR = 4, _("Waiting for the text in its image")
+
+
+class OcrStatus(models.IntegerChoices):
+    PENDING = 0, _("Waiting")
+    PROCESSING = 1, _("Reading")
+    DONE = 2, _("Read")
+    FAILED = 3, _("Unreadable")
 
 
 class NarrativeStatus(models.TextChoices):

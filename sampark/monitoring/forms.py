@@ -31,6 +31,8 @@ _CHANNEL = re.compile(r"^[A-Za-z0-9_]{3,64}$")
 SOURCE_FIELDS: dict[str, tuple[str, ...]] = {
     SourceKind.RSS: ("url",),
     SourceKind.X_SEARCH: ("query", "bearer_token_env"),
+    # The stream's rules are managed on the source's rules page, at X.
+    SourceKind.X_STREAM: ("bearer_token_env",),
     SourceKind.YOUTUBE_SEARCH: ("query", "api_key_env"),
     SourceKind.YOUTUBE_COMMENTS: ("video_id", "channel_id", "api_key_env"),
     SourceKind.FACEBOOK_PAGE: ("page_id", "token_env"),

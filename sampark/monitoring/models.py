@@ -13,6 +13,7 @@ from sampark.monitoring.enums import (
     AlertKind,
     LangChoice,
     NarrativeStatus,
+    OcrStatus,
     PlatformChoice,
     PostStatus,
     SourceKind,
@@ -212,6 +213,10 @@ class Post(models.Model):
     urls: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
     exact_hash = models.BigIntegerField(null=True, blank=True)
     image_hash = models.BigIntegerField(null=True, blank=True)
+    # The post's (first) image, by content; its text is read once per image (ImageText) and
+    # copied here before the pipeline analyses the post (issue #17).
+    image_sha256 = models.CharField(max_length=64, blank=True, default="")
+    image_text = models.TextField(blank=True, default="")
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -221,12 +226,16 @@ class Post(models.Model):
     )
     similarity = models.FloatField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Processing order: increases in the order processed posts become visible (batch number
+    # under the pipeline lock, then position); the live feed pages by it, not by id or time.
+    seq = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"], name="post_once_per_source")
         ]
         indexes = [
+            models.Index(fields=["seq"]),
             models.Index(fields=["status", "id"]),
             models.Index(fields=["exact_hash"]),
             models.Index(fields=["narrative", "posted_at"]),
@@ -361,3 +370,47 @@ class PipelineLock(models.Model):
 
     def __str__(self) -> str:
         return f"pipeline lock ({self.batches} batches)"
+
+
+class ImageText(models.Model):
+    """The text read from one distinct image (by content hash), once, by the OCR worker step.
+
+    Claimed like the inbox (claim token and lease, conditional UPDATE): a killed worker loses
+    nothing (the lease ends and the image is read again) and two workers never read one image.
+    """
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    # Where the image is kept, relative to MEDIA_ROOT.
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField(choices=OcrStatus.choices, default=OcrStatus.PENDING)
+    claim = models.CharField(max_length=40, blank=True, default="")
+    locked_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    lang = models.CharField(max_length=10, choices=LangChoice.choices, blank=True, default="")
+    confidence = models.FloatField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "id"])]
+
+    def __str__(self) -> str:
+        return f"image {self.sha256[:12]}"
+
+
+class OwnContent(models.Model):
+    """A text the organisation itself sends (a kit) or marked as its own (a narrative): its
+    forwards are counted as ours and never raise an alert (`monitoring.owncontent`)."""
+
+    key = models.BigIntegerField(unique=True)  # exact hash of the dedupe key
+    signature = models.BinaryField()  # MinHash, for near copies
+    label = models.CharField(max_length=20)  # "kit", "narrative"
+    source_ref = models.CharField(max_length=100, db_index=True)  # "content.item:12"
+    excerpt = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.excerpt[:40]}"

@@ -23,7 +23,6 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,7 +38,7 @@ from pipeline.analyse import Analyser, Analysis
 from sampark.core import worker
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
-from sampark.monitoring import matching
+from sampark.monitoring import matching, ocr, owncontent, sqlio
 from sampark.monitoring.enums import AlertKind, NarrativeStatus, PostStatus
 from sampark.monitoring.models import (
     Alert,
@@ -49,7 +48,6 @@ from sampark.monitoring.models import (
     NarrativeHour,
     PipelineLock,
     Post,
-    Source,
     Variant,
     WatchHit,
     Watchlist,
@@ -59,6 +57,9 @@ from sampark.monitoring.models import (
 logger = logging.getLogger(__name__)
 # Posts analysed per call; a stopping worker gives back what it has not analysed (run_batch).
 ANALYSE_CHUNK = 100
+# Processing order starts above every post id, so posts processed before `seq` existed (their
+# seq is their id) come first.
+SEQ_BASE = 1 << 40
 
 _FIELDS = (
     "id",
@@ -69,6 +70,7 @@ _FIELDS = (
     "district_id",
     "posted_at",
     "image_hash",
+    "image_text",
     "is_deleted",
     "attempts",
     "source_id",
@@ -144,6 +146,7 @@ class Processor:
 
     def __init__(self) -> None:
         self.analyser = Analyser()
+        self.own = owncontent.OwnIndex()
         self.watch_version: tuple[int, Any] | None = None
         self.term_lists: dict[int, int] = {}  # term id -> watchlist id
         self.units: dict[int, Unit] = {}
@@ -161,6 +164,7 @@ class Processor:
         self._holder_of: dict[int, _NewNarrative] = {}
         self._pending_prints: list[Item] = []
         self._variant_counts: dict[int, int] = {}
+        self._seq = 0
 
     # -- the loop body -------------------------------------------------------------------
 
@@ -168,7 +172,9 @@ class Processor:
         """Claim, analyse and store one batch; returns how many posts were processed."""
         token, rows = posts_claim(limit=limit or conf("BATCH"), owner=owner)
         if not rows:
-            return 0
+            # Image posts never wait past their time even when no "ocr" step runs (idle only,
+            # so it costs the busy pipeline nothing).
+            return ocr.posts_release()
         self._refresh_watchlists()
         items: list[Item] = []
         # Analysed in chunks so that a stop (SIGTERM) between them keeps what is done and gives
@@ -185,14 +191,14 @@ class Processor:
         items = [Item(row=r) for r in rows]
         live = [it for it in items if not it.row["is_deleted"]]
         try:
-            results = self.analyser.analyse_batch([it.row["text"] for it in live])
+            results = self.analyser.analyse_batch([_text(it.row) for it in live])
             for it, res in zip(live, results, strict=True):
                 it.analysis = res
         except Exception:
             # One bad post must not sink the batch: analyse one by one to find it.
             for it in live:
                 try:
-                    it.analysis = self.analyser.analyse_batch([it.row["text"]])[0]
+                    it.analysis = self.analyser.analyse_batch([_text(it.row)])[0]
                 except Exception as exc:
                     logger.exception("analysis failed", extra={"post_id": it.row["id"]})
                     it.error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -206,6 +212,9 @@ class Processor:
             if not PipelineLock.objects.filter(pk=1).update(batches=F("batches") + 1):
                 PipelineLock.objects.get_or_create(pk=1)
                 PipelineLock.objects.filter(pk=1).update(batches=F("batches") + 1)
+            # Batches commit in lock order, so (batch number, position) orders posts as they
+            # became visible: the live feed pages by it and never misses a post (issue #17).
+            self._seq = SEQ_BASE + (PipelineLock.objects.get(pk=1).batches << 20)
             ids = [it.row["id"] for it in items]
             held = set(
                 Post.objects.filter(id__in=ids, claim=token, status=PostStatus.PROCESSING)
@@ -231,7 +240,7 @@ class Processor:
         keyed = [it for it in items if it.analysis and it.analysis.exact is not None]
         keys = {it.analysis.exact for it in keyed if it.analysis and it.analysis.exact is not None}
         found: dict[int, tuple[int, int | None]] = {}
-        for key, post_id, narrative_id in _select_in(
+        for key, post_id, narrative_id in sqlio.select_in(
             Fingerprint, ("key", "post_id", "narrative_id"), "key", list(keys)
         ):
             found[key] = (post_id, narrative_id)
@@ -262,7 +271,7 @@ class Processor:
         for it in with_image:
             h = int(it.row["image_hash"])
             if len(self.images):
-                dist = _popcount(np.bitwise_xor(self.images, np.int64(h)))
+                dist = sqlio.popcount(np.bitwise_xor(self.images, np.int64(h)))
                 best = int(np.argmin(dist))
                 if int(dist[best]) <= imagehash.NEAR_IMAGE:
                     it.narrative, it.duplicate_of = self.image_meta[best]
@@ -285,10 +294,10 @@ class Processor:
             return
         all_bands = {b for it in items if it.analysis for b in it.analysis.bands}
         band_variants: dict[int, list[int]] = defaultdict(list)
-        for key, variant_id in _select_in(Band, ("key", "variant_id"), "key", list(all_bands)):
+        for key, variant_id in sqlio.select_in(Band, ("key", "variant_id"), "key", list(all_bands)):
             band_variants[key].append(variant_id)
         wanted = {v for vs in band_variants.values() for v in vs} - self.sigs.keys()
-        for chunk in _chunks(list(wanted), 900):
+        for chunk in sqlio.chunks(list(wanted), 900):
             for vid, nid, pid, raw_sig in Variant.objects.filter(id__in=chunk).values_list(
                 "id", "narrative_id", "post_id", "signature"
             ):
@@ -325,7 +334,7 @@ class Processor:
                     it.duplicate_of = best_pid
                     continue
             else:
-                self._new_narrative(it, title=_title(it.row["text"]))
+                self._new_narrative(it, title=_title(_text(it.row)))
             it.new_variant = True
             batch_index.add(len(batch_variants), a.signature)
             batch_variants.append(it)
@@ -348,8 +357,9 @@ class Processor:
         """Create this batch's narratives, variants and bands; count posts per narrative/hour."""
         holders = self._holders
         if holders:
-            # A narrative born from a source marked organisational is the organisation's own.
-            ours = organisational_source_ids()
+            # A narrative born from an organisational source or from a (near) copy of a kit
+            # the organisation sent is the organisation's own (issue #17).
+            self.own.refresh()
             objs = Narrative.objects.bulk_create(
                 [
                     Narrative(
@@ -357,7 +367,7 @@ class Processor:
                         lang=h.lang,
                         status=(
                             NarrativeStatus.ORGANISATIONAL
-                            if h.posts[0].row.get("source_id") in ours
+                            if self.own.is_ours(h.posts[0].analysis, h.posts[0].row["source_id"])
                             else NarrativeStatus.ACTIVE
                         ),
                         first_seen=min(p.row["posted_at"] for p in h.posts),
@@ -390,7 +400,7 @@ class Processor:
             for p in posts:
                 key = (nid, p.row["district_id"] or 0, score.hour_floor(p.row["posted_at"]))
                 hours[key] += 1
-        _upsert_hours(hours)
+        sqlio.upsert_hours(hours)
         self._update_narratives(per, now)
         return set(per)
 
@@ -418,7 +428,7 @@ class Processor:
                 bands.extend((b, v.id) for b in it.analysis.bands)
         # Thousands of band rows a batch: plain SQL, not model instances.
         if bands:
-            _insert_bands(bands)
+            sqlio.insert_bands(bands)
         # A new wording among a narrative's first ones may change the text it is matched with.
         Narrative.objects.filter(
             id__in={it.narrative for it in items}, variants__lt=matching.conf("REP_VARIANTS")
@@ -458,8 +468,8 @@ class Processor:
         rows = []
         for nid, posts in per.items():
             velocity, burst = score.velocity_burst(series.get(nid, {}), now=now)
-            first = _db_time(min(p.row["posted_at"] for p in posts))
-            last = _db_time(max(p.row["posted_at"] for p in posts))
+            first = sqlio.db_time(min(p.row["posted_at"] for p in posts))
+            last = sqlio.db_time(max(p.row["posted_at"] for p in posts))
             public = any(not p.row["is_private"] for p in posts)
             rows.append(
                 (
@@ -468,7 +478,7 @@ class Processor:
                     districts.get(nid, 0),
                     velocity,
                     burst,
-                    _db_time(now),
+                    sqlio.db_time(now),
                     public,
                     first,
                     first,
@@ -490,6 +500,7 @@ class Processor:
             )
 
     def _watch_hits(self, items: list[Item]) -> None:
+        ours = _ours({it.narrative for it in items if it.analysis and it.analysis.hits})
         hits: list[WatchHit] = []
         alerts: dict[tuple[int, int | None], tuple[Item, str, int]] = {}
         lists = self.watchlists
@@ -502,6 +513,8 @@ class Processor:
                 hits.append(
                     WatchHit(post_id=it.row["id"], term_id=hit.term_id, matched=hit.matched[:200])
                 )
+                if it.narrative in ours:
+                    continue  # our own message: the hit is kept, no alert (issue #17)
                 key = (wl.id, it.narrative)
                 prev = alerts.get(key)
                 alerts[key] = (prev[0] if prev else it, hit.matched, (prev[2] if prev else 0) + 1)
@@ -563,7 +576,8 @@ class Processor:
                     it.exact_dup,
                     it.narrative,
                     it.similarity,
-                    _db_time(now),
+                    sqlio.db_time(now),
+                    self._seq + len(done),
                     it.row["id"],
                     token,
                 )
@@ -577,18 +591,23 @@ class Processor:
                     f"UPDATE {table} AS p SET status = {int(PostStatus.DONE)}, lang = v.lang, "  # noqa: S608
                     "urls = v.urls::jsonb, exact_hash = v.exact, duplicate_of_id = v.dup, "
                     "is_exact_duplicate = v.ex, narrative_id = v.nar, similarity = v.sim, "
-                    "processed_at = %s, claim = '', locked_until = NULL, error = '' "
+                    "processed_at = %s, seq = v.seq, claim = '', locked_until = NULL, error = '' "
                     "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[], "
-                    "%s::bool[], %s::bigint[], %s::float8[], %s::bigint[]) "
-                    "AS v(lang, urls, exact, dup, ex, nar, sim, id) "
+                    "%s::bool[], %s::bigint[], %s::float8[], %s::bigint[], %s::bigint[]) "
+                    "AS v(lang, urls, exact, dup, ex, nar, sim, seq, id) "
                     "WHERE p.id = v.id AND p.claim = %s",
-                    [cols[7][0], *(list(c) for c in cols[:7]), list(cols[8]), token],
+                    [
+                        cols[7][0],
+                        *(list(c) for c in cols[:7]),
+                        *(list(c) for c in cols[8:10]),
+                        token,
+                    ],
                 )
             elif done:
                 cur.executemany(
                     f"UPDATE {table} SET status = {int(PostStatus.DONE)}, lang = %s, urls = %s, "  # noqa: S608
                     "exact_hash = %s, duplicate_of_id = %s, is_exact_duplicate = %s, "
-                    "narrative_id = %s, similarity = %s, processed_at = %s, claim = '', "
+                    "narrative_id = %s, similarity = %s, processed_at = %s, seq = %s, claim = '', "
                     "locked_until = NULL, error = '' WHERE id = %s AND claim = %s",
                     done,
                 )
@@ -660,15 +679,14 @@ class Processor:
         return self.state_root
 
 
-def _upsert_hours(hours: dict[tuple[int, int, datetime], int]) -> None:
-    table = connection.ops.quote_name(NarrativeHour._meta.db_table)
-    with connection.cursor() as cur:
-        cur.executemany(
-            f"INSERT INTO {table} (narrative_id, district_key, hour, posts) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (narrative_id, district_key, hour) "
-            "DO UPDATE SET posts = " + table + ".posts + excluded.posts",
-            [(n, d, _db_time(h), c) for (n, d, h), c in hours.items()],
-        )
+def _ours(narratives: set[int | None]) -> set[int]:
+    if not narratives - {None}:
+        return set()
+    return set(
+        Narrative.objects.filter(
+            id__in=[n for n in narratives if n], status=NarrativeStatus.ORGANISATIONAL
+        ).values_list("id", flat=True)
+    )
 
 
 def _alert_upsert(
@@ -706,73 +724,9 @@ def _alert_upsert(
         )
 
 
-_POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
-
-
-def _popcount(values: np.ndarray) -> np.ndarray:
-    as_bytes = values.astype(np.int64).view(np.uint8).reshape(-1, 8)
-    counts: np.ndarray = _POP8[as_bytes].sum(axis=1)
-    return counts
-
-
-def _select_in(
-    model: Any, columns: tuple[str, ...], column: str, values: list[int]
-) -> Iterable[tuple[Any, ...]]:
-    """Rows whose integer `column` is in `values`, without the ORM's per-value cost (these
-    lookups run with tens of thousands of band keys a batch). PostgreSQL takes the values as
-    one array parameter; SQLite in chunks of placeholders."""
-    q = connection.ops.quote_name
-    head = (
-        f"SELECT {', '.join(q(c) for c in columns)} FROM {q(model._meta.db_table)} "  # noqa: S608
-        f"WHERE {q(column)} "
-    )
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(head + "= ANY(%s::bigint[])", [values])
-            yield from cur.fetchall()
-            return
-        for chunk in _chunks(values, 900):
-            cur.execute(head + "IN (" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
-            yield from cur.fetchall()
-
-
-def _insert_bands(rows: list[tuple[int, int]]) -> None:
-    """Band rows in one statement on PostgreSQL (unnest of two arrays), executemany on SQLite."""
-    table = connection.ops.quote_name(Band._meta.db_table)
-    key = connection.ops.quote_name("key")
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(
-                f"INSERT INTO {table} ({key}, variant_id) "  # noqa: S608
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
-                [[r[0] for r in rows], [r[1] for r in rows]],
-            )
-        else:
-            cur.executemany(
-                f"INSERT INTO {table} ({key}, variant_id) VALUES (%s, %s)",  # noqa: S608
-                rows,
-            )
-
-
-def _db_time(value: datetime) -> Any:
-    """A datetime as the backend stores it (raw SQL must match what the ORM writes)."""
-    return connection.ops.adapt_datetimefield_value(value)
-
-
 def _required(value: int | None) -> int:
     assert value is not None
     return value
-
-
-def _chunks(values: list[Any], size: int) -> Iterable[list[Any]]:
-    for i in range(0, len(values), size):
-        yield values[i : i + size]
-
-
-def organisational_source_ids() -> set[int]:
-    """Sources the state marked organisational (`Source.config["organisational"]`): their
-    posts are counted, but a narrative they start never raises a fast-growth alert."""
-    return set(Source.objects.filter(config__organisational=True).values_list("id", flat=True))
 
 
 def _title(text: str) -> str:
@@ -782,4 +736,10 @@ def _title(text: str) -> str:
 
 
 def _media_title(it: Item) -> str:
-    return _title(it.row["text"]) or "[media]"
+    return _title(_text(it.row)) or "[media]"
+
+
+def _text(row: dict[str, Any]) -> str:
+    """What the pipeline reads of a post: its text, then the text in its image (issue #17)."""
+    image_text: str = row["image_text"]
+    return f"{row['text']}\n{image_text}" if image_text else str(row["text"])

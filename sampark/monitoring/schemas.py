@@ -13,6 +13,7 @@ class ErrorOut(Schema):
 
 class PostOut(Schema):
     id: int
+    seq: int | None  # processing order: the feed's `before`/`after` cursor
     platform: str
     lang: str
     text: str

@@ -102,8 +102,12 @@ def feed(
     after_id: int | None = None,
     query: str = "",
 ) -> QuerySet[Post]:
-    """The live feed: processed posts, newest first, with the filters of the feed page."""
-    qs = posts_visible(user=user).filter(processed_at__isnull=False)
+    """The live feed: processed posts, last processed first, with the filters of the feed page.
+
+    `before_id`/`after_id` are processing-order cursors (`Post.seq`), not ids: a post with a
+    lower id processed later (it waited for its image's text, or was retried) still appears
+    after the last poll (issue #17)."""
+    qs = posts_visible(user=user).filter(seq__isnull=False)
     if lang:
         qs = qs.filter(lang=lang)
     if platform:
@@ -113,12 +117,12 @@ def feed(
     if narrative_id:
         qs = qs.filter(narrative_id=narrative_id)
     if before_id:
-        qs = qs.filter(id__lt=before_id)
+        qs = qs.filter(seq__lt=before_id)
     if after_id:
-        qs = qs.filter(id__gt=after_id)
+        qs = qs.filter(seq__gt=after_id)
     if query:
         qs = qs.filter(text__icontains=query)
-    return qs.select_related("unit", "narrative").order_by("-id")
+    return qs.select_related("unit", "narrative").order_by("-seq")
 
 
 def narratives_visible(*, user: User) -> QuerySet[Narrative]:

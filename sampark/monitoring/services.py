@@ -27,7 +27,8 @@ from pipeline.types import Platform, RawPost
 from sampark.accounts.models import User
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
-from sampark.monitoring import audit, tipreply
+from sampark.integrations import x
+from sampark.monitoring import audit, ocr, owncontent, tipreply
 from sampark.monitoring.enums import NarrativeStatus, PostStatus, SourceKind
 from sampark.monitoring.models import (
     Alert,
@@ -35,6 +36,7 @@ from sampark.monitoring.models import (
     Narrative,
     Post,
     Source,
+    Variant,
     Watchlist,
     WatchTerm,
 )
@@ -42,6 +44,8 @@ from sampark.monitoring.models import (
 logger = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+# Wordings of a narrative registered as our own when it is marked organisational.
+OWN_VARIANTS = 20
 
 
 @dataclass(slots=True)
@@ -75,12 +79,15 @@ def posts_ingest(
     unit: Unit | None = None,
     submitted_by: User | None = None,
     image_hashes: dict[str, int] | None = None,
+    image_files: dict[str, tuple[str, str]] | None = None,
     chunk: int = 1000,
 ) -> IngestReport:
     """Put posts in the inbox; a post already there (same source and external id) is skipped.
 
     `unit` defaults to the source's unit (a group's booth). Safe to call again with the same
-    posts, and safe when two callers race (the unique constraint decides).
+    posts, and safe when two callers race (the unique constraint decides). `image_files` maps
+    a media name to its (sha256, path under MEDIA_ROOT): with OCR on, a post whose image was
+    never read waits for its text (`monitoring.ocr`), one whose image was read carries it.
     """
     unit = unit if unit is not None else source.unit
     district_id = district_of(unit)
@@ -121,6 +128,7 @@ def posts_ingest(
             for p in fresh.values()
         ]
         with transaction.atomic():
+            _attach_images(rows, list(fresh.values()), image_files)
             Post.objects.bulk_create(rows, ignore_conflicts=True)
             Source.objects.filter(id=source.id).update(posts_total=F("posts_total") + len(rows))
         report.new += len(rows)
@@ -134,6 +142,30 @@ def posts_ingest(
     if batch:
         flush()
     return report
+
+
+def _attach_images(
+    rows: list[Post], raws: list[RawPost], files: dict[str, tuple[str, str]] | None
+) -> None:
+    """Give image posts their image's sha256 and, with OCR on, its text or a wait for it."""
+    if not files:
+        return
+    shas: dict[int, str] = {}
+    images: dict[str, str] = {}
+    for n, raw in enumerate(raws):
+        first = next((files[m] for m in raw.media if m in files), None)
+        if first is not None:
+            shas[n] = first[0]
+            images[first[0]] = first[1]
+    read = ocr.images_register(images) if ocr.enabled() else None
+    for n, sha in shas.items():
+        rows[n].image_sha256 = sha
+        if read is None:
+            continue
+        if sha in read:
+            rows[n].image_text = read[sha]
+        else:
+            rows[n].status = PostStatus.AWAITING_OCR
 
 
 def _first_image_hash(post: RawPost, hashes: dict[str, int] | None) -> int | None:
@@ -181,6 +213,35 @@ def source_set_enabled(*, source: Source, enabled: bool, actor: User) -> None:
             enabled=enabled, next_poll_at=timezone.now(), failures=0
         )
         audit.source_toggled(source=source, enabled=enabled, actor=actor)
+
+
+def stream_rules_change(
+    *,
+    source: Source,
+    actor: User,
+    add: tuple[str, str] | None = None,
+    delete: str = "",
+    dry_run: bool = False,
+) -> x.RulesResult:
+    """Add a rule (value, tag) to an X stream source or delete one by id, at X (`dry_run`
+    only checks it). Raises ConnectorError when X cannot be reached or refuses the call."""
+    assert source.kind == SourceKind.X_STREAM
+    if source.unit_id is None and not _state_scoped(actor):
+        raise PermissionDenied(_("Only the state may change what is shared state-wide."))
+    result = x.rules_change(
+        dict(source.config),
+        add=[add] if add else None,
+        delete=[delete] if delete else None,
+        dry_run=dry_run,
+    )
+    if not dry_run:
+        audit.stream_rules_changed(
+            source=source,
+            actor=actor,
+            added=[f"{r.id}: {r.value}" for r in result.rules],
+            deleted=[delete] if delete and result.summary.get("deleted") else [],
+        )
+    return result
 
 
 def tip_source(*, kind: str = SourceKind.TIP_FORM) -> Source:
@@ -249,10 +310,10 @@ def export_ingest(
     if not parsed.messages:
         # Refuse before anything is written, media files included.
         raise NoMessagesError("; ".join(parsed.warnings) or "no messages in the export")
-    hashes = _store_media(source=source, data=data, filename=filename, parsed=parsed)
+    hashes, files = _store_media(source=source, data=data, filename=filename, parsed=parsed)
     raw = whatsapp.to_raw_posts(parsed, group_key=f"source:{source.id}")
     with transaction.atomic():
-        report = posts_ingest(source=source, posts=raw, image_hashes=hashes)
+        report = posts_ingest(source=source, posts=raw, image_hashes=hashes, image_files=files)
         upload = ExportUpload.objects.create(
             source=source,
             sha256=digest,
@@ -323,11 +384,13 @@ def export_ingest_queued(
 
 def _store_media(
     *, source: Source, data: bytes, filename: str, parsed: whatsapp.ParsedExport
-) -> dict[str, int]:
-    """Keep the images of a zipped export (media folder per source) and hash them."""
+) -> tuple[dict[str, int], dict[str, tuple[str, str]]]:
+    """Keep the images of a zipped export (media folder per source) and hash them: perceptual
+    hashes, and (sha256, path under MEDIA_ROOT) for reading their text once per image."""
     if not filename.lower().endswith(".zip") or not parsed.media_files:
-        return {}
+        return {}, {}
     hashes: dict[str, int] = {}
+    files: dict[str, tuple[str, str]] = {}
     folder = Path(settings.MEDIA_ROOT) / "whatsapp" / str(source.id)
     limit = settings.SAMPARK_CHAT_MEDIA_MAX_BYTES
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -349,7 +412,9 @@ def _store_media(
                 continue
             folder.mkdir(parents=True, exist_ok=True)
             (folder / Path(media).name).write_bytes(content)
-    return hashes
+            relative = f"whatsapp/{source.id}/{Path(media).name}"
+            files[media] = (hashlib.sha256(content).hexdigest(), relative)
+    return hashes, files
 
 
 def tip_submit(
@@ -372,8 +437,10 @@ def tip_submit(
     now = at or timezone.now()
     media: tuple[str, ...] = ()
     hashes: dict[str, int] = {}
+    files: dict[str, tuple[str, str]] = {}
     if image:
-        digest = hashlib.sha256(image).hexdigest()[:32]
+        full = hashlib.sha256(image).hexdigest()
+        digest = full[:32]
         suffix = Path(image_name).suffix.lower() if image_name else ".jpg"
         name = f"{digest}{suffix if suffix in IMAGE_SUFFIXES else '.jpg'}"
         folder = Path(settings.MEDIA_ROOT) / "tips"
@@ -381,6 +448,7 @@ def tip_submit(
         (folder / name).write_bytes(image)
         media = (f"tips/{name}",)
         hashes[media[0]] = imagehash.phash(image)
+        files[media[0]] = (full, media[0])
     body = text.strip()
     if url and url not in body:
         body = f"{body}\n{url}".strip()
@@ -404,7 +472,12 @@ def tip_submit(
     unit = user.unit if user is not None else None
     with transaction.atomic():
         report = posts_ingest(
-            source=source, posts=[raw], unit=unit, submitted_by=user, image_hashes=hashes
+            source=source,
+            posts=[raw],
+            unit=unit,
+            submitted_by=user,
+            image_hashes=hashes,
+            image_files=files,
         )
         if not report.new:
             return None
@@ -466,6 +539,24 @@ def narrative_set_status(*, narrative: Narrative, status: str, actor: User) -> N
     with transaction.atomic():
         Narrative.objects.filter(id=narrative.id).update(status=NarrativeStatus(status))
         audit.narrative_status(narrative=narrative, status=status, actor=actor)
+        # Marking a narrative ours teaches the filter: its wordings are registered as our own,
+        # so a new narrative from a forward of them starts as ours (issue #17).
+        ref = f"monitoring.narrative:{narrative.id}"
+        if status == NarrativeStatus.ORGANISATIONAL:
+            posts = Variant.objects.filter(narrative_id=narrative.id).order_by("id")[:OWN_VARIANTS]
+            for text_, image_text in Post.objects.filter(
+                id__in=posts.values("post_id")
+            ).values_list("text", "image_text"):
+                owncontent.register(raw=f"{text_}\n{image_text}", label="narrative", source_ref=ref)
+        else:
+            owncontent.unregister(source_ref=ref)
+
+
+def register_own_content(*, text: str, label: str, source_ref: str) -> bool:
+    """Register a text the organisation sends (a content kit, called by content when a kit is
+    approved): forwards of it in the groups we listen to are counted as ours and never raise
+    an alert or an incident. False when the text has nothing to compare or was known."""
+    return owncontent.register(raw=text, label=label, source_ref=source_ref)
 
 
 def requeue_failed(*, older_than: timedelta | None = None) -> int:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sources/", views.source_list, name="sources"),
     path("sources/new/", views.source_new, name="source_new"),
     path("sources/<int:source_id>/toggle/", views.source_toggle, name="source_toggle"),
+    path("sources/<int:source_id>/rules/", views.source_rules, name="source_rules"),
     path("groups/", views.group_list, name="groups"),
     path("groups/<int:group_id>/upload/", views.group_upload, name="group_upload"),
     path("tips/new/", views.tip_new, name="tip_new"),

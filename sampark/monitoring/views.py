@@ -40,6 +40,8 @@ from sampark.core.http import wants_fragment as _partial
 from sampark.factcheck import selectors as factcheck_selectors
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains
+from sampark.integrations import base as connectors_base
+from sampark.integrations import x as connectors_x
 from sampark.monitoring import selectors, services, tipreply
 from sampark.monitoring.enums import (
     LangChoice,
@@ -58,6 +60,8 @@ from sampark.monitoring.models import Alert, Post, Watchlist
 FEED_PAGE = 50
 LIST_PAGE = 50
 SOURCES_PAGE = 100
+# X accepts rules of up to 1,024 characters (512 on lower access levels; X says so itself).
+RULE_MAX = 1024
 ALERTS_SHOWN = 200
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 FEED_LANGS = [c for c in LangChoice.choices if c[0]]
@@ -152,7 +156,7 @@ def _with_hits(posts: list[Post], user: User) -> list[Post]:
 def _page(qs: QuerySet[Post], user: User) -> tuple[list[Post], int | None]:
     """One page of the feed and the id to page back from (None when this is the oldest)."""
     rows = list(qs[: FEED_PAGE + 1])
-    older = rows[FEED_PAGE - 1].id if len(rows) > FEED_PAGE else None
+    older = rows[FEED_PAGE - 1].seq if len(rows) > FEED_PAGE else None
     return _with_hits(rows[:FEED_PAGE], user), older
 
 
@@ -174,7 +178,7 @@ def feed(request: HtmxRequest) -> HttpResponse:
         return render(
             request,
             "monitoring/partials/feed_new.html",
-            {"posts": posts, "gap": gap, "filters": f, "newest": posts[0].id},
+            {"posts": posts, "gap": gap, "filters": f, "newest": posts[0].seq},
         )
     posts, older = _page(_feed_qs(user, f, before_id=before), user)
     context: dict[str, Any] = {"posts": posts, "older": older, "filters": f}
@@ -186,7 +190,7 @@ def feed(request: HtmxRequest) -> HttpResponse:
         else None
     )
     context.update(
-        newest=posts[0].id if posts else 0,
+        newest=posts[0].seq if posts else 0,
         live=before is None,
         narrative=narrative,
         langs=FEED_LANGS,
@@ -434,6 +438,67 @@ def source_toggle(request: HtmxRequest, source_id: int) -> HttpResponse:
             request, "monitoring/partials/source_row.html", {"s": source, "may_manage": True}
         )
     return redirect("monitoring:sources")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_rules(request: HttpRequest, source_id: int) -> HttpResponse:
+    """The rules of an X filtered-stream source, as X holds them: listed with their ids, added
+    (or only checked, dry run) and deleted here (issue #17)."""
+    user = _user(request)
+    source = selectors.access_source(user=user, source_id=source_id)
+    selectors.require_listen(user)
+    if source.kind != SourceKind.X_STREAM:
+        raise Http404
+    if not selectors.may_manage_source(user=user, source=source):
+        raise PermissionDenied(_("Your role may not do this."))
+    if request.method == "POST":
+        _source_rules_post(request, user, source)
+        return redirect("monitoring:source_rules", source_id=source.id)
+    rules: list[connectors_x.Rule] = []
+    error = ""
+    try:
+        rules = connectors_x.rules_list(dict(source.config))
+    except connectors_base.ConnectorError as exc:
+        error = str(exc)
+    return render(
+        request,
+        "monitoring/pages/source_rules.html",
+        {"source": source, "rules": rules, "error": error},
+    )
+
+
+def _source_rules_post(request: HttpRequest, user: User, source: Any) -> None:
+    value = request.POST.get("value", "").strip()
+    rule_id = request.POST.get("rule_id", "").strip()
+    if rule_id and not rule_id.isdigit():
+        messages.error(request, _("Unknown rule."))
+        return
+    if not rule_id and not 0 < len(value) <= RULE_MAX:
+        messages.error(request, _("Write a rule of at most %(n)s characters.") % {"n": RULE_MAX})
+        return
+    dry_run = request.POST.get("dry_run") == "1"
+    try:
+        result = services.stream_rules_change(
+            source=source,
+            actor=user,
+            add=None if rule_id else (value, request.POST.get("tag", "").strip()[:100]),
+            delete=rule_id,
+            dry_run=dry_run,
+        )
+    except connectors_base.ConnectorError as exc:
+        messages.error(request, _("X refused: %(why)s") % {"why": str(exc)[:300]})
+        return
+    for why in result.errors:
+        messages.error(request, _("X refused the rule: %(why)s") % {"why": why[:300]})
+    if result.errors:
+        return
+    if rule_id:
+        messages.success(request, _("Rule deleted."))
+    elif dry_run:
+        messages.success(request, _("X accepts this rule (checked only, not added)."))
+    else:
+        messages.success(request, _("Rule added."))
 
 
 # -- WhatsApp groups and their exports (any logged-in user, inside their subtree) ------------

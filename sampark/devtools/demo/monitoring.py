@@ -92,6 +92,10 @@ def load(*, rng: random.Random, now: datetime | None = None) -> dict[str, int]:
     for name in ("lucknow", "kanpur nagar"):
         if name in by_name and by_name[name] not in picked:
             picked[0 if name == "lucknow" else 1] = by_name[name]
+    # The organisation's own daily messages are sent as kits: registered as ours, their
+    # forwards are counted but never an alert or incident (issue #17).
+    for n, line in enumerate(CHATTER):
+        services.register_own_content(text=line, label="kit", source_ref=f"demo.daily:{n}")
     uploads = 0
     for district in picked:
         for booth in Unit.objects.filter(level=Level.BOOTH, district=district).order_by("?")[:3]:

@@ -6,7 +6,7 @@ import random
 
 from sampark.devtools.demo import monitoring as demo
 from sampark.monitoring import processing
-from sampark.monitoring.enums import AlertKind, PostStatus
+from sampark.monitoring.enums import AlertKind, NarrativeStatus, PostStatus
 from sampark.monitoring.models import Alert, Narrative, Post, Watchlist
 
 
@@ -26,5 +26,9 @@ def test_demo_listening_data_forms_narratives_and_alerts(tree, alice, settings):
     assert Watchlist.objects.count() == 2
     assert Alert.objects.filter(kind=AlertKind.WATCH).exists()
     assert Alert.objects.filter(kind=AlertKind.VELOCITY).exists()
+    # the organisation's daily messages are counted as ours and never alert (issue #17)
+    ours = Narrative.objects.filter(status=NarrativeStatus.ORGANISATIONAL)
+    assert ours.filter(title__icontains="ghar ghar sampark").exists()
+    assert not Alert.objects.filter(narrative__in=ours).exists()
     # loading again adds nothing
     assert demo.load(rng=random.Random(4)) == {}

@@ -16,6 +16,7 @@ from sampark.integrations.tests.fakes import PAYLOADS, FakeServer, Reply
 NOW = datetime(2024, 5, 1, 6, 0, tzinfo=UTC)
 SEARCH = "/2/tweets/search/recent"
 STREAM = "/2/tweets/search/stream"
+RULES = "/2/tweets/search/stream/rules"
 NEXT = "b26v89c19zqg8o3fpzbkk8ldhpz6lscd2vyyfxnngl3r1"
 
 
@@ -271,7 +272,11 @@ def test_run_stream_reconnects_after_a_failure_and_stops_when_told(fake_http):
         if len(got) == 2:
             stop.set()
 
-    config = {"base_url": fake_http.url, "bearer_token": "AAAA-test-bearer", "reconnect_base": 0.01}
+    config = {
+        "base_url": fake_http.url,
+        "bearer_token": "AAAA-test-bearer",
+        "reconnect_scale": 0.001,
+    }
     # when the stream runs
     worker = threading.Thread(target=x.run_stream, args=(config, on_post, stop))
     worker.start()
@@ -303,7 +308,7 @@ def test_run_stream_waits_as_long_as_a_429_says(fake_http):
     # given a stream that refuses with Retry-After: 30
     fake_http.add(STREAM, Reply(429, b'{"title":"TooManyConnections"}', {"Retry-After": "30"}))
     stop = WaitingStop()
-    config = {"base_url": fake_http.url, "bearer_token": "t", "reconnect_base": 0.01}
+    config = {"base_url": fake_http.url, "bearer_token": "t", "reconnect_scale": 0.001}
     # when it runs until it waits, and is then stopped
     worker = threading.Thread(target=x.run_stream, args=(config, lambda p: None, stop))
     worker.start()
@@ -314,3 +319,99 @@ def test_run_stream_waits_as_long_as_a_429_says(fake_http):
     assert not worker.is_alive()
     assert stop.waits == [30.0]
     assert len(fake_http.calls(STREAM)) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "waits"),
+    [
+        ("network", [0.25, 0.5, 0.75, 16.0]),  # linear, 250 ms steps, capped at 16 s
+        ("http", [5.0, 10.0, 20.0, 320.0]),  # exponential from 5 s, capped at 320 s
+        ("429", [60.0, 120.0, 240.0, 3600.0]),  # exponential from a minute
+    ],
+)
+def test_stream_backoff_follows_xs_documented_schedule(kind, waits):
+    attempts = [1, 2, 3, 100]
+    assert [x.stream_backoff(kind, n) for n in attempts] == waits
+
+
+def test_a_dropped_stream_is_reopened_at_once_and_loses_no_post(fake_http):
+    # given a stream that delivers one post then drops, then delivers the next one
+    lines = (PAYLOADS / "x_stream.ndjson").read_bytes().split(b"\n")
+    posts = [line + b"\n" for line in lines if b'"data"' in line]
+    fake_http.add(STREAM, Reply(200, chunks=[b"\n", posts[0]]), times=1)
+    fake_http.add(STREAM, Reply(200, chunks=[b"\n", posts[1]]))
+    stop = WaitingStop()
+    got = []
+
+    def on_post(post):
+        got.append(post.external_id)
+        if len(got) == 2:
+            stop.set()
+
+    config = {"base_url": fake_http.url, "bearer_token": "t"}
+    worker = threading.Thread(target=x.run_stream, args=(config, on_post, stop))
+    worker.start()
+    worker.join(timeout=10)
+    # then both posts came, over two connections, with no wait between them
+    assert not worker.is_alive()
+    assert got == ["1785700000000000011", "1785700000000000012"]
+    assert len(fake_http.calls(STREAM)) == 2
+    assert stop.waits == []
+
+
+def test_a_429_without_a_reset_waits_a_minute_then_doubles(fake_http):
+    fake_http.add(STREAM, Reply(429, b'{"title":"TooManyConnections"}'), times=2)
+    fake_http.add(STREAM, Reply(200, chunks=[b"\n"]))
+    stop = WaitingStop()
+
+    def stop_after_two_waits(timeout=None):
+        WaitingStop.wait(stop, timeout)
+        if len(stop.waits) >= 2:
+            stop.set()
+        return stop.is_set()
+
+    stop.wait = stop_after_two_waits  # type: ignore[method-assign]
+    config = {"base_url": fake_http.url, "bearer_token": "t", "reconnect_scale": 0.0001}
+    worker = threading.Thread(target=x.run_stream, args=(config, lambda p: None, stop))
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert stop.waits == [pytest.approx(0.006), pytest.approx(0.012)]
+
+
+def test_stream_rules_are_listed_with_their_ids(fake_http):
+    fake_http.add(RULES, file="x_stream_rules.json")
+    rules = x.rules_list({"base_url": fake_http.url, "bearer_token": "AAAA-test-bearer"})
+    assert rules == [
+        x.Rule("1785800000000000001", "(EVM OR ईवीएम) lang:hi -is:retweet", "evm-hi"),
+        x.Rule("1785800000000000002", '"paper leak" (UPSSSC OR UPPSC)', ""),
+    ]
+    assert fake_http.calls(RULES)[0].headers["authorization"] == "Bearer AAAA-test-bearer"
+
+
+def test_a_rule_is_added_checked_and_deleted_as_documented(fake_http):
+    config = {"base_url": fake_http.url, "bearer_token": "t"}
+    fake_http.add(
+        RULES, file="x_stream_rules_invalid.json", method="POST", query={"dry_run": "true"}
+    )
+    fake_http.add(RULES, file="x_stream_rules_add.json", method="POST")
+    # a dry run of a broken rule comes back with X's reason, nothing raised
+    checked = x.rules_change(config, add=[("(EVM", "")], dry_run=True)
+    assert checked.rules == []
+    assert checked.summary["invalid"] == 1
+    assert checked.errors == [
+        "UnprocessableEntity: (EVM (Rules must contain a non-stopword matchable operator "
+        "(at position 1))"
+    ]
+    # adding sends the documented body and returns the new rule's id
+    value = '(बूथ कैप्चरिंग OR "booth capturing") -is:retweet'
+    added = x.rules_change(config, add=[(value, "booth")])
+    assert added.rules == [x.Rule("1785800000000000003", value, "booth")]
+    assert fake_http.calls(RULES)[1].json() == {"add": [{"value": value, "tag": "booth"}]}
+    assert fake_http.calls(RULES)[1].arg("dry_run") is None
+    # deleting sends the ids
+    fake_http.routes.clear()
+    fake_http.add(RULES, file="x_stream_rules_deleted.json", method="POST")
+    deleted = x.rules_change(config, delete=["1785800000000000003"])
+    assert deleted.summary == {"deleted": 1, "not_deleted": 0}
+    assert fake_http.calls(RULES)[2].json() == {"delete": {"ids": ["1785800000000000003"]}}

@@ -20,6 +20,7 @@ from sampark.monitoring.enums import KIND_PLATFORM, PostStatus, SourceKind
 from sampark.monitoring.models import Narrative, NarrativeHour, Post, Source
 
 _ids = itertools.count(1)
+_seqs = itertools.count(1)  # processing order, as the pipeline gives it
 
 PUBLIC_TEXT = "EVM machines can be hacked with bluetooth, share before it is deleted"
 D1_TEXT = "बूथ 1 समूह: 2000 के नोट में GPS चिप है, सबको बताएं"
@@ -73,6 +74,7 @@ def make_post(
         lang=lang if processed else "",
         status=PostStatus.DONE if processed else PostStatus.PENDING,
         processed_at=now if processed else None,
+        seq=next(_seqs) if processed else None,
         narrative=narrative,
         **fields,
     )

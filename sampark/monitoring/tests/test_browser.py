@@ -134,3 +134,33 @@ def test_narrative_page_and_tip_form(live_server, page, listening):
     page.fill("textarea[name=text]", "गांव में अफवाह: मतदान की तारीख बदल गई")
     page.get_by_test_id("tip-send").click()
     expect(page.get_by_test_id("tip-done")).to_be_visible()
+
+
+def test_stream_rules_page_lists_rules_with_their_ids_and_adds_one(live_server, page, alice):
+    from sampark.integrations.tests.fakes import FakeServer
+    from sampark.monitoring.enums import SourceKind
+    from sampark.monitoring.models import Source
+
+    fake = FakeServer().start()
+    try:
+        rules = "/2/tweets/search/stream/rules"
+        fake.add(rules, file="x_stream_rules.json")
+        fake.add(rules, file="x_stream_rules_add.json", method="POST")
+        source = Source.objects.create(
+            kind=SourceKind.X_STREAM,
+            name="X stream: UP",
+            config={"base_url": fake.url, "bearer_token": "t"},
+        )
+        # given alice on the sources page, when she opens the stream's rules
+        _log_in(page, live_server.url, "alice")
+        page.goto(f"{live_server.url}/listening/sources/")
+        page.click(f"[data-testid=rules-{source.id}]")
+        # then X's rules are listed with their ids
+        expect(page.get_by_test_id("rules")).to_contain_text("1785800000000000001")
+        # and adding a rule reports it added
+        page.fill("input[name=value]", "booth capturing -is:retweet")
+        page.click("[data-testid=rule-add] button[type=submit]")
+        expect(page.locator("body")).to_contain_text("Rule added.")
+        page.screenshot(path=str(ARTIFACTS / "listening-stream-rules.png"), full_page=True)
+    finally:
+        fake.stop()

@@ -136,7 +136,7 @@ def test_narratives_list_and_side_panel_hide_other_districts(client, bob, world)
 
 def test_poll_returns_only_new_rows_then_nothing(client, alice, world):
     client.force_login(alice)
-    newest = Post.objects.latest("id").id
+    newest = Post.objects.latest("seq").seq
     url = reverse("monitoring:feed")
     # given nothing new: the poll answers 204 (htmx swaps nothing)
     assert client.get(url, {"after": newest}, **HTMX).status_code == 204
@@ -149,7 +149,7 @@ def test_poll_returns_only_new_rows_then_nothing(client, alice, world):
     assert _ids(html) == {fresh.id}
     assert 'id="feed-poll"' in html
     assert "hx-swap-oob" in html
-    assert f"after={fresh.id}" in html
+    assert f"after={fresh.seq}" in html
 
 
 def test_poll_keeps_the_filters(client, alice, world):

@@ -244,6 +244,11 @@ class Command(BaseCommand):
         figures = run_claims_kb(part=options["split"], model=options["model"])
         self._print(figures, as_json=options["json"])
 
+    def _run_ocr(self, options: dict[str, Any]) -> None:
+        from bench.ocr import run as run_ocr
+
+        self._print(run_ocr(part=options["split"], limit=options["limit"]), as_json=options["json"])
+
     def _run_import(self, options: dict[str, Any]) -> None:
         from bench.import_volunteers import run as run_import
 
@@ -310,6 +315,10 @@ def _add_app_benches(sub: Any) -> None:
     kb.add_argument("--split", choices=["dev", "test", "train"], default="dev")
     kb.add_argument("--model", help="sentence-transformers model name or local folder")
     kb.add_argument("--json", action="store_true")
+    ocr = sub.add_parser("ocr", help="text in images: CER, images/s, success@1 typed vs OCR")
+    ocr.add_argument("--split", choices=["dev", "test"], default="dev")
+    ocr.add_argument("--limit", type=int, default=0, help="queries per set (0 = all)")
+    ocr.add_argument("--json", action="store_true")
     res = sub.add_parser("results", help="strength against results at full UP scale")
     res.add_argument("--json", action="store_true")
     res.add_argument("--sqlite", default=str(Path(settings.VAR_DIR) / "bench" / "full.sqlite3"))

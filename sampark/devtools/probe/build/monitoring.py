@@ -61,6 +61,7 @@ def build(w: World, *, rng: random.Random, units: list[Unit], token: str) -> Non
                 text=f"Probepost {token}{n:02d}{m}",
                 posted_at=now,
                 processed_at=now,
+                seq=1 + len(w.posts),
                 status=2,
                 narrative=narrative,
             )
