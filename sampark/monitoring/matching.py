@@ -72,18 +72,20 @@ def representative_text(narrative_id: int) -> str:
 
 def representative_texts(narrative_ids: list[int]) -> dict[int, str]:
     """The text each narrative is matched with: the longest of its first REP_VARIANTS
-    wordings, without forward boilerplate (its title when no wording has text). One query for
+    wordings (with the text read from their images), without forward boilerplate (its title when no wording has text). One query for
     the wordings of the whole batch (a window keeps the first few of each narrative)."""
     first = Window(RowNumber(), partition_by=[F("narrative_id")], order_by=F("id").asc())
     rows = (
         Variant.objects.filter(narrative_id__in=narrative_ids)
         .annotate(n=first)
         .filter(n__lte=conf("REP_VARIANTS"))
-        .values_list("narrative_id", "post__text")
+        .values_list("narrative_id", "post__text", "post__image_text")
     )
     best: dict[int, str] = {}
-    for nid, raw in rows:
-        text = " ".join(dedupe.without_boilerplate(raw or "").split())
+    for nid, raw, in_image in rows:
+        # The words of a forward and the text read from its image (a quote card) together.
+        joined = f"{raw or ''}\n{in_image}" if in_image else raw or ""
+        text = " ".join(dedupe.without_boilerplate(joined).split())
         if len(text.split()) > len(best.get(nid, "").split()):
             best[nid] = text
     missing = [n for n in narrative_ids if not best.get(n)]

@@ -417,12 +417,12 @@ def story_root(*, narrative_id: int) -> int:
 def tip_story(*, post_id: int) -> int | None:
     """The story a tip belongs to: its narrative's, else a story already carrying its text in
     either script (the pipeline may not have reached the tip yet); None when there is none."""
-    post = Post.objects.filter(id=post_id).only("id", "narrative_id", "text").first()
+    post = Post.objects.filter(id=post_id).only("id", "narrative_id", "text", "image_text").first()
     if post is None:
         return None
     if post.narrative_id is not None:
         return matching.story_root(post.narrative_id)
-    return matching.story_of_text(text=post.text)
+    return matching.story_of_text(text=tipreply.tip_text(post))
 
 
 def story_members(*, user: User, narrative: Narrative) -> list[Narrative]:

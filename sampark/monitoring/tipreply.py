@@ -41,7 +41,7 @@ from sampark.factcheck.services import MatchResult
 from sampark.integrations import base
 from sampark.integrations.telegram import BotClient
 from sampark.monitoring import matching
-from sampark.monitoring.enums import SourceKind
+from sampark.monitoring.enums import PostStatus, SourceKind
 from sampark.monitoring.models import Post, Source
 
 logger = logging.getLogger(__name__)
@@ -208,7 +208,9 @@ def tips_due(*, limit: int, sources: list[int] | None = None) -> list[int]:
     recent = Post.objects.filter(
         source_id__in=sources, received_at__gte=now - timedelta(hours=conf("WINDOW_HOURS"))
     )
-    fresh = list(recent.filter(_UNTOUCHED).order_by("id").values_list("id", flat=True)[:limit])
+    # A tip whose image is still being read waits for its text (the OCR step releases it).
+    untouched = recent.filter(_UNTOUCHED).exclude(status=PostStatus.AWAITING_OCR)
+    fresh = list(untouched.order_by("id").values_list("id", flat=True)[:limit])
     retry = recent.filter(
         **{f"metrics__{KEY}__state": State.RETRY, f"metrics__{KEY}__next_at__lte": now.timestamp()}
     )
@@ -234,7 +236,7 @@ def tips_answer(*, post_ids: list[int], owner: str = "") -> Outcome:
             continue
         if before is not None:
             continue  # handled by an earlier run
-        text = post.text.strip()
+        text = tip_text(post)
         best = None
         if text and not post.is_deleted:
             try:
@@ -264,6 +266,11 @@ def tips_answer(*, post_ids: list[int], owner: str = "") -> Outcome:
             continue
         _send_telegram(post, reply, None, owner, outcome)
     return outcome
+
+
+def tip_text(post: Post) -> str:
+    """What the tipster sent: their words and the text read from their image (issue #17)."""
+    return "\n".join(t for t in (post.text.strip(), post.image_text.strip()) if t)
 
 
 def _best_match(post_id: int, text: str) -> MatchResult | None:
@@ -311,7 +318,7 @@ def tips_rematch(*, owner: str = "", limit: int = 500) -> Outcome:
         .order_by("id")[:limit]
     )
     for post in posts:
-        text = post.text.strip()
+        text = tip_text(post)
         if not text or post.is_deleted:
             continue
         best = _best_match(post.id, text)

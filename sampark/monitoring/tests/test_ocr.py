@@ -191,3 +191,34 @@ def test_the_live_feed_poll_misses_no_post_processed_after_a_newer_one(ocr_on, c
     )
     assert poll.status_code == 200
     assert f'id="post-{old.id}"' in poll.content.decode()
+
+
+@needs_tesseract
+def test_an_image_tip_is_matched_by_the_text_in_its_image(ocr_on, charlie):
+    from sampark.devtools.demo import factcheck as demo_factcheck
+    from sampark.factcheck import services as factcheck_services
+    from sampark.monitoring import matching, tipreply
+
+    factcheck_services.match_index_reset()
+    demo_factcheck.load()
+    # given a media-only tip of a notice, and the same words typed in another tip
+    post = tip(notice(), charlie)
+    typed = services.tip_submit(text=CLAIM, user=charlie)
+    assert typed is not None
+    # then while its image is being read, the tip reply leaves it for later
+    assert post.id not in tipreply.tips_due(limit=10)
+    # when the OCR step has read it
+    ocr.run_round(owner="w1")
+    post.refresh_from_db()
+    # then it is due, and matched with the text read from the image, as the typed one is
+    assert post.id in tipreply.tips_due(limit=10)
+    assert CLAIM in tipreply.tip_text(post)
+    found = matching.post_match(post_id=post.id, text=tipreply.tip_text(post))
+    expected = matching.post_match(post_id=typed.id, text=typed.text)
+    assert found
+    assert found[0][0] == expected[0][0]
+    # and its narrative is matched with that text too
+    run_pipeline()
+    post.refresh_from_db()
+    assert post.narrative_id is not None
+    assert CLAIM in matching.representative_text(post.narrative_id)
