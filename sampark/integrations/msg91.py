@@ -4,7 +4,8 @@ the generic HTTP gateway.
 As MSG91 documents it (msg91.com/help, "Send SMS via Flow" / OneAPI):
 - `POST https://control.msg91.com/api/v5/flow` with the `authkey` header and a JSON body
   `{"template_id": <MSG91 template id>, "short_url": "0", "recipients": [{"mobiles":
-  "91XXXXXXXXXX", "<var>": "<value>", ...}]}`; the answer is `{"type": "success", "message":
+  "91XXXXXXXXXX", "<var>": "<value>", ...}]}`; `short_url` "1" has MSG91 shorten the links in
+  the message (a DLT variable holds 30 characters, a full link does not fit); the answer is `{"type": "success", "message":
   "<request id>"}` or `{"type": "error", "message": "<why>"}`.
 - TRAI's DLT ids are not sent per request: the sender header and the principal entity (PE id)
   are registered on the MSG91 account, and each MSG91 template is mapped in the panel to its
@@ -18,7 +19,8 @@ As MSG91 documents it (msg91.com/help, "Send SMS via Flow" / OneAPI):
 OPTIONS (each also as `<key>_env`, the name of an environment variable):
   auth_key, base_url = https://control.msg91.com, entity_id (the DLT PE id, for the record),
   timeout = 10, templates = {name or MSG91 template id: {"template_id": ..., "dlt_te_id": ...,
-  "variables": ["var1", ...]}}. `Outbound.template_id` names an entry of `templates` (or is an
+  "variables": ["var1", ...], "short_url": true|false (default: on when a variable is a link
+  over 30 characters)}}. `Outbound.template_id` names an entry of `templates` (or is an
   MSG91 template id itself); `Outbound.variables` fill the entry's variable names in order.
 """
 
@@ -57,11 +59,18 @@ STATUS_WORDS = {
 }
 
 
+# TRAI's DLT: a template variable ({#var#}) carries at most 30 characters.
+DLT_VARIABLE_CHARS = 30
+
+
 @dataclass(frozen=True)
 class Template:
     template_id: str  # MSG91's id of the template
     dlt_te_id: str  # the template's id on the DLT platform (DLT_TE_ID)
     variables: tuple[str, ...]  # the template's variable names, in the order values are given
+    # MSG91's URL shortener: None = on when a variable is a link longer than DLT's 30-character
+    # variable (a kit, invitation or notification link), else as configured.
+    short_url: bool | None = None
 
 
 def _templates(raw: Any) -> dict[str, Template]:
@@ -72,6 +81,7 @@ def _templates(raw: Any) -> dict[str, Template]:
             template_id=str(spec.get("template_id") or name),
             dlt_te_id=str(spec.get("dlt_te_id") or ""),
             variables=tuple(str(v) for v in spec.get("variables") or ()),
+            short_url=None if spec.get("short_url") is None else bool(spec["short_url"]),
         )
     return out
 
@@ -127,7 +137,17 @@ class Msg91:
             )
         recipient: dict[str, str] = {"mobiles": mobiles(message.address)}
         recipient.update(zip(names, message.variables, strict=True))
-        return {"template_id": template.template_id, "short_url": "0", "recipients": [recipient]}
+        shorten = template.short_url
+        if shorten is None:
+            shorten = any(
+                v.startswith(("https://", "http://")) and len(v) > DLT_VARIABLE_CHARS
+                for v in message.variables
+            )
+        return {
+            "template_id": template.template_id,
+            "short_url": "1" if shorten else "0",
+            "recipients": [recipient],
+        }
 
     def send(self, message: Outbound) -> Sent:
         """Send one SMS; the MSG91 request id is the provider id of the message."""

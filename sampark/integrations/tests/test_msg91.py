@@ -70,6 +70,33 @@ def test_it_builds_the_body_msg91_documents() -> None:
     }
 
 
+LINK = "https://sampark.example.in/content/invitations/1234/"
+
+
+@pytest.mark.parametrize(
+    ("short_url", "link", "expected"),
+    [
+        pytest.param(None, LINK, "1", id="long_link_shortened_case"),
+        pytest.param(None, "https://s.in/k/12", "0", id="short_link_kept_case"),
+        pytest.param(False, LINK, "0", id="configured_off_case"),
+        pytest.param(True, "https://s.in/k/12", "1", id="configured_on_case"),
+    ],
+)
+def test_a_link_longer_than_a_dlt_variable_is_shortened_by_msg91(
+    short_url: bool | None, link: str, expected: str
+) -> None:
+    # given a template with a link variable (short_url as configured, or not set)
+    spec: dict[str, object] = {"template_id": "T1", "dlt_te_id": "1107", "variables": ["link"]}
+    if short_url is not None:
+        spec["short_url"] = short_url
+    channel = msg91.Msg91(auth_key=KEY, templates={"invite": spec})
+    # when the body is built for a message carrying the link
+    body = channel.payload(outbound(template_id="invite", variables=(link,)))
+    # then MSG91 shortens it when it would not fit DLT's 30 characters, or as configured
+    assert body["short_url"] == expected
+    assert body["recipients"][0]["link"] == link
+
+
 @pytest.mark.parametrize(
     ("fields", "why"),
     [
