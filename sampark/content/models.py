@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -247,6 +248,13 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["channel", "status", "next_attempt_at"], name="delivery_due"),
             models.Index(fields=["person", "distribution"], name="delivery_person"),
+            # Delivery reports find their row by the provider's message id (MSG91's request
+            # id); only sent rows await one, so the index holds only those.
+            models.Index(
+                fields=["provider_id"],
+                name="delivery_awaiting_report",
+                condition=Q(status=DeliveryStatus.SENT),
+            ),
         ]
 
     def __str__(self) -> str:
