@@ -15,6 +15,7 @@ from sampark.accounts.enums import Role
 from sampark.accounts.models import User
 from sampark.devtools.synthetic import Tree
 from sampark.events.models import Attendance, Event, Registration, Target
+from sampark.events.tests.fixtures import numbered, registered, season, volunteer, workshop
 from sampark.geo.models import Unit
 from sampark.results import brief, briefing, strength
 from sampark.results.models import BoothStrength, Brief
@@ -22,7 +23,10 @@ from sampark.results.services import refresh_strength
 from sampark.training import services as training_services
 from sampark.training.tests.fixtures import build_module, right_answers, volunteer_on
 
-pytest_plugins = ["sampark.events.tests.conftest"]
+# The events fixtures this file uses, imported (a `pytest_plugins` entry would register the
+# events conftest a second time when both are collected in one run).
+__all__ = ["numbered", "registered", "season", "volunteer", "workshop"]
+
 
 NOW = dt.datetime(2026, 12, 18, 2, 0, tzinfo=dt.UTC)
 HOURS_2 = dt.timedelta(hours=2)
