@@ -222,6 +222,24 @@ def inbound_route(*, call: InboundCall, now: dt.datetime | None = None) -> Route
     return Routed(call, waiting=call.status == InboundStatus.QUEUED)
 
 
+def inbound_ring_missed(*, call: InboundCall, dialled: str, now: dt.datetime | None = None) -> bool:
+    """The line rang the caller's agent and nobody picked up: the caller goes back to the
+    queue, keeping their place, and the agent is taken off the helpline until they tick "take
+    callers" again (so the next ask rings someone else). Only for the agent's own number."""
+    now = now or timezone.now()
+    if call.agent_id is None or not dialled or _phone(dialled) != _agent_phone(call.agent_id):
+        return False
+    with transaction.atomic():
+        back = InboundCall.objects.filter(
+            id=call.id, agent_id=call.agent_id, status=InboundStatus.ANSWERED, ended_at=None
+        ).update(status=InboundStatus.QUEUED, agent=None, answered_at=None)
+        if back:
+            AgentStatus.objects.filter(agent_id=call.agent_id).update(
+                inbound=False, state=AgentState.OFFLINE, since=now
+            )
+    return bool(back)
+
+
 def inbound_close(
     *,
     agent: User,

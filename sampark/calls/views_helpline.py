@@ -155,7 +155,9 @@ def exotel_dial_whom(request: HttpRequest, token: str) -> HttpResponse:
 
     Idempotent per CallSid: asked again, the same agent. No agent free: no number, so the
     applet takes its "not answered" transition, which the flow loops back here through a
-    hold message. A caller unknown here (no Passthru before the applet) is queued first."""
+    hold message. A caller unknown here (no Passthru before the applet) is queued first. Asked
+    after the agent's phone rang out (CallType "incomplete", DialWhomNumber the agent's), the
+    caller goes back to the queue and the agent off the helpline."""
     if not hmac.compare_digest(token, telephony.helpline_token()):
         raise Http404
     sid = request.GET.get("CallSid", "")[:80]
@@ -171,6 +173,9 @@ def exotel_dial_whom(request: HttpRequest, token: str) -> HttpResponse:
         )
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400)
+    if request.GET.get("CallType") == "incomplete":  # documented: "no agent picked up"
+        dialled = request.GET.get("DialWhomNumber", "")[:20]
+        inbound.inbound_ring_missed(call=call, dialled=dialled)
     routed = inbound.inbound_route(call=call)
     answer = exotel.connect_answer(
         numbers=[routed.phone] if routed.phone else [],

@@ -190,3 +190,25 @@ def test_the_applet_and_the_page_never_share_a_caller_or_an_agent(
     )
     assert len(held) == len(set(held))
     assert held
+
+
+def test_an_agent_who_lets_it_ring_out_loses_the_caller_to_the_next(
+    client: Client, persons: list[Person], agent1: User, agent2: User
+) -> None:
+    # given a caller handed to agent1, and agent2 free as well
+    _with_phone(agent1, "+919812345678")
+    _ask(client, CallFrom=persons[0].phone)
+    _with_phone(agent2, "+919812345679")
+    # when the applet asks again after agent1's phone rang out
+    body = _ask(
+        client, CallFrom=persons[0].phone, CallType="incomplete", DialWhomNumber="09812345678"
+    )
+    # then agent2 is rung, and agent1 is off the helpline
+    assert body["destination"] == {"numbers": ["+919812345679"]}
+    assert InboundCall.objects.get().agent_id == agent2.id
+    assert not inbound.takes_inbound(agent=agent1)
+    # and a ring-out reported with another number changes nothing
+    again = _ask(
+        client, CallFrom=persons[0].phone, CallType="incomplete", DialWhomNumber="09800000000"
+    )
+    assert again["destination"] == {"numbers": ["+919812345679"]}
