@@ -125,13 +125,119 @@ def inbound_next(*, agent: User, now: dt.datetime | None = None) -> InboundCall 
             first = list(waiting.values_list("id", flat=True)[:1])
             if not first:
                 return None
-            won = InboundCall.objects.filter(id=first[0], status=InboundStatus.QUEUED).update(
-                status=InboundStatus.ANSWERED, agent=agent, answered_at=now
-            )
-            if won:
-                AgentStatus.objects.filter(agent=agent).update(state=AgentState.ON_CALL, since=now)
-                return InboundCall.objects.select_related("person", "unit").get(id=first[0])
+            claimed = _claim(call_id=first[0], agent_id=agent.id, now=now)
+        if claimed == "won":
+            return InboundCall.objects.select_related("person", "unit").get(id=first[0])
+        if claimed == "busy":
+            return inbound_held(agent=agent)  # taken by the Exotel route meanwhile
     return None
+
+
+def _claim(*, call_id: int, agent_id: int, now: dt.datetime, skip: bool = False) -> str:
+    """In the caller's transaction (the call's row already locked): hand the call to the agent
+    if they are still free. "won"; "busy" (the agent is not free); "gone" (the call was
+    taken). The agent's status row is locked so that the page and Exotel's route never give
+    one agent two callers; `skip` passes over an agent another transaction is handing one."""
+    statuses = AgentStatus.objects.filter(agent_id=agent_id, inbound=True).exclude(
+        state=AgentState.ON_CALL
+    )
+    if connection.vendor == "postgresql":
+        statuses = statuses.select_for_update(skip_locked=skip)
+    status = statuses.first()
+    holds = InboundCall.objects.filter(agent_id=agent_id, status=InboundStatus.ANSWERED)
+    if status is None or holds.exists():
+        return "busy"
+    won = InboundCall.objects.filter(id=call_id, status=InboundStatus.QUEUED).update(
+        status=InboundStatus.ANSWERED, agent_id=agent_id, answered_at=now
+    )
+    if not won:
+        return "gone"
+    AgentStatus.objects.filter(id=status.id).update(state=AgentState.ON_CALL, since=now)
+    return "won"
+
+
+@dataclass(frozen=True)
+class Routed:
+    """Whom the telephone line should ring for a caller: `phone` is the agent's, or empty
+    while no agent is free (`waiting`) or once the caller is gone."""
+
+    call: InboundCall
+    phone: str = ""
+    waiting: bool = False
+
+
+def _agent_phone(agent_id: int) -> str:
+    person_id = User.objects.filter(id=agent_id).values_list("person_id", flat=True).first()
+    facts = people_selectors.person_facts(person_ids=[person_id or 0])
+    return facts[person_id].phone if person_id in facts else ""
+
+
+def inbound_route(*, call: InboundCall, now: dt.datetime | None = None) -> Routed:
+    """Hand a queued caller to a free helpline agent for the line to ring (Exotel's Connect
+    applet asks this), by the same claim as the helpline page: one caller, one agent.
+
+    Idempotent: asked again, a caller already with an agent gets that agent. First come first
+    served: a caller gets an agent only when more agents are free than callers waited longer.
+    The longest idle agent with a phone on their record goes first."""
+    now = now or timezone.now()
+    call.refresh_from_db()
+    if call.status == InboundStatus.ANSWERED and call.ended_at is None and call.agent_id:
+        return Routed(call, phone=_agent_phone(call.agent_id))
+    if call.status != InboundStatus.QUEUED:
+        return Routed(call)
+    waiting = InboundCall.objects.filter(status=InboundStatus.QUEUED)
+    ahead = waiting.filter(
+        Q(queued_at__lt=call.queued_at) | Q(queued_at=call.queued_at, id__lt=call.id)
+    ).count()
+    free = (
+        AgentStatus.objects.filter(inbound=True, state=AgentState.AVAILABLE)
+        .exclude(
+            agent__in=InboundCall.objects.filter(status=InboundStatus.ANSWERED).values("agent")
+        )
+        .exclude(agent__person__isnull=True)
+        .order_by("since", "id")
+        .values_list("agent_id", "agent__person_id")[: ahead + 20]
+    )
+    candidates = list(free)
+    phones = people_selectors.person_facts(person_ids=[p for _a, p in candidates])
+    dialable = [(a, phones[p].phone) for a, p in candidates if p in phones and phones[p].phone]
+    if len(dialable) <= ahead:
+        return Routed(call, waiting=True)
+    for agent_id, phone in dialable:
+        with transaction.atomic():
+            rows = InboundCall.objects.filter(id=call.id, status=InboundStatus.QUEUED)
+            if connection.vendor == "postgresql":
+                rows = rows.select_for_update(skip_locked=True)
+            if not rows.exists():
+                break  # the page or another request is taking this caller
+            claimed = _claim(call_id=call.id, agent_id=agent_id, now=now, skip=True)
+        if claimed == "won":
+            call.refresh_from_db()
+            return Routed(call, phone=phone)
+        if claimed == "gone":
+            break
+    call.refresh_from_db()
+    if call.status == InboundStatus.ANSWERED and call.agent_id:
+        return Routed(call, phone=_agent_phone(call.agent_id))
+    return Routed(call, waiting=call.status == InboundStatus.QUEUED)
+
+
+def inbound_ring_missed(*, call: InboundCall, dialled: str, now: dt.datetime | None = None) -> bool:
+    """The line rang the caller's agent and nobody picked up: the caller goes back to the
+    queue, keeping their place, and the agent is taken off the helpline until they tick "take
+    callers" again (so the next ask rings someone else). Only for the agent's own number."""
+    now = now or timezone.now()
+    if call.agent_id is None or not dialled or _phone(dialled) != _agent_phone(call.agent_id):
+        return False
+    with transaction.atomic():
+        back = InboundCall.objects.filter(
+            id=call.id, agent_id=call.agent_id, status=InboundStatus.ANSWERED, ended_at=None
+        ).update(status=InboundStatus.QUEUED, agent=None, answered_at=None)
+        if back:
+            AgentStatus.objects.filter(agent_id=call.agent_id).update(
+                inbound=False, state=AgentState.OFFLINE, since=now
+            )
+    return bool(back)
 
 
 def inbound_close(

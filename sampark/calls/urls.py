@@ -31,6 +31,11 @@ urlpatterns = [
     path("helpline/available/", views_helpline.helpline_available, name="helpline_available"),
     path("helpline/<int:inbound_id>/save/", views_helpline.helpline_save, name="helpline_save"),
     path(
+        "helpline/exotel/<str:token>/dial/",
+        views_helpline.exotel_dial_whom,
+        name="helpline_exotel_dial",
+    ),
+    path(
         "helpline/exotel/<str:token>/<str:stage>/",
         views_helpline.exotel_passthru,
         name="helpline_exotel",

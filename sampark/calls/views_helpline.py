@@ -6,6 +6,10 @@ after a Connect applet CallType / DialCallStatus). The helpline flow calls
 `/calls/helpline/exotel/<token>/arrived/` when a caller comes in (the caller is queued) and
 `…/ended/` when they leave (abandoned if nobody took them). Exotel signs nothing: the token in
 the URL (an HMAC of our secret) authenticates it; both hooks are idempotent per CallSid.
+
+The flow's Connect applet, its "Dial whom" set to a URL, asks
+`/calls/helpline/exotel/<token>/dial/` whom to ring: the caller is handed to a free agent
+(`inbound.inbound_route`) and the answer names that agent's phone (`exotel.connect_answer`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import hmac
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,3 +146,39 @@ def exotel_passthru(request: HttpRequest, token: str, stage: str) -> HttpRespons
         return HttpResponse("queued" if waiting else "ok", content_type="text/plain")
     inbound.inbound_ended(provider=exotel.NAME, provider_call_id=sid, at=at)
     return HttpResponse("ok", content_type="text/plain")
+
+
+@csrf_exempt
+@require_GET
+def exotel_dial_whom(request: HttpRequest, token: str) -> HttpResponse:
+    """Exotel's Connect applet ("Dial whom" from a URL): whom to ring for this caller.
+
+    Idempotent per CallSid: asked again, the same agent. No agent free: no number, so the
+    applet takes its "not answered" transition, which the flow loops back here through a
+    hold message. A caller unknown here (no Passthru before the applet) is queued first. Asked
+    after the agent's phone rang out (CallType "incomplete", DialWhomNumber the agent's), the
+    caller goes back to the queue and the agent off the helpline."""
+    if not hmac.compare_digest(token, telephony.helpline_token()):
+        raise Http404
+    sid = request.GET.get("CallSid", "")[:80]
+    if not sid:
+        return HttpResponse("CallSid is required", status=400)
+    at = exotel.parse_time(request.GET.get("CurrentTime", "")) or timezone.now()
+    try:
+        call = inbound.inbound_arrived(
+            provider=exotel.NAME,
+            provider_call_id=sid,
+            phone=request.GET.get("CallFrom", "")[:20],
+            at=at,
+        )
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400)
+    if request.GET.get("CallType") == "incomplete":  # documented: "no agent picked up"
+        dialled = request.GET.get("DialWhomNumber", "")[:20]
+        inbound.inbound_ring_missed(call=call, dialled=dialled)
+    routed = inbound.inbound_route(call=call)
+    answer = exotel.connect_answer(
+        numbers=[routed.phone] if routed.phone else [],
+        outgoing_phone_number=request.GET.get("CallTo", "")[:20],
+    )
+    return JsonResponse(answer)

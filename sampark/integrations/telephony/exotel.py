@@ -107,6 +107,32 @@ def replay_key(fields: Mapping[str, Any]) -> str:
     return "exotel:" + "|".join(str(fields.get(p) or "") for p in parts)
 
 
+# The Connect applet's "Dial whom" from a URL (support.exotel.com, "Programmable Connect:
+# Working with Connect Applet (Dynamic URL)",
+# https://support.exotel.com/support/solutions/articles/3000096873, and "Working with Connect
+# applet - Dial whom", .../articles/3000088074): Exotel GETs our URL with the call as query
+# parameters (CallSid, CallFrom, CallTo, Direction, Created, StartTime, CallType,
+# DialCallDuration, DialWhomNumber; header Exotel-Version: 1.0) and reads a JSON answer naming
+# the numbers to dial. An empty list dials nobody: the applet takes its next transition.
+RING_SECONDS = 30
+TALK_SECONDS = 3600
+
+
+def connect_answer(*, numbers: list[str], outgoing_phone_number: str = "") -> dict[str, Any]:
+    """The Connect applet's answer: dial these numbers (none: dial nobody), not recorded (a
+    helpline caller gave no consent to a recording), and do not ask again after the attempt."""
+    answer: dict[str, Any] = {
+        "fetch_after_attempt": False,
+        "destination": {"numbers": list(numbers)},
+        "record": False,
+        "max_ringing_duration": RING_SECONDS,
+        "max_conversation_duration": TALK_SECONDS,
+    }
+    if outgoing_phone_number:
+        answer["outgoing_phone_number"] = outgoing_phone_number
+    return answer
+
+
 class Adapter:
     name = NAME
 
