@@ -13,6 +13,11 @@ urlpatterns = [
         "campaigns/<int:campaign_id>/status/", views_manage.campaign_status, name="campaign_status"
     ),
     path(
+        "campaigns/<int:campaign_id>/refresh/",
+        views_manage.campaign_refresh,
+        name="campaign_refresh",
+    ),
+    path(
         "campaigns/<int:campaign_id>/dialling/",
         views_manage.campaign_dialling,
         name="campaign_dialling",

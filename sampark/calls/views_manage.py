@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sampark.accounts.models import User
@@ -24,6 +25,7 @@ from sampark.calls.enums import CampaignStatus, ContactStatus, SourceKind
 from sampark.calls.models import Campaign, ScriptVersion
 from sampark.calls.permissions import require_manager
 from sampark.core.http import request_user as _user
+from sampark.core.numbers import indian_group
 from sampark.events import selectors as events_selectors
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
@@ -174,6 +176,25 @@ def campaign_status(request: HttpRequest, campaign_id: int) -> HttpResponse:
         )
     else:
         messages.error(request, _("That is not possible from the campaign's state."))
+    return redirect("calls:campaign", campaign_id=campaign.id)
+
+
+@login_required
+@require_POST
+def campaign_refresh(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Run the campaign's source again and queue whoever is new (never twice, never a
+    worked contact reset, never a number that asked not to be called)."""
+    user, campaign = _manage(request, campaign_id)
+    try:
+        added = services.campaign_refresh(actor=user, campaign=campaign)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)s new contact added.", "%(n)s new contacts added.", added)
+            % {"n": indian_group(added)},
+        )
     return redirect("calls:campaign", campaign_id=campaign.id)
 
 

@@ -1,6 +1,6 @@
 """The manager's pages in Debian's chromium under the CSP: a two-step Hindi script written on
 the page (its second step added with "Add step", a third added and removed), then a campaign
-made with its contact count previewed, and started."""
+made with its contact count previewed, started, and its contacts refreshed."""
 
 from __future__ import annotations
 
@@ -90,6 +90,9 @@ def test_manager_writes_a_hindi_script_and_starts_a_campaign(
     assert desk.inner_text("[data-testid=campaign-total]") == "6"
     desk.click("[data-testid=campaign-start]")
     desk.wait_for_selector("[data-testid=campaign-pause]")
+    # and "Refresh contacts" finds no one new
+    desk.click("[data-testid=campaign-refresh]")
+    desk.wait_for_selector("text=0 नए")
     desk.screenshot(path=str(SHOTS / "campaign.png"), full_page=True)
     campaign = Campaign.objects.get(name="कार्यशाला कॉल")
     assert campaign.status == "active"
