@@ -23,6 +23,17 @@ def campaign_created(*, campaign: Campaign, contacts: int, actor: User) -> Audit
     )
 
 
+def campaign_refreshed(*, campaign: Campaign, added: int, skipped: int, actor: User) -> AuditEvent:
+    return audit.record(
+        verb="calls.campaign_refreshed",
+        object_type="call_campaign",
+        object_id=campaign.id,
+        actor=actor,
+        unit_path=campaign.unit.path,
+        data={"added": added, "barred": skipped, "source": campaign.source},
+    )
+
+
 def call_closed(*, attempt: Attempt, actor: User, effects: list[str]) -> AuditEvent:
     data: dict[str, Any] = {"disposition": attempt.disposition, "effects": effects}
     return audit.record(

@@ -21,13 +21,13 @@ from sampark.accounts.models import User
 from sampark.accounts.selectors import scope_root
 from sampark.calls import audit, scripts
 from sampark.calls.enums import CampaignStatus, Category, Mode, SourceKind
-from sampark.calls.models import Campaign, Contact, Script, ScriptVersion
+from sampark.calls.models import Campaign, Contact, DoNotCall, Script, ScriptVersion
 from sampark.calls.permissions import require_manager
 from sampark.events import selectors as events_selectors
 from sampark.geo.models import Unit
 from sampark.geo.scope import contains, subtree_q
 from sampark.people import selectors as people_selectors
-from sampark.people.enums import ConsentChannel
+from sampark.people.enums import ConsentAction, ConsentChannel
 
 # Which status a manager may move a campaign to, from each status. Closed is final.
 MOVES: dict[str, frozenset[str]] = {
@@ -254,6 +254,59 @@ def campaign_status_set(*, actor: User, campaign: Campaign, status: str) -> bool
         if moved:
             audit.campaign_changed(campaign=campaign, actor=actor, change=f"status={status}")
     return bool(moved)
+
+
+def _barred(campaign: Campaign, person_ids: set[int]) -> set[int]:
+    """Of these persons, those a refresh must not bring back: their number is on our
+    do-not-call list, or their latest voice consent for the campaign's purpose is withdrawn."""
+    facts = people_selectors.person_facts(person_ids=person_ids)
+    listed = set(
+        DoNotCall.objects.filter(phone__in=[f.phone for f in facts.values()]).values_list(
+            "phone", flat=True
+        )
+    )
+    states = people_selectors.consent_states(
+        person_ids=person_ids, purpose=campaign.purpose, channels=[ConsentChannel.VOICE]
+    )
+    return {
+        pid
+        for pid in person_ids
+        if (pid in facts and facts[pid].phone in listed)
+        or states.get((pid, ConsentChannel.VOICE)) == ConsentAction.WITHDRAWN
+    }
+
+
+def campaign_refresh(*, actor: User, campaign: Campaign) -> int:
+    """Run the campaign's source again and queue only the persons it did not have: a contact
+    already there (worked or not) is left as it is, and a number on our do-not-call list or
+    opted out of voice calls for the purpose is not added back. The number added (0 the second
+    time); a closed campaign takes no one."""
+    _require_inside(actor, campaign.unit)
+    entries = entries_for(
+        actor=actor,
+        unit=campaign.unit,
+        source=campaign.source,
+        purpose=campaign.purpose,
+        position_codes=campaign.position_codes,
+        event_id=campaign.event_id,
+    )
+    with transaction.atomic():
+        # The row lock orders two refreshes of one campaign; the unique (campaign, person)
+        # keeps a person once whatever happens.
+        locked = Campaign.objects.select_for_update().get(id=campaign.id)
+        if locked.status == CampaignStatus.CLOSED:
+            raise ValidationError(_("A closed campaign takes no new contacts."))
+        have = set(locked.contacts.values_list("person_id", flat=True))
+        new = {e.person_id for e in entries} - have
+        barred = _barred(locked, new)
+        added = contacts_add(
+            campaign=locked,
+            entries=[e for e in entries if e.person_id in new and e.person_id not in barred],
+        )
+        audit.campaign_refreshed(
+            campaign=locked, added=added, skipped=len(barred & new), actor=actor
+        )
+    return added
 
 
 def contacts_add(*, campaign: Campaign, entries: Iterable[Entry]) -> int:

@@ -1,8 +1,9 @@
 """Forms of the manager's pages: a campaign, its dialling, and a script's steps.
 
-The script editor posts one row of fields per step (`s-<n>-key`, `s-<n>-kind`, …); options are
-lines of `value | हिंदी | English | next`. `steps_from_post` turns the rows into the steps
-`calls.scripts.validate_steps` checks, so the page needs no script of its own (CSP).
+The script editor posts one fieldset per step: its index as `step` (in the page's order) and its
+fields `s-<n>-key`, `s-<n>-kind`, …; options are lines of `value | हिंदी | English | next`.
+`steps_from_rows` turns the rows into the steps `calls.scripts.validate_steps` checks, with the
+faults by row; steps are added and removed by HTMX, so the page needs no script (CSP).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from sampark.calls.enums import Category, Effect, Mode, QuestionKind, SourceKind
-from sampark.calls.scripts import MAX_STEPS
+from sampark.calls.scripts import MAX_STEPS, step_faults
 from sampark.people.enums import ConsentPurpose
 
 MAX_OPTIONS = 20
@@ -98,55 +99,76 @@ def _options(raw: str) -> list[dict[str, str]]:
     return options
 
 
-def _step(post: QueryDict, n: int) -> dict[str, Any] | None:
-    def get(field: str) -> str:
-        return post.get(f"s-{n}-{field}", "")[:1000].strip()
+FIELDS = ("key", "kind", "hi", "en", "next", "options", "min", "max", "effect", "when")
+BLANK_ROW: dict[str, str] = dict.fromkeys(FIELDS, "")
+MAX_STEP_INDEX = 10_000  # the numbers HTMX gives added steps (they need only be unique)
+TYPED = ("key", "hi", "en", "next", "options", "min", "max", "when")  # what makes a row not blank
 
-    key = get("key")
-    if not key:
-        return None
-    step: dict[str, Any] = {
-        "key": key[:40],
-        "kind": get("kind"),
-        "hi": get("hi"),
-        "en": get("en"),
-        "next": get("next"),
-    }
+
+def posted_rows(post: QueryDict) -> list[dict[str, str]]:
+    """The editor's rows as typed, in the page's order (each fieldset posts its index as
+    `step`); rows left blank are dropped, everything else is kept for the page to show again."""
+    rows: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for n in post.getlist("step")[: MAX_STEPS + 1]:
+        if not n.isdigit() or int(n) >= MAX_STEP_INDEX or n in seen:
+            continue
+        seen.add(n)
+        row = {f: post.get(f"s-{n}-{f}", "")[: 5000 if f == "options" else 1000] for f in FIELDS}
+        if any(row[f].strip() for f in TYPED) or row["effect"]:
+            rows.append(row)
+    return rows
+
+
+def _step(row: dict[str, str]) -> dict[str, Any]:
+    step: dict[str, Any] = {f: row[f].strip() for f in ("key", "kind", "hi", "en", "next")}
+    step["key"] = step["key"][:40]
     if step["kind"] in (QuestionKind.SINGLE, QuestionKind.MULTI):
-        step["options"] = _options(post.get(f"s-{n}-options", "")[:5000])
+        step["options"] = _options(row["options"])
     if step["kind"] == QuestionKind.NUMBER:
         for bound in ("min", "max"):
-            value = _int_or_none(get(bound), bound)
+            value = _int_or_none(row[bound], bound)
             if value is not None:
                 step[bound] = value
-    effect = get("effect")
+    effect = row["effect"].strip()
     if effect:
         if effect not in Effect.values:
             raise ValidationError(_("Unknown effect."))
         step["effect"] = effect
-        if get("when"):
-            step["when"] = get("when")
+        if row["when"].strip():
+            step["when"] = row["when"].strip()
     return step
 
 
-def steps_from_post(post: QueryDict) -> list[dict[str, Any]]:
-    """The steps of the editor's rows (empty rows skipped), in order."""
-    try:
-        rows = min(int(post.get("rows", "0")), MAX_STEPS)
-    except ValueError:
-        rows = 0
-    return [s for s in (_step(post, n) for n in range(rows)) if s is not None]
+def steps_from_rows(
+    rows: list[dict[str, str]],
+) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
+    """The steps of the rows, and the faults by row: what cannot be read (options, bounds),
+    else what `scripts.step_faults` finds (keys, texts, jumps)."""
+    if len(rows) > MAX_STEPS:
+        raise ValidationError(_("A script needs between 1 and %(n)d steps.") % {"n": MAX_STEPS})
+    steps: list[dict[str, Any]] = []
+    faults: dict[int, list[str]] = {}
+    for n, row in enumerate(rows):
+        try:
+            steps.append(_step(row))
+        except ValidationError as exc:
+            faults[n] = list(exc.messages)
+    if faults:
+        return steps, faults
+    return steps, step_faults(steps)
 
 
-def rows_for(steps: list[dict[str, Any]], blank: int = 2) -> list[dict[str, Any]]:
-    """The editor's rows for `steps`, plus `blank` empty rows for new steps."""
+def rows_for(steps: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The editor's rows (as `posted_rows` reads them) for saved steps."""
     rows = []
-    for step in [*steps, *({} for _i in range(blank))]:
+    for step in steps:
         options = "\n".join(
             " | ".join([o["value"], o["hi"], o["en"], *([o["next"]] if o.get("next") else [])])
             for o in step.get("options", [])
         )
-        rows.append({**step, "options_text": options})
+        row = {f: "" if step.get(f) is None else str(step.get(f)) for f in FIELDS}
+        rows.append({**row, "options": options})
     return rows
 
 

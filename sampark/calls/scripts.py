@@ -32,34 +32,53 @@ def validate_steps(steps: object) -> list[dict[str, Any]]:
     """The steps, checked; ValidationError naming the first fault."""
     if not isinstance(steps, list) or not steps or len(steps) > MAX_STEPS:
         raise ValidationError(_("A script needs between 1 and %(n)d steps.") % {"n": MAX_STEPS})
-    keys: list[str] = []
-    for step in steps:
-        if not isinstance(step, dict) or not isinstance(step.get("key"), str) or not step["key"]:
-            raise ValidationError(_("Every step needs a key."))
-        if step.get("kind") not in QuestionKind.values:
-            raise ValidationError(_("Step %(key)s has an unknown kind.") % {"key": step["key"]})
-        if not step.get("hi") or not step.get("en"):
-            raise ValidationError(
-                _("Step %(key)s needs its text in Hindi and English.") % {"key": step["key"]}
-            )
-        if step.get("effect", "") not in {"", *Effect.values}:
-            raise ValidationError(_("Step %(key)s has an unknown effect.") % {"key": step["key"]})
-        keys.append(step["key"])
-    if len(set(keys)) != len(keys):
-        raise ValidationError(_("Two steps share a key."))
-    known = {*keys, ""}
-    for step in steps:
-        targets = [step.get("next", "")]
-        if step["kind"] in {QuestionKind.SINGLE, QuestionKind.MULTI}:
-            options = step.get("options")
-            if not isinstance(options, list) or not options:
-                raise ValidationError(_("Step %(key)s needs options.") % {"key": step["key"]})
-            targets += [o.get("next", "") for o in options if isinstance(o, dict)]
-        if any(t not in known for t in targets):
-            raise ValidationError(
-                _("Step %(key)s jumps to a step that does not exist.") % {"key": step["key"]}
-            )
+    faults = step_faults(steps)
+    if faults:
+        raise ValidationError(faults[min(faults)][0])
     return list(steps)
+
+
+def _own_faults(step: object) -> list[str]:
+    if not isinstance(step, dict) or not isinstance(step.get("key"), str) or not step["key"]:
+        return [_("Every step needs a key.")]
+    key = {"key": step["key"]}
+    faults = []
+    if step.get("kind") not in QuestionKind.values:
+        faults.append(_("Step %(key)s has an unknown kind.") % key)
+    if not step.get("hi") or not step.get("en"):
+        faults.append(_("Step %(key)s needs its text in Hindi and English.") % key)
+    if step.get("effect", "") not in {"", *Effect.values}:
+        faults.append(_("Step %(key)s has an unknown effect.") % key)
+    return faults
+
+
+def step_faults(steps: Sequence[object]) -> dict[int, list[str]]:
+    """Every fault of the steps, by the index of the step it belongs to (empty: all good); the
+    editor shows them beside their steps, `validate_steps` refuses on the first."""
+    faults: dict[int, list[str]] = {}
+    keys = [s["key"] if isinstance(s, dict) else None for s in steps]
+    known = {*(k for k in keys if isinstance(k, str)), ""}
+    for n, step in enumerate(steps):
+        own = _own_faults(step)
+        if not own and keys.index(keys[n]) != n:
+            own.append(_("Two steps share a key."))
+        if not own and isinstance(step, dict):
+            own += _jump_faults(step, known)
+        if own:
+            faults[n] = own
+    return faults
+
+
+def _jump_faults(step: dict[str, Any], known: set[str]) -> list[str]:
+    targets = [step.get("next", "")]
+    if step["kind"] in {QuestionKind.SINGLE, QuestionKind.MULTI}:
+        options = step.get("options")
+        if not isinstance(options, list) or not options:
+            return [_("Step %(key)s needs options.") % {"key": step["key"]}]
+        targets += [o.get("next", "") for o in options if isinstance(o, dict)]
+    if any(t not in known for t in targets):
+        return [_("Step %(key)s jumps to a step that does not exist.") % {"key": step["key"]}]
+    return []
 
 
 def step_by_key(steps: Sequence[Step], key: str) -> Step | None:

@@ -30,6 +30,7 @@ from sampark.calls import audit, effects, scripts
 from sampark.calls.campaigns import Entry as Entry
 from sampark.calls.campaigns import campaign_create as campaign_create
 from sampark.calls.campaigns import campaign_preview as campaign_preview
+from sampark.calls.campaigns import campaign_refresh as campaign_refresh
 from sampark.calls.campaigns import campaign_status_set as campaign_status_set
 from sampark.calls.campaigns import campaign_update as campaign_update
 from sampark.calls.campaigns import contacts_add as contacts_add

@@ -13,6 +13,11 @@ urlpatterns = [
         "campaigns/<int:campaign_id>/status/", views_manage.campaign_status, name="campaign_status"
     ),
     path(
+        "campaigns/<int:campaign_id>/refresh/",
+        views_manage.campaign_refresh,
+        name="campaign_refresh",
+    ),
+    path(
         "campaigns/<int:campaign_id>/dialling/",
         views_manage.campaign_dialling,
         name="campaign_dialling",
@@ -20,6 +25,8 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/console/", views.console, name="console"),
     path("scripts/", views_manage.script_list, name="scripts"),
     path("scripts/new/", views_manage.script_new, name="script_new"),
+    path("scripts/step/", views_manage.script_step, name="script_step"),
+    path("scripts/step/remove/", views_manage.script_step_remove, name="script_step_remove"),
     path("scripts/<int:script_id>/", views_manage.script_detail, name="script"),
     path("scripts/<int:script_id>/edit/", views_manage.script_edit, name="script_edit"),
     path("contacts/<int:contact_id>/call/", views.call_start, name="call"),

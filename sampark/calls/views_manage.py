@@ -11,9 +11,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sampark.accounts.models import User
@@ -24,6 +25,7 @@ from sampark.calls.enums import CampaignStatus, ContactStatus, SourceKind
 from sampark.calls.models import Campaign, ScriptVersion
 from sampark.calls.permissions import require_manager
 from sampark.core.http import request_user as _user
+from sampark.core.numbers import indian_group
 from sampark.events import selectors as events_selectors
 from sampark.geo.enums import Level
 from sampark.geo.models import Unit
@@ -179,6 +181,25 @@ def campaign_status(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def campaign_refresh(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Run the campaign's source again and queue whoever is new (never twice, never a
+    worked contact reset, never a number that asked not to be called)."""
+    user, campaign = _manage(request, campaign_id)
+    try:
+        added = services.campaign_refresh(actor=user, campaign=campaign)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)s new contact added.", "%(n)s new contacts added.", added)
+            % {"n": indian_group(added)},
+        )
+    return redirect("calls:campaign", campaign_id=campaign.id)
+
+
+@login_required
+@require_POST
 def campaign_dialling(request: HttpRequest, campaign_id: int) -> HttpResponse:
     user, campaign = _manage(request, campaign_id)
     dialling = forms.DiallingForm(request.POST)
@@ -224,14 +245,25 @@ def script_list(request: HttpRequest) -> HttpResponse:
 
 
 def _editor(
-    request: HttpRequest, *, name: str, steps: list[dict[str, Any]], script_id: int | None
+    request: HttpRequest,
+    *,
+    name: str,
+    rows: list[dict[str, str]],
+    script_id: int | None,
+    faults: dict[int, list[str]] | None = None,
 ) -> HttpResponse:
+    """The editor with `rows` (one blank step for a new script), each with its faults."""
+    shown = [
+        {**row, "n": n, "errors": (faults or {}).get(n, [])}
+        for n, row in enumerate(rows or [forms.BLANK_ROW])
+    ]
     return render(
         request,
         "calls/pages/script_edit.html",
         {
             "name": name,
-            "rows": forms.rows_for(steps),
+            "rows": shown,
+            "next_index": len(shown),
             "kinds": forms.KIND_CHOICES,
             "effects": forms.EFFECT_CHOICES,
             "script_id": script_id,
@@ -239,20 +271,32 @@ def _editor(
     )
 
 
-def _save_script(request: HttpRequest, user: User, script: Any) -> HttpResponse | None:
-    """Save the posted steps as a new version; None (and a message) when they do not pass."""
+def _script_post(request: HttpRequest, user: User, script: Any) -> HttpResponse:
+    """Save the posted steps as a new version, or show them again (nothing typed is lost)
+    with each step's faults beside it."""
+    name = request.POST.get("name", "")[:200]
+    rows = forms.posted_rows(request.POST)
+    faults: dict[int, list[str]] = {}
     try:
-        steps = forms.steps_from_post(request.POST)
+        steps, faults = forms.steps_from_rows(rows)
+        if faults:
+            raise ValidationError(_("The script was not saved: see the steps marked below."))
         version = services.script_save(
             actor=user,
-            name=request.POST.get("name", "")[:200],
+            name=name,
             unit=script.unit if script is not None else scope_root(user=user),
             steps=steps,
             script=script,
         )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _errors(exc))
-        return None
+        return _editor(
+            request,
+            name=name,
+            rows=rows,
+            script_id=script.id if script is not None else None,
+            faults=faults,
+        )
     messages.success(request, _("Saved as version %(n)d.") % {"n": version.number})
     return redirect("calls:script", script_id=version.script_id)
 
@@ -263,24 +307,38 @@ def script_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require_manager(user)
     if request.method == "POST":
-        done = _save_script(request, user, None)
-        if done is not None:
-            return done
-        return _editor(
-            request,
-            name=request.POST.get("name", ""),
-            steps=_posted_rows(request),
-            script_id=None,
-        )
-    return _editor(request, name="", steps=[], script_id=None)
+        return _script_post(request, user, None)
+    return _editor(request, name="", rows=[], script_id=None)
 
 
-def _posted_rows(request: HttpRequest) -> list[dict[str, Any]]:
-    """What the manager typed, back into the editor after a refusal (nothing lost)."""
-    try:
-        return forms.steps_from_post(request.POST)
-    except ValidationError:
-        return []
+@login_required
+@require_GET
+def script_step(request: HttpRequest) -> HttpResponse:
+    """HTMX: one more blank step for the editor, numbered `n`, and the next number."""
+    require_manager(_user(request))
+    raw = request.GET.get("n", "")
+    if not raw.isdigit() or int(raw) >= forms.MAX_STEP_INDEX:
+        return HttpResponseBadRequest(_("No more steps."))
+    n = int(raw)
+    return render(
+        request,
+        "calls/partials/script_step.html",
+        {
+            "row": {**forms.BLANK_ROW, "n": n, "errors": []},
+            "oob": True,
+            "next_index": n + 1,
+            "kinds": forms.KIND_CHOICES,
+            "effects": forms.EFFECT_CHOICES,
+        },
+    )
+
+
+@login_required
+@require_GET
+def script_step_remove(request: HttpRequest) -> HttpResponse:
+    """HTMX: the step's fieldset is deleted on the page (nothing is saved until "Save")."""
+    require_manager(_user(request))
+    return HttpResponse("")
 
 
 @login_required
@@ -288,19 +346,14 @@ def _posted_rows(request: HttpRequest) -> list[dict[str, Any]]:
 def script_edit(request: HttpRequest, script_id: int) -> HttpResponse:
     user = _user(request)
     script = selectors.access_script(user=user, script_id=script_id)
-    latest = script.versions.order_by("-number").first()
     if request.method == "POST":
-        done = _save_script(request, user, script)
-        if done is not None:
-            return done
-        return _editor(
-            request,
-            name=request.POST.get("name", ""),
-            steps=_posted_rows(request),
-            script_id=script.id,
-        )
+        return _script_post(request, user, script)
+    latest = script.versions.order_by("-number").first()
     return _editor(
-        request, name=script.name, steps=list(latest.steps) if latest else [], script_id=script.id
+        request,
+        name=script.name,
+        rows=forms.rows_for(list(latest.steps) if latest else []),
+        script_id=script.id,
     )
 
 

@@ -1,5 +1,6 @@
 """The manager's pages in Debian's chromium under the CSP: a two-step Hindi script written on
-the page, then a campaign made with its contact count previewed, and started."""
+the page (its second step added with "Add step", a third added and removed), then a campaign
+made with its contact count previewed, started, and its contacts refreshed."""
 
 from __future__ import annotations
 
@@ -44,11 +45,24 @@ def test_manager_writes_a_hindi_script_and_starts_a_campaign(
     desk.fill("textarea[name=s-0-hi]", "क्या आप कार्यशाला में आएँगे?")
     desk.fill("textarea[name=s-0-en]", "Will you come to the workshop?")
     desk.fill("textarea[name=s-0-options]", "haan | हाँ | Yes | kitne\nnahin | नहीं | No")
+    # the new script's page has one step; "Add step" brings the second (HTMX, no page script)
+    assert desk.locator("input[name=s-1-key]").count() == 0
+    desk.click("[data-testid=script-add-step]")
+    desk.wait_for_selector("input[name=s-1-key]")
+    assert desk.get_attribute("#script-next-step", "value") == "2"
     desk.fill("input[name=s-1-key]", "kitne")
     desk.select_option("select[name=s-1-kind]", "number")
     desk.fill("textarea[name=s-1-hi]", "आपके साथ कितने लोग आएँगे?")
     desk.fill("textarea[name=s-1-en]", "How many will come with you?")
     desk.fill("input[name=s-1-min]", "0")
+    # and a third step added by mistake is removed again; what was typed above stays
+    desk.click("[data-testid=script-add-step]")
+    desk.wait_for_selector("input[name=s-2-key]")
+    desk.click("[data-testid=script-step-remove-2]")
+    desk.wait_for_selector("input[name=s-2-key]", state="detached")
+    assert desk.input_value("input[name=s-1-key]") == "kitne"
+    SHOTS.mkdir(exist_ok=True)
+    desk.screenshot(path=str(SHOTS / "script-edit.png"), full_page=True)
     desk.click("[data-testid=script-save]")
     # then the script's page shows version 1 and its preview walks the branch
     desk.wait_for_selector("[data-testid=script-title]")
@@ -76,6 +90,9 @@ def test_manager_writes_a_hindi_script_and_starts_a_campaign(
     assert desk.inner_text("[data-testid=campaign-total]") == "6"
     desk.click("[data-testid=campaign-start]")
     desk.wait_for_selector("[data-testid=campaign-pause]")
+    # and "Refresh contacts" finds no one new
+    desk.click("[data-testid=campaign-refresh]")
+    desk.wait_for_selector("text=0 नए")
     desk.screenshot(path=str(SHOTS / "campaign.png"), full_page=True)
     campaign = Campaign.objects.get(name="कार्यशाला कॉल")
     assert campaign.status == "active"

@@ -125,9 +125,13 @@ def test_an_agent_may_not_manage_and_another_district_is_not_found(
     assert "campaign-preview-count" not in response.content.decode()
 
 
-def _script_post(name: str, steps: list[dict[str, str]]) -> dict[str, str]:
-    data = {"name": name, "rows": str(len(steps))}
-    for n, step in enumerate(steps):
+def _script_post(
+    name: str, steps: list[dict[str, str]], numbers: list[int] | None = None
+) -> dict[str, object]:
+    """The editor's post: each fieldset's number as `step`, in the page's order."""
+    numbers = numbers if numbers is not None else list(range(len(steps)))
+    data: dict[str, object] = {"name": name, "step": [str(n) for n in numbers]}
+    for n, step in zip(numbers, steps, strict=True):
         data |= {f"s-{n}-{k}": v for k, v in step.items()}
     return data
 
@@ -215,3 +219,77 @@ def test_scripts_need_a_manager(
     # and the service checks too
     with pytest.raises(PermissionDenied):
         services.script_save(actor=agent1, name="x", unit=district1, steps=STEPS)
+
+
+def test_the_editor_adds_and_removes_steps_and_saves_no_blank_ones(
+    client: Client, supervisor: User
+) -> None:
+    client.force_login(supervisor)
+    # given a new script's page: one blank step and "Add step" asking for number 1
+    page = client.get(reverse("calls:script_new")).content.decode()
+    assert 'name="s-0-key"' in page
+    assert 'name="s-1-key"' not in page
+    assert 'id="script-next-step" name="n" value="1"' in page
+    # when "Add step" is clicked, then one more blank step comes, numbered 1, and the next is 2
+    added = client.get(reverse("calls:script_step"), {"n": "1"}).content.decode()
+    assert 'name="s-1-key"' in added
+    assert 'hx-swap-oob="true"' in added
+    assert 'value="2"' in added
+    assert client.get(reverse("calls:script_step"), {"n": "x"}).status_code == 400
+    assert client.get(reverse("calls:script_step_remove")).content == b""
+    # when steps 0, 3 and 1 are on the page in that order (2 removed) and one is left blank
+    blank = {"key": "", "kind": "single", "hi": "", "en": "", "options": "", "effect": ""}
+    third = {**TWO_STEPS[1], "key": "teesra", "hi": "तीसरा?", "en": "Third?", "next": ""}
+    steps = [{**TWO_STEPS[0], "next": "teesra"}, third, TWO_STEPS[1], blank]
+    response = client.post(
+        reverse("calls:script_new"), _script_post("क्रम", steps, numbers=[0, 3, 1, 7])
+    )
+    # then the script is saved in the page's order, without the blank step
+    assert response.status_code == 302
+    saved = Script.objects.get(name="क्रम").versions.get().steps
+    assert [s["key"] for s in saved] == ["aana", "teesra", "kitne"]
+    # and the editor of the saved script shows its three steps and no blank ones
+    edit = client.get(
+        reverse("calls:script_edit", kwargs={"script_id": Script.objects.get(name="क्रम").id})
+    ).content.decode()
+    assert 'name="s-2-key"' in edit
+    assert 'name="s-3-key"' not in edit
+
+
+def test_each_step_shows_its_own_faults_and_what_was_typed_stays(
+    client: Client, supervisor: User
+) -> None:
+    client.force_login(supervisor)
+    # given a step without its English text, one whose options cannot be read, and a good one
+    steps = [
+        {**TWO_STEPS[0], "en": "", "options": "haan | हाँ | Yes\nnahin | नहीं | No"},
+        {**TWO_STEPS[1], "key": "do", "min": "दो"},
+        {**TWO_STEPS[1], "key": "teen", "hi": "तीन लोग?"},
+    ]
+    response = client.post(reverse("calls:script_new"), _script_post("गलत", steps, [4, 9, 2]))
+    page = response.content.decode()
+    # then nothing is saved and the page comes back with every step as typed, renumbered
+    assert response.status_code == 200
+    assert not Script.objects.filter(name="गलत").exists()
+    for typed in ("haan | हाँ | Yes", 'value="दो"', "तीन लोग?", 'value="गलत"'):
+        assert typed in page
+    # and the fault is shown under its own step, the good step carries none
+    assert 'data-testid="script-step-errors-1"' in page
+    assert "min must be a whole number." in page
+    assert 'data-testid="script-step-errors-2"' not in page
+    # when the options are fine, the missing English is named under step 0
+    steps[1]["min"] = "2"
+    page = client.post(reverse("calls:script_new"), _script_post("गलत", steps)).content.decode()
+    assert 'data-testid="script-step-errors-0"' in page
+    assert "Step aana needs its text in Hindi and English." in page
+    assert 'data-testid="script-step-errors-1"' not in page
+    # and a script of blank steps only is refused with one blank step to write in
+    empty = client.post(reverse("calls:script_new"), {"name": "x", "step": ["0"], "s-0-key": ""})
+    assert empty.status_code == 200
+    assert 'name="s-0-key"' in empty.content.decode()
+
+
+def test_the_step_partials_need_a_manager(client: Client, agent1: User) -> None:
+    client.force_login(agent1)
+    assert client.get(reverse("calls:script_step"), {"n": "1"}).status_code == 403
+    assert client.get(reverse("calls:script_step_remove")).status_code == 403
