@@ -238,6 +238,8 @@ class Post(models.Model):
             models.Index(fields=["seq"]),
             models.Index(fields=["status", "id"]),
             models.Index(fields=["exact_hash"]),
+            # The posts of one image (OCR hands its text to those that went on without it).
+            models.Index(fields=["image_sha256"], name="post_image", condition=~Q(image_sha256="")),
             models.Index(fields=["narrative", "posted_at"]),
             models.Index(fields=["-posted_at"]),
         ]

@@ -13,8 +13,10 @@ step, on each round:
    into `Post.image_text` once their image is read (or unreadable), or without it once they
    have waited WAIT_SECONDS — posts per second of the pipeline never wait on tesseract.
 
-A post that went on without its text is not processed again when the text lands later; the
-next forward of the same image carries it (its ImageText is read by then).
+A post that went on without its text gets it when the image is read (`posts_backfill`): a post
+not yet processed is then read with it, and the narrative of one already processed is matched
+again with it; its clustering is not redone. The next forward of the same image carries the
+text from the start.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from django.utils import timezone
 
 from pipeline import ocr
 from sampark.core import worker
+from sampark.monitoring import matching
 from sampark.monitoring.enums import OcrStatus, PostStatus
 from sampark.monitoring.models import ImageText, Post
 
@@ -144,12 +147,30 @@ def image_read(*, image: ImageText, token: str) -> bool:
         }
     fields["seconds"] = round(time.perf_counter() - start, 3)
     done = fields["status"] != OcrStatus.PENDING
-    return (
+    stored = (
         ImageText.objects.filter(id=image.id, claim=token, status=OcrStatus.PROCESSING).update(
             **fields, claim="", locked_until=None, done_at=timezone.now() if done else None
         )
         == 1
     )
+    if stored and fields.get("text"):
+        posts_backfill(sha256=image.sha256, text=fields["text"])
+    return stored
+
+
+def posts_backfill(*, sha256: str, text: str) -> int:
+    """Posts of this image that went on without its text (they waited WAIT_SECONDS) get it now,
+    and their narratives are matched again with it. Their clustering is not redone: a post
+    keeps the narrative it joined. Returns how many posts were given the text."""
+    late = Post.objects.filter(image_sha256=sha256, image_text="").exclude(
+        status=PostStatus.AWAITING_OCR
+    )
+    narrative_ids = list(
+        late.exclude(narrative=None).values_list("narrative_id", flat=True).distinct()
+    )
+    given = late.update(image_text=text)
+    matching.narratives_mark_due(narrative_ids=narrative_ids)
+    return given
 
 
 def posts_release(*, limit: int = 500) -> int:

@@ -222,3 +222,22 @@ def test_an_image_tip_is_matched_by_the_text_in_its_image(ocr_on, charlie):
     post.refresh_from_db()
     assert post.narrative_id is not None
     assert CLAIM in matching.representative_text(post.narrative_id)
+
+
+@needs_tesseract
+def test_a_post_that_went_on_without_its_text_gets_it_when_the_image_is_read(ocr_on, charlie):
+    # given an image tip whose wait ran out before its image was read
+    post = tip(notice(), charlie, text="ye dekho")
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert ocr.posts_release() == 1
+    run_pipeline()
+    post.refresh_from_db()
+    assert post.image_text == ""
+    assert post.narrative_id is not None
+    Narrative.objects.filter(id=post.narrative_id).update(match_due=False)
+    # when the OCR step reads the image at last
+    ocr.run_round(owner="w1")
+    # then the post has the text, and its narrative is due to be matched with it
+    post.refresh_from_db()
+    assert CLAIM in post.image_text
+    assert Narrative.objects.get(id=post.narrative_id).match_due is True
