@@ -32,11 +32,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from pipeline import ocr
 from sampark.core import worker
-from sampark.monitoring import matching
+from sampark.monitoring import matching, sqlio
 from sampark.monitoring.enums import OcrStatus, PostStatus
 from sampark.monitoring.models import ImageText, Post
 
@@ -80,29 +81,22 @@ def images_claim(*, limit: int, owner: str) -> tuple[str, list[ImageText]]:
     now = timezone.now()
     token = f"{owner}:{uuid.uuid4().hex[:12]}"
     with transaction.atomic():
-        ids = list(
-            ImageText.objects.filter(status=OcrStatus.PENDING)
-            .order_by("id")
-            .select_for_update(skip_locked=True)
-            .values_list("id", flat=True)[:limit]
+        ids = sqlio.claimable_ids(
+            ImageText.objects.all(),
+            pending=OcrStatus.PENDING,
+            processing=OcrStatus.PROCESSING,
+            limit=limit,
+            now=now,
         )
-        if len(ids) < limit:
-            ids += list(
-                ImageText.objects.filter(status=OcrStatus.PROCESSING, locked_until__lt=now)
-                .order_by("id")
-                .select_for_update(skip_locked=True)
-                .values_list("id", flat=True)[: limit - len(ids)]
-            )
         if not ids:
             return token, []
-        for image in ImageText.objects.filter(id__in=ids).only("id", "attempts"):
-            # Counted at claim: an image whose reading kills the worker is not retried forever.
-            ImageText.objects.filter(id=image.id).update(
-                status=OcrStatus.PROCESSING,
-                claim=token,
-                locked_until=now + timedelta(seconds=conf("LEASE_SECONDS")),
-                attempts=image.attempts + 1,
-            )
+        # Counted at claim: an image whose reading kills the worker is not retried forever.
+        ImageText.objects.filter(id__in=ids).update(
+            status=OcrStatus.PROCESSING,
+            claim=token,
+            locked_until=now + timedelta(seconds=conf("LEASE_SECONDS")),
+            attempts=F("attempts") + 1,
+        )
     return token, list(ImageText.objects.filter(id__in=ids, claim=token).order_by("id"))
 
 

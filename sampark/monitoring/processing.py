@@ -108,19 +108,13 @@ def posts_claim(*, limit: int, owner: str) -> tuple[str, list[dict[str, Any]]]:
     now = timezone.now()
     token = f"{owner}:{uuid.uuid4().hex[:12]}"
     with transaction.atomic():
-        ids = list(
-            Post.objects.filter(status=PostStatus.PENDING)
-            .order_by("id")
-            .select_for_update(skip_locked=True)
-            .values_list("id", flat=True)[:limit]
+        ids = sqlio.claimable_ids(
+            Post.objects.all(),
+            pending=PostStatus.PENDING,
+            processing=PostStatus.PROCESSING,
+            limit=limit,
+            now=now,
         )
-        if len(ids) < limit:
-            ids += list(
-                Post.objects.filter(status=PostStatus.PROCESSING, locked_until__lt=now)
-                .order_by("id")
-                .select_for_update(skip_locked=True)
-                .values_list("id", flat=True)[: limit - len(ids)]
-            )
         if not ids:
             return token, []
         lease = now + timedelta(seconds=conf("LEASE_SECONDS"))

@@ -1,4 +1,5 @@
-"""Raw SQL of the pipeline's write phase: the ORM's per-row cost is too high for it."""
+"""The pipeline's claims, and the raw SQL of its write phase (the ORM's per-row cost is too
+high for it)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,23 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
+from django.db.models import QuerySet
 
 from sampark.monitoring.models import Band, NarrativeHour
+
+
+def claimable_ids(
+    rows: QuerySet[Any], *, pending: Any, processing: Any, limit: int, now: datetime
+) -> list[int]:
+    """Up to `limit` ids of `rows` to claim, locked for the caller's transaction (SKIP LOCKED
+    where the database has it): pending rows first, then processing rows whose lease ran out (a
+    dead worker's). The pipeline's posts and the OCR step's images are claimed alike."""
+    locked = rows.order_by("id").select_for_update(skip_locked=True)
+    ids = list(locked.filter(status=pending).values_list("id", flat=True)[:limit])
+    if len(ids) < limit:
+        stale = locked.filter(status=processing, locked_until__lt=now)
+        ids += list(stale.values_list("id", flat=True)[: limit - len(ids)])
+    return ids
 
 
 def upsert_hours(hours: dict[tuple[int, int, datetime], int]) -> None:
