@@ -338,6 +338,14 @@ def _tell_approvers(
 # --- long jobs finished -------------------------------------------------------------------------
 
 
+def _starters(ids: Iterable[int | None]) -> dict[int, User]:
+    """The active users who started these jobs, by id (a job's creator may be gone)."""
+    wanted = {i for i in ids if i is not None}
+    return {
+        u.id: u for u in User.objects.filter(id__in=wanted, is_active=True).select_related("unit")
+    }
+
+
 def jobs_finished(*, now: dt.datetime | None = None) -> int:
     """Tell the sender of a distribution (a send to many volunteers) that it finished."""
     now = now or timezone.now()
@@ -345,12 +353,7 @@ def jobs_finished(*, now: dt.datetime | None = None) -> int:
     signals = content_selectors.distributions_finished_since(
         since=since, limit=int(conf()["BATCH"])
     )
-    senders = {
-        u.id: u
-        for u in User.objects.filter(
-            id__in={s.created_by_id for s in signals}, is_active=True
-        ).select_related("unit")
-    }
+    senders = _starters(s.created_by_id for s in signals)
     units = _units(s.unit_id for s in signals)
     made = 0
     for s in signals:
@@ -379,12 +382,7 @@ def imports_finished(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     since = now - dt.timedelta(hours=APPROVAL_HOURS)
     signals = people_selectors.import_jobs_finished_since(since=since, limit=int(conf()["BATCH"]))
-    starters = {
-        u.id: u
-        for u in User.objects.filter(
-            id__in={s.created_by_id for s in signals}, is_active=True
-        ).select_related("unit")
-    }
+    starters = _starters(s.created_by_id for s in signals)
     units = _units(s.scope_id for s in signals)
     made = 0
     for s in signals:
