@@ -361,22 +361,28 @@ def _ack_move(post_id: int, ack: dict[str, Any], *, expect: str | None) -> bool:
     return False
 
 
+def _bot_reply(post: Post, text: str) -> Any:
+    """Send `text` to the tip's Telegram chat, as a reply to the tip; ConnectorError when the tip
+    has no chat or the bot is not configured (the callers record the failure)."""
+    chat, reply_to = telegram_address(post)
+    if chat is None:
+        raise base.ConnectorError("Telegram: the tip has no chat to answer")
+    if not settings.TELEGRAM_BOT_TOKEN:
+        raise base.ConnectorError("Telegram: not configured (set TELEGRAM_BOT_TOKEN)")
+    bot = BotClient(
+        settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_BASE, timeout=conf("TIMEOUT")
+    )
+    return bot.send_message(chat, text, reply_to=reply_to)
+
+
 def _acknowledge(post: Post, text: str) -> None:
     """Tell a Telegram tipster at once that no published fact-check answers the tip yet and the
     war room has it (in the tip's language); at most once (`ACK` moves like the reply)."""
     lang = reply_language(post_lang=post.lang, text=text)
     if not _ack_move(post.id, {"state": State.SENDING, "lang": lang, "at": _now()}, expect=None):
         return
-    chat, reply_to = telegram_address(post)
     try:
-        if chat is None:
-            raise base.ConnectorError("Telegram: the tip has no chat to answer")
-        if not settings.TELEGRAM_BOT_TOKEN:
-            raise base.ConnectorError("Telegram: not configured (set TELEGRAM_BOT_TOKEN)")
-        bot = BotClient(
-            settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_BASE, timeout=conf("TIMEOUT")
-        )
-        sent = bot.send_message(chat, _ACK_TEXT[lang], reply_to=reply_to)
+        sent = _bot_reply(post, _ACK_TEXT[lang])
     except Exception as exc:
         logger.warning("tip acknowledgement to post %s failed: %s", post.id, exc)
         failed = {"state": State.FAILED, "lang": lang, "error": str(exc)[:300], "at": _now()}
@@ -415,20 +421,13 @@ def _send_telegram(
         )
     if not _move(post, claimed, when=when):
         return  # another worker has it
-    chat, reply_to = telegram_address(post)
     try:
-        if chat is None:
-            raise base.ConnectorError("Telegram: the tip has no chat to answer")
-        if not settings.TELEGRAM_BOT_TOKEN:
-            raise base.ConnectorError("Telegram: not configured (set TELEGRAM_BOT_TOKEN)")
-        bot = BotClient(
-            settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_BASE, timeout=conf("TIMEOUT")
-        )
-        sent = bot.send_message(chat, reply["text"], reply_to=reply_to)
+        sent = _bot_reply(post, reply["text"])
     except Exception as exc:
         _failed(post, claimed, exc, attempts, outcome)
         return
     number = sent.get("message_id") if isinstance(sent, dict) else None
+    chat = telegram_address(post)[0]
     done = {**claimed, "state": State.SENT, "sent_at": _now(), "chat_id": chat}
     done["message_id"] = number
     if _move(post, done, when=_held(token)):
