@@ -52,9 +52,14 @@ def components() -> list[Component]:
     ]
 
 
-def weights() -> dict[str, float]:
+def weights(parts: list[Component] | None = None) -> dict[str, float]:
+    """The configured weight of each component (`parts`: components() already read; reading
+    them asks training whether a module is required)."""
     configured: Mapping[str, float] = getattr(settings, "RESULTS_STRENGTH_WEIGHTS", {}) or {}
-    return {c.code: max(float(configured.get(c.code, 0)), 0.0) for c in components()}
+    return {
+        c.code: max(float(configured.get(c.code, 0)), 0.0)
+        for c in (components() if parts is None else parts)
+    }
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,10 @@ class Scorer:
 
     @classmethod
     def from_settings(cls) -> Scorer:
-        w = weights()
-        full = {c.code: float(c.full) for c in components()}
-        available = {c.code for c in components() if c.available}
+        parts = components()
+        w = weights(parts)
+        full = {c.code: float(c.full) for c in parts}
+        available = {c.code for c in parts if c.available}
         usable = sum(w[code] for code in available)
         return cls(
             w_volunteers=w["volunteers"],

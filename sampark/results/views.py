@@ -21,10 +21,17 @@ from sampark.core.http import request_user as _user
 from sampark.geo.enums import Level
 from sampark.results import board as boards
 from sampark.results import briefing, exports, selectors, series, services
-from sampark.results.strength import components, weights
+from sampark.results.strength import Component, components, weights
 from sampark.results.templatetags.results import place_name, results_url
 
 MAP_MAX_AGE = 60
+
+
+def _components_weighted() -> list[tuple[Component, float]]:
+    """The score's components with their weights, read once (each read asks training)."""
+    parts = components()
+    w = weights(parts)
+    return [(c, w[c.code]) for c in parts]
 
 
 def indicators() -> list[tuple[str, str]]:
@@ -101,7 +108,7 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         "history": history,
         "history_rows": [(r, s[1]) for r, s in zip(history, swing, strict=True)],
         "chart": chart,
-        "components": [(c, weights()[c.code]) for c in components()],
+        "components": _components_weighted(),
         "indicators": choices,
         "indicator": indicator,
         "indicator_label": dict(choices)[indicator],
